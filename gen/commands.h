@@ -2,13 +2,15 @@
 #ifndef JOCKEY_COMMANDS_H
 #define JOCKEY_COMMANDS_H
 
+#include <stdio.h>
+
 /* Porcelain. */
 int cmd_run(int argc, char **argv);        /* runners/cmd_run.c */
 int cmd_gen(int argc, char **argv);        /* gen/cmd_gen.c */
 int cmd_ls(int argc, char **argv);         /* gen/cmd_ls.c */
 int cmd_clean(int argc, char **argv);      /* runners/cmd_clean.c */
-int cmd_help(int argc, char **argv);       /* gen/main.c */
-int cmd_version(int argc, char **argv);    /* gen/main.c */
+int cmd_help(int argc, char **argv);       /* gen/commands.c */
+int cmd_version(int argc, char **argv);    /* gen/commands.c */
 
 /* Plumbing: one edge of the generated build.ninja each. */
 int cmd_fetch(int argc, char **argv);      /* gen/cmd_fetch.c */
@@ -17,6 +19,22 @@ int cmd_build_image(int argc, char **argv); /* runners/cmd_build_image.c */
 int cmd_run_cell(int argc, char **argv);   /* runners/cmd_run_cell.c */
 int cmd_parse(int argc, char **argv);      /* runners/cmd_parse.c */
 int cmd_aggregate(int argc, char **argv);  /* runners/cmd_aggregate.c */
+
+enum { PLUMBING = 1 }; /* hidden from 'jockey help' */
+
+struct command {
+	const char *name;
+	int (*fn)(int, char **);
+	int flags;
+	const char *args;    /* operands and options, for usage lines */
+	const char *summary; /* one line for 'jockey help' */
+	const char *help;    /* more, for 'jockey help CMD' */
+};
+
+/* The command called name, or NULL. */
+const struct command *command_find(const char *name);
+/* The list of porcelain commands, for 'jockey help' and a bare 'jockey'. */
+void help_all(FILE *f);
 
 /* The usage line of a command, for its own error messages: "jockey gen MATRIX [-o DIR]". */
 const char *command_usage(const char *name);

@@ -1,0 +1,105 @@
+/* commands.c: the command table, help and version (git's git.c in small). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../build/version.h"
+#include "commands.h"
+#include "util.h"
+
+static const struct command commands[] = {
+	{ "run", cmd_run, 0, "[-j N] [-o DIR] [--offline] MATRIX [PATTERN...]",
+	  "generate, run the stale cells with ninja, and report",
+	  "Writes DIR/build.ninja (default results/NAME), runs ninja over the cells\n"
+	  "that are stale (or only those whose id matches a PATTERN, as in fnmatch),\n"
+	  "then aggregates every finished cell into DIR/results.json and DIR/run.json.\n"
+	  "Exit status: 0 all cells fine, 1 broken environment, 2 bad matrix,\n"
+	  "3 some cells failed (they run again next time).\n" },
+	{ "gen", cmd_gen, 0, "[-o DIR] MATRIX",
+	  "write build.ninja and the cell files for a matrix",
+	  "Validates MATRIX and writes DIR/build.ninja and one folder per cell under\n"
+	  "DIR/cells (default DIR: results/NAME). Files are rewritten only when their\n"
+	  "content changes. Nothing is written when the matrix has errors (exit 2).\n" },
+	{ "ls", cmd_ls, 0, "[--json] [-o DIR] MATRIX",
+	  "list the cells of a matrix",
+	  "One line per cell with its image, tag, benchmark and host.\n" },
+	{ "clean", cmd_clean, 0, "[--all] DIR",
+	  "remove the containers, networks and images a run left behind",
+	  "Removes everything jockey labelled for the results folder DIR.\n" },
+	{ "help", cmd_help, 0, "[COMMAND]", "show help for jockey or a command", NULL },
+	{ "version", cmd_version, 0, "", "print jockey's version", NULL },
+	{ "fetch", cmd_fetch, PLUMBING, "[--offline] REPO_JSON", "resolve the Dockerfile repo into stamps", NULL },
+	{ "probe", cmd_probe, PLUMBING, "[--offline] BASE_JSON STAMP", "resolve a base image to its digest", NULL },
+	{ "build-image", cmd_build_image, PLUMBING, "BUILD_JSON STAMP", "build one benchmark image", NULL },
+	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
+	{ "parse", cmd_parse, PLUMBING, "PARSE_JSON REP", "parse one repetition's log", NULL },
+	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },
+};
+
+const struct command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+const char *
+command_usage(const char *name)
+{
+	static char line[512];
+	const struct command *c = command_find(name);
+
+	snprintf(line, sizeof(line), "%s %s", name, c ? c->args : "");
+	return line;
+}
+
+void
+help_all(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: jockey COMMAND [ARGS...]\n\n"
+		   "jockey turns a YAML matrix of images x tags x benchmarks x hosts into a\n"
+		   "ninja build graph and reruns exactly the cells whose inputs changed.\n\n"
+		   "Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!(commands[i].flags & PLUMBING))
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nSee 'jockey help COMMAND' or man jockey.\n");
+}
+
+int
+cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		help_all(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2)
+		usage("help [COMMAND]");
+	c = command_find(argv[1]);
+	if (!c) {
+		error("no such command '%s'; see 'jockey help'", argv[1]);
+		return EXIT_USAGE;
+	}
+	printf("usage: jockey %s %s\n\n%s\n", c->name, c->args, c->summary);
+	if (c->help)
+		printf("\n%s", c->help);
+	return EXIT_OK;
+}
+
+int
+cmd_version(int argc, char **argv)
+{
+	if (argc > 1)
+		usage("version");
+	printf("jockey %s\n", JOCKEY_VERSION);
+	return EXIT_OK;
+}
+
