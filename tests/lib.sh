@@ -105,6 +105,15 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
+# test_must_be_empty FILE: FILE exists and is empty, else show it.
+test_must_be_empty() {
+	test -f "$1" || { echo "'$1' is missing" >&2; return 1; }
+	test -s "$1" || return 0
+	echo "'$1' is not empty:" >&2
+	sed 's/^/    /' "$1" >&2
+	return 1
+}
+
 # test_grep PATTERN FILE: grep -E that shows the file when it fails.
 test_grep() {
 	grep -E -e "$1" "$2" >/dev/null && return 0
