@@ -61,7 +61,9 @@ skip_all() {
 test_expect_success() {
 	test_count=$((test_count + 1))
 	out=$TRASH/.test-output
-	if (cd "$TRASH" && eval "set -e; $2") >"$out" 2>&1; then
+	# Not in an if: there set -e would be ignored inside the subshell too.
+	(cd "$TRASH" && eval "set -e; $2") >"$out" 2>&1
+	if [ $? = 0 ]; then
 		echo "ok $test_count - $1"
 		[ "${JOCKEY_TEST_VERBOSE:-0}" = 1 ] && sed 's/^/#   /' "$out"
 	else

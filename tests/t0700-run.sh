@@ -139,8 +139,8 @@ test_expect_success 'a failing cell is failed, the others are fine, and the next
 '
 
 test_expect_success 'SIGINT leaves no container, keeps finished repetitions, and the next run does the rest' '
-	cd qs &&
-	cat >matrix/slow.yaml <<-\EOF &&
+	cd qs
+	cat >matrix/slow.yaml <<-\EOF
 	name: slow
 	dockerfiles: {repo: ../dockerfiles}
 	images: [{name: busybox, tags: [latest], pull: never}]
@@ -148,10 +148,11 @@ test_expect_success 'SIGINT leaves no container, keeps finished repetitions, and
 	hosts: [{name: bridge}]
 	EOF
 	"$JOCKEY" run -o slowout matrix/slow.yaml >s1 2>&1 &
-	pid=$! &&
-	i=0 && while ! test -e slowout/cells/busybox-latest.nap.bridge/1/samples.json; do
-		sleep 0.2; i=$((i + 1)); test $i -lt 100
-	done &&
+	pid=$!
+	i=0
+	while ! test -e slowout/cells/busybox-latest.nap.bridge/1/samples.json; do
+		sleep 0.2; i=$((i + 1)); test $i -lt 150
+	done
 	sleep 0.5 && kill -INT $pid &&
 	code=0 && { wait $pid || code=$?; } && test "$code" = 130 &&
 	test -z "$(leftover_containers "$PWD/slowout")" &&
