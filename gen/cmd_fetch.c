@@ -1,10 +1,30 @@
-/* cmd_fetch.c: placeholder until its issue lands; the owner replaces this file. */
+/* cmd_fetch.c: the fetch edge, 'jockey fetch [--offline] repo.json': resolve
+ * the Dockerfile repository and stamp its commit and context trees (repo.c). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
+#include "repo.h"
 #include "util.h"
 
 int
 cmd_fetch(int argc, char **argv)
 {
-	(void)argc;
-	return error("'%s' is not implemented yet", argv[0]), EXIT_RUNTIME;
+	static const struct option longopts[] = {
+		{ "offline", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *env = getenv("JOCKEY_OFFLINE");
+	int offline = env && *env && strcmp(env, "0") != 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'o')
+			usage("fetch [--offline] REPO_JSON");
+		offline = 1;
+	}
+	if (argc - optind != 1)
+		usage("fetch [--offline] REPO_JSON");
+	return repo_fetch(argv[optind], offline) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -1,10 +1,81 @@
-/* cmd_gen.c: placeholder until its issue lands; the owner replaces this file. */
+/* cmd_gen.c: jockey gen [-o DIR] MATRIX, and the 'cell' edge's plumbing form
+ * jockey gen --cell CELL_JSON RUN_JSON PARSE_JSON BASE_JSON BENCH_JSON HOST_JSON
+ * (see gen.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "commands.h"
+#include "gen.h"
+#include "matrix.h"
 #include "util.h"
+
+static const char default_engine[] = "unix:///var/run/docker.sock";
+
+static int
+gen_main(const char *path, const char *dir_opt, int quiet)
+{
+	struct matrix *m = matrix_load(path);
+	struct cell *cells = NULL;
+	size_t ncells = 0;
+	struct gen_options o = { 0 };
+	char *dir = NULL, *mpath = NULL;
+	const char *dh = getenv("DOCKER_HOST");
+	int ret = EXIT_USAGE, r;
+
+	if (!m)
+		return EXIT_USAGE;
+	if (matrix_expand(m, &cells, &ncells) < 0)
+		goto out;
+	dir = gen_dir(m, dir_opt);
+	mpath = gen_abspath(path);
+	o.dir = dir;
+	o.matrix = mpath;
+	o.jockey = self_exe();
+	o.engine = dh && *dh ? dh : default_engine;
+	o.quiet = quiet;
+	r = gen_write(m, cells, ncells, &o);
+	ret = r == 0 ? EXIT_OK : r == -2 ? EXIT_USAGE : EXIT_RUNTIME;
+out:
+	free(dir);
+	free(mpath);
+	cells_free(cells, ncells);
+	matrix_free(m);
+	return ret;
+}
 
 int
 cmd_gen(int argc, char **argv)
 {
-	(void)argc;
-	return error("'%s' is not implemented yet", argv[0]), EXIT_RUNTIME;
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL;
+	int c, quiet = 0;
+
+	if (argc > 1 && strcmp(argv[1], "--cell") == 0) {
+		if (argc != 8)
+			usage("gen --cell CELL_JSON RUN_JSON PARSE_JSON BASE_JSON BENCH_JSON HOST_JSON");
+		return gen_cell((const char *const *)argv + 2, argv[5], argv[6], argv[7]) < 0 ?
+		       EXIT_RUNTIME : EXIT_OK;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:q", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			dir = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		default:
+			usage("%s", command_usage("gen"));
+		}
+	}
+	if (argc - optind != 1)
+		usage("%s", command_usage("gen"));
+	return gen_main(argv[optind], dir, quiet);
 }

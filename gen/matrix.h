@@ -53,7 +53,7 @@ struct parser {
 	char *pattern;          /* PARSER_REGEX: PCRE2 pattern; the metric is its first capture group (or named group "value") */
 	char *metric;           /* PARSER_REGEX: metric name */
 	char *unit;             /* PARSER_REGEX: unit, may be NULL */
-	enum better better;     /* PARSER_REGEX */
+	enum better better;     /* PARSER_REGEX; default BETTER_HIGHER */
 	struct strlist command; /* PARSER_COMMAND: argv; gets the log path as its last argument, prints JSON */
 	struct mark mark;
 };
@@ -75,7 +75,7 @@ struct side {
 	char *base;             /* with context: BASE for the build; NULL means the image under test */
 	struct kvlist build_args;
 	struct strlist command; /* argv, may be empty (the image's own CMD); may hold ${server} and ${server_port} in a client */
-	struct kvlist env;
+	struct kvlist env;      /* defaults.env already merged under it */
 	struct ready ready;     /* server side only */
 	struct mark mark;
 };
@@ -84,7 +84,8 @@ struct benchmark {
 	char *name;             /* slug-safe: [a-z0-9._-] */
 	struct side main;       /* plain form: context, command, ... */
 	int is_pair;            /* 1: server + client form; main is unused */
-	struct side server, client;
+	struct side server, client; /* complete: keys written beside them (context, base,
+	                         * build_args, env) are already folded in */
 	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3 */
 	int warmup;             /* repetitions before those, not counted; default 0 */
 	long timeout_ms;        /* per repetition; default 600000 */
@@ -96,7 +97,7 @@ struct benchmark {
 
 struct ulimit {
 	char *name;
-	long long soft, hard;
+	long long soft, hard;   /* -1: unlimited */
 	struct mark mark;
 };
 
@@ -112,7 +113,7 @@ enum apply_to { APPLY_BOTH, APPLY_SERVER, APPLY_CLIENT };
 struct host {
 	char *name;             /* slug-safe */
 	int native;             /* run chrooted in the image's files, no container */
-	char *network;          /* "bridge" (default), "host", "none" */
+	char *network;          /* "bridge" (default), "host", "none" or a network's name; never NULL */
 	char *cpuset;           /* "0-1", "1", NULL */
 	double cpus;            /* 0: unlimited */
 	long long memory;       /* bytes, 0: unlimited */
@@ -145,9 +146,10 @@ struct matrix {
 	char *path;             /* the file as given */
 	char *dir;              /* absolute folder of the file: relative paths resolve here */
 	char *name;             /* slug-safe; results land in results/NAME */
-	char *repo;             /* dockerfiles.repo as written, resolved: absolute path or URL */
+	char *repo;             /* dockerfiles.repo as written, resolved: absolute path or URL;
+	                         * never NULL (default: the matrix's folder/../dockerfiles) */
 	char *ref;              /* dockerfiles.ref or NULL (a local path: the work tree; a URL: HEAD) */
-	struct mark repo_mark;
+	struct mark repo_mark;  /* 0:0 when repo was not written */
 	struct image *images;
 	size_t nimages;
 	struct benchmark *benchmarks;
@@ -175,7 +177,8 @@ long long parse_size(const char *s);
 /* One cell of the expanded matrix: pointers into the matrix that owns it. */
 struct cell {
 	const struct image *image;
-	const char *tag;
+	const char *tag;        /* may be a tag that only an include adds: then it is
+	                         * not in image->tags (so list bases from the cells) */
 	const struct benchmark *bench;
 	const struct host *host;
 	char *id;               /* owned: "debian-bookworm.sysbench-cpu.bridge" */
@@ -183,7 +186,9 @@ struct cell {
 
 /* Expand images x tags x benchmarks x hosts, apply images: restrictions,
  * exclude then include. Cells come sorted by id. Return 0, or -1 with every
- * problem reported (an include or exclude that matches nothing). */
+ * problem reported (an include or exclude that matches nothing). matrix_load
+ * has already expanded the matrix once to check it, so for a matrix it
+ * returned this does not fail. */
 int matrix_expand(const struct matrix *m, struct cell **cells, size_t *ncells);
 void cells_free(struct cell *cells, size_t n);
 

@@ -1,10 +1,180 @@
-/* cmd_clean.c: placeholder until its issue lands; the owner replaces this file. */
+/* cmd_clean.c: `jockey clean [--all] DIR`
+ *
+ * Removes what a results folder left in its engines: the containers and
+ * networks labelled jockey.dir=ABS(DIR) (an interrupted run's, normally none)
+ * and, with --all, its images too; and the empty cgroup parents of its cells.
+ * The engines are every "engine" its images and cells name, else $DOCKER_HOST.
+ */
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "commands.h"
+#include "engine.h"
 #include "util.h"
+
+/* Remove every object of one kind that the filter matches: list is the
+ * listing path, del the DELETE path format (one %s: the id). */
+static int
+clean_kind(struct engine *e, const char *kind, const char *list, const char *del)
+{
+	json_t *items = NULL, *it;
+	size_t i;
+	int ret = 0;
+
+	if (engine_get_json(e, list, &items) < 0)
+		return error("clean: list %ss: %s", kind, engine_error(e));
+	json_array_foreach(items, i, it) {
+		const char *id = json_string_value(json_object_get(it, "Id"));
+		const char *name = json_string_value(json_object_get(it, "Name"));
+		char *path;
+
+		if (!name)
+			name = json_string_value(json_array_get(json_object_get(it, "Names"), 0));
+		if (!name)
+			name = json_string_value(json_array_get(json_object_get(it, "RepoTags"), 0));
+		if (!id)
+			continue;
+		path = xasprintf(del, id);
+		if (engine_request(e, "DELETE", path, NULL, 0, NULL) < 0 && e->status != 404)
+			ret = error("clean: remove %s '%s': %s", kind, name ? name : id, engine_error(e));
+		else
+			printf("removed %s %s\n", kind, name ? (*name == '/' ? name + 1 : name) : id);
+		free(path);
+	}
+	json_decref(items);
+	return ret;
+}
+
+static int
+clean_engine(const char *endpoint, const char *dir, int all)
+{
+	struct engine *e = engine_open(endpoint);
+	json_t *filters, *labels;
+	char *label, *f, *path;
+	int ret = 0;
+
+	if (!e)
+		return -1;
+	label = xasprintf("jockey.dir=%s", dir);
+	labels = json_array();
+	json_array_append_new(labels, json_string(label));
+	filters = json_object();
+	json_object_set_new(filters, "label", labels);
+	f = engine_escape_json(e, filters);
+
+	path = xasprintf("/containers/json?all=1&filters=%s", f);
+	if (clean_kind(e, "container", path, "/containers/%s?force=1&v=1") < 0)
+		ret = -1;
+	free(path);
+	path = xasprintf("/networks?filters=%s", f);
+	if (clean_kind(e, "network", path, "/networks/%s") < 0)
+		ret = -1;
+	free(path);
+	if (all) {
+		path = xasprintf("/images/json?filters=%s", f);
+		if (clean_kind(e, "image", path, "/images/%s?force=1") < 0)
+			ret = -1;
+		free(path);
+	}
+	free(f);
+	free(label);
+	json_decref(filters);
+	engine_free(e);
+	return ret;
+}
+
+/* Add the "engine" of every JSON file matching pattern to engines. */
+static void
+collect_engines(json_t *engines, const char *dir, const char *pattern)
+{
+	char *pat = xasprintf("%s/%s", dir, pattern);
+	glob_t g;
+	size_t i;
+
+	if (glob(pat, 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			json_t *j = json_load_file(g.gl_pathv[i], 0, NULL);
+			const char *ep = json_string_value(json_object_get(j, "engine"));
+
+			if (ep)
+				json_object_set_new(engines, ep, json_true());
+			json_decref(j);
+		}
+		globfree(&g);
+	}
+	free(pat);
+}
+
+/* rmdir the cgroup parents left by the cells of dir: "jockey-CELL-REP-PID"
+ * in every hierarchy. Only empty ones go (rmdir refuses the others). */
+static void
+clean_cgroups(const char *dir)
+{
+	char *pat = xasprintf("%s/cells/*/run.json", dir);
+	glob_t cells, cgs;
+	size_t i, j;
+
+	if (glob(pat, 0, NULL, &cells) != 0) {
+		free(pat);
+		return;
+	}
+	for (i = 0; i < cells.gl_pathc; i++) {
+		char *cell = xstrdup(cells.gl_pathv[i]), *slash = strrchr(cell, '/'), *id, *cgpat;
+
+		*slash = '\0';
+		id = strrchr(cell, '/') + 1;
+		cgpat = xasprintf("/sys/fs/cgroup/{*,unified}/jockey-%s-*", id);
+		if (glob(cgpat, GLOB_BRACE | GLOB_ONLYDIR, NULL, &cgs) == 0) {
+			for (j = 0; j < cgs.gl_pathc; j++)
+				if (rmdir(cgs.gl_pathv[j]) == 0)
+					printf("removed cgroup %s\n", cgs.gl_pathv[j]);
+			globfree(&cgs);
+		}
+		free(cgpat);
+		free(cell);
+	}
+	globfree(&cells);
+	free(pat);
+}
 
 int
 cmd_clean(int argc, char **argv)
 {
-	(void)argc;
-	return error("'%s' is not implemented yet", argv[0]), EXIT_RUNTIME;
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char dir[PATH_MAX];
+	json_t *engines = json_object(), *v;
+	const char *ep;
+	int all = 0, opt, ret = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt != 'a')
+			usage("clean [--all] DIR");
+		all = 1;
+	}
+	if (argc - optind != 1)
+		usage("clean [--all] DIR");
+	if (!realpath(argv[optind], dir)) {
+		json_decref(engines);
+		error("results folder '%s':", argv[optind]);
+		return EXIT_RUNTIME;
+	}
+	collect_engines(engines, dir, "images/*.json");
+	collect_engines(engines, dir, "cells/*/run.json");
+	if (json_object_size(engines) == 0)
+		json_object_set_new(engines, getenv("DOCKER_HOST") && *getenv("DOCKER_HOST") ?
+				    getenv("DOCKER_HOST") : ENGINE_DEFAULT, json_true());
+	json_object_foreach(engines, ep, v)
+		if (clean_engine(ep, dir, all) < 0)
+			ret = EXIT_RUNTIME;
+	clean_cgroups(dir);
+	json_decref(engines);
+	return ret;
 }

@@ -1,10 +1,190 @@
-/* cmd_parse.c: placeholder until its issue lands; the owner replaces this file. */
+/* cmd_parse.c: jockey parse cells/ID/parse.json REP
+ *
+ * Reads cells/ID/REP/log and cells/ID/REP/metrics.json (run-cell's), runs the
+ * cell's parsers and writes cells/ID/REP/samples.json:
+ *   {"schema": 1, "cell": ID, "rep": REP, "metrics": [{name, value, unit, better}]}
+ * always with elapsed_s and the cgroup totals (cpu_s, mem_peak_bytes, ...) as
+ * metrics too, lower being better. A parser that finds nothing fails the edge:
+ * exit 1, cells/ID/REP/failed.json says why, and no samples.json is left
+ * (an old one is removed, so aggregate never reads stale samples).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
 #include "commands.h"
+#include "parse.h"
 #include "util.h"
+
+/* The cgroup totals that become metrics, from metrics.json's "metrics". */
+static const struct {
+	const char *key, *unit;
+} resources[] = {
+	{ "cpu_s", "s" }, { "cpu_user_s", "s" }, { "cpu_system_s", "s" },
+	{ "mem_peak_bytes", "bytes" }, { "io_read_bytes", "bytes" }, { "io_write_bytes", "bytes" },
+	{ "net_rx_bytes", "bytes" }, { "net_tx_bytes", "bytes" }, { "pids_peak", "pids" },
+};
+
+static int
+write_json(const char *path, json_t *j)
+{
+	/* 15 digits: the values came from decimal text, print them as written */
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	struct buf b = BUF_INIT;
+	int rc;
+
+	buf_puts(&b, s);
+	buf_putc(&b, '\n');
+	free(s);
+	rc = write_file_atomic(path, b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+/* Record why the repetition failed, print it, and remove stale samples. */
+static int
+parse_fail(const char *dir, const char *cell, long rep, const char *reason)
+{
+	char *failed = xasprintf("%s/%ld/failed.json", dir, rep);
+	char *samples = xasprintf("%s/%ld/samples.json", dir, rep);
+	json_t *j = json_pack("{s:i, s:s, s:I, s:s}", "schema", 1, "cell", cell, "rep",
+	                      (json_int_t)rep, "reason", reason);
+
+	error("parse '%s' rep %ld: %s", cell, rep, reason);
+	if (unlink(samples) < 0 && errno != ENOENT)
+		error("cannot remove '%s':", samples);
+	write_json(failed, j);
+	json_decref(j);
+	free(failed);
+	free(samples);
+	return EXIT_RUNTIME;
+}
+
+/* elapsed_s and the resource totals from metrics.json; -1 with *reason. */
+static int
+add_run_metrics(json_t *out, const char *path, char **reason)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err), *res, *v;
+	const char *scope;
+	size_t i;
+
+	if (!json_is_object(root)) {
+		*reason = xasprintf("cannot read '%s': %s", path, root ? "not an object" : err.text);
+		json_decref(root);
+		return -1;
+	}
+	v = json_object_get(root, "elapsed_s");
+	if (!json_is_number(v)) {
+		*reason = xasprintf("'%s' has no elapsed_s", path);
+		json_decref(root);
+		return -1;
+	}
+	if (!metric_find(out, "elapsed_s"))
+		metric_add(out, "elapsed_s", json_number_value(v), "s", "lower");
+	res = json_object_get(root, "metrics");
+	/* a host-network or native run's counters are the whole host's traffic */
+	scope = json_string_value(json_object_get(res, "net_scope"));
+	for (i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
+		v = json_object_get(res, resources[i].key);
+		if (!json_is_number(v) || metric_find(out, resources[i].key))
+			continue;
+		if (strncmp(resources[i].key, "net_", 4) == 0 && scope && strcmp(scope, "container") != 0)
+			continue;
+		metric_add(out, resources[i].key, json_number_value(v), resources[i].unit, "lower");
+	}
+	json_decref(root);
+	return 0;
+}
+
+/* The folder of path ("cells/ID/parse.json" -> "cells/ID"). */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? xstrndup(path, slash - path) : xstrdup(".");
+}
+
+/* The cell id: parse.json's "cell", else the folder's name. */
+static const char *
+cell_of(json_t *spec, const char *dir)
+{
+	const char *cell = json_string_value(json_object_get(spec, "cell"));
+	const char *slash = strrchr(dir, '/');
+
+	return cell ? cell : slash ? slash + 1 : dir;
+}
+
+static int
+run_parsers(json_t *spec, const char *dir, const char *cell, long rep)
+{
+	char *log_path = xasprintf("%s/%ld/log", dir, rep);
+	char *mpath = xasprintf("%s/%ld/metrics.json", dir, rep);
+	char *spath = xasprintf("%s/%ld/samples.json", dir, rep);
+	char *fpath = xasprintf("%s/%ld/failed.json", dir, rep);
+	char *log = NULL, *reason = NULL;
+	json_t *out = json_array(), *p, *samples;
+	size_t len, i;
+	int rc = EXIT_OK;
+
+	if (read_file(log_path, &log, &len) < 0) {
+		reason = xasprintf("cannot read '%s'", log_path);
+		goto fail;
+	}
+	json_array_foreach(json_object_get(spec, "parsers"), i, p)
+		if (parse_run(p, log, len, log_path, out, &reason) < 0)
+			goto fail;
+	if (add_run_metrics(out, mpath, &reason) < 0)
+		goto fail;
+	samples = json_pack("{s:i, s:s, s:I, s:O}", "schema", 1, "cell", cell, "rep",
+	                    (json_int_t)rep, "metrics", out);
+	if (write_json(spath, samples) < 0)
+		rc = EXIT_RUNTIME;
+	else if (unlink(fpath) < 0 && errno != ENOENT) {
+		error("cannot remove '%s':", fpath);
+		rc = EXIT_RUNTIME;
+	}
+	json_decref(samples);
+	goto out;
+fail:
+	rc = parse_fail(dir, cell, rep, reason);
+out:
+	free(reason);
+	free(log);
+	json_decref(out);
+	free(log_path), free(mpath), free(spath), free(fpath);
+	return rc;
+}
 
 int
 cmd_parse(int argc, char **argv)
 {
-	(void)argc;
-	return error("'%s' is not implemented yet", argv[0]), EXIT_RUNTIME;
+	json_error_t err;
+	json_t *spec;
+	char *end, *dir;
+	long rep;
+	int rc;
+
+	if (argc != 3)
+		usage("%s", command_usage("parse"));
+	errno = 0;
+	rep = strtol(argv[2], &end, 10);
+	if (errno || *end || rep < 1)
+		usage("%s: REP must be a repetition number from 1, not '%s'", command_usage("parse"), argv[2]);
+	spec = json_load_file(argv[1], 0, &err);
+	if (!spec)
+		return error("%s:%d:%d: %s", argv[1], err.line, err.column, err.text), EXIT_RUNTIME;
+	if (json_integer_value(json_object_get(spec, "schema")) != 1 ||
+	    !json_is_array(json_object_get(spec, "parsers"))) {
+		json_decref(spec);
+		return error("%s: not a schema 1 parse.json with a 'parsers' list", argv[1]), EXIT_RUNTIME;
+	}
+	dir = dir_of(argv[1]);
+	rc = run_parsers(spec, dir, cell_of(spec, dir), rep);
+	free(dir);
+	json_decref(spec);
+	return rc;
 }

@@ -116,9 +116,12 @@ struct tally {
 	json_t *jran, *jfresh, *jfailed;
 };
 
-/* Classify one selected cell after ninja: ran now, fresh, or failed. */
+/* Classify one selected cell after ninja: ran now, fresh, or failed. A cell
+ * that ninja still has work for is failed even when an older run left it
+ * complete outputs. */
 static void
-cell_classify(const char *dir, const struct cell *c, const struct timespec *t0, struct tally *t)
+cell_classify(const char *dir, const struct cell *c, int pending, const struct timespec *t0,
+	      struct tally *t)
 {
 	int nreps = c->bench->warmup + c->bench->repeat;
 	int rep, done = 0, now = 0;
@@ -133,7 +136,7 @@ cell_classify(const char *dir, const struct cell *c, const struct timespec *t0, 
 		}
 		free(path);
 	}
-	if (done == nreps) {
+	if (done == nreps && !pending) {
 		if (now) {
 			t->ran++;
 			json_array_append_new(t->jran, json_string(c->id));
@@ -145,11 +148,83 @@ cell_classify(const char *dir, const struct cell *c, const struct timespec *t0, 
 	}
 	reason = cell_failure(dir, c->id, nreps);
 	if (!reason)
-		reason = xasprintf("%d of %d repetitions finished; a step before it failed or the run was interrupted",
-				   done, nreps);
+		reason = xasprintf("it did not finish: a step before it failed or the run was interrupted "
+				   "(see ninja's output above)");
 	t->failed++;
 	json_array_append_new(t->jfailed, json_pack("{s:s, s:s}", "cell", c->id, "reason", reason));
 	free(reason);
+}
+
+/* After a failed ninja run, ask ninja (dry run, commands shown) which run and
+ * parse edges are still due: their cells did not finish, whatever old outputs
+ * they may still have. A plain dry run would count everything behind the
+ * fetch and probe edges, which depend on the phony 'always' and so look
+ * dirty until they run and restat; the status file defines 'always' first as
+ * a phony of an old file, so only what is really out of date shows. Marks
+ * them in pending[]; returns -1 if ninja could not say. */
+static int
+cells_pending(const char *dir, char **nargv, const struct cell *cells, size_t n, char *pending)
+{
+	static const char status_ninja[] =
+		"# written by 'jockey run' to ask ninja what is still out of date\n"
+		"build always: phony matrix.json\n"
+		"include build.ninja\n";
+	struct buf cmd = BUF_INIT;
+	char line[4096], *path;
+	FILE *p;
+	size_t i;
+	int status;
+
+	path = xasprintf("%s/.jockey-status.ninja", dir);
+	status = write_file_if_changed(path, status_ninja, strlen(status_ninja));
+	free(path);
+	if (status < 0)
+		return -1;
+	buf_puts(&cmd, "ninja -f .jockey-status.ninja -w dupbuild=warn -n -v");
+	for (i = 1; nargv[i]; i++) {
+		buf_puts(&cmd, " '");
+		buf_puts(&cmd, nargv[i]); /* paths and cell ids: no quotes in them */
+		buf_puts(&cmd, "'");
+	}
+	fflush(NULL);
+	buf_puts(&cmd, " 2>/dev/null");
+	p = popen(cmd.data, "r");
+	buf_release(&cmd);
+	if (!p)
+		return error("cannot run ninja:");
+	while (fgets(line, sizeof(line), p)) {
+		char *s = strstr(line, " run-cell cells/");
+		const char *id;
+		size_t len, lo = 0, hi = n;
+
+		if (s)
+			s += strlen(" run-cell cells/");
+		else if ((s = strstr(line, " parse cells/")))
+			s += strlen(" parse cells/");
+		else
+			continue;
+		len = strcspn(s, "/");
+		/* cells are sorted by id: binary search */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			int c;
+
+			id = cells[mid].id;
+			c = strncmp(id, s, len);
+			if (c == 0 && id[len] != '\0')
+				c = 1;
+			if (c == 0) {
+				pending[mid] = 1;
+				break;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	status = pclose(p);
+	return status == 0 ? 0 : -1;
 }
 
 static int
@@ -175,7 +250,7 @@ cmd_run(int argc, char **argv)
 	};
 	const char *dir = NULL, *jobs = NULL, *mpath;
 	char *defdir = NULL, *gargv[5];
-	char **nargv, *sel = NULL;
+	char **nargv = NULL, *sel = NULL, *pending = NULL;
 	struct matrix *m;
 	struct cell *cells = NULL;
 	size_t ncells = 0, i, nn = 0;
@@ -250,21 +325,21 @@ cmd_run(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_REALTIME, &t0);
 	nret = run_child(nargv);
-	for (i = nn - ntargets; i < nn && !all; i++)
-		free(nargv[i]);
-	free(nargv);
 	if (nret < 0 || nret == 127) {
 		error("cannot run ninja; install it with: apt-get install ninja-build");
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
 
+	pending = xcalloc(ncells ? ncells : 1, 1);
+	if (nret != 0 && !interrupted)
+		cells_pending(dir, nargv, cells, ncells, pending);
 	t.jran = json_array();
 	t.jfresh = json_array();
 	t.jfailed = json_array();
 	for (i = 0; i < ncells; i++)
 		if (sel[i])
-			cell_classify(dir, &cells[i], &t0, &t);
+			cell_classify(dir, &cells[i], pending[i], &t0, &t);
 	runj = json_pack("{s:i, s:s, s:s, s:i, s:b, s:o, s:o, s:o}", "schema", 1,
 			 "matrix", m->name, "matrix_path", mpath, "ninja_exit", nret,
 			 "interrupted", interrupted != 0, "ran", t.jran, "fresh", t.jfresh,
@@ -283,6 +358,10 @@ cmd_run(int argc, char **argv)
 			     json_string_value(json_object_get(f, "reason")));
 	}
 	json_decref(runj);
+	for (i = nn - ntargets; i < nn && !all; i++)
+		free(nargv[i]);
+	free(nargv);
+	nargv = NULL;
 
 	/* With every cell finished the aggregate edge ran (or was pruned) in ninja. */
 	if (!(all && nret == 0)) {
@@ -305,6 +384,12 @@ cmd_run(int argc, char **argv)
 	else
 		ret = EXIT_OK;
 out:
+	if (nargv) {
+		for (i = nn - ntargets; i < nn && !all; i++)
+			free(nargv[i]);
+		free(nargv);
+	}
+	free(pending);
 	free(sel);
 	free(defdir);
 	cells_free(cells, ncells);

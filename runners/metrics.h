@@ -6,6 +6,13 @@
  * gone, so the summary is exact, not the last sample (docs/design.md,
  * "Measurement"). The time series reads the same files at a fixed interval:
  * one read costs tens of microseconds, never the engine's stats API.
+ *
+ * Layouts: pure v2 (cgroup2 with controllers, one folder), v1 (one mount per
+ * controller, or joint ones such as "cpu,cpuacct") and hybrid (v1 controllers
+ * plus a cgroup2 mount without controllers: the engine uses v1 there, so do we).
+ * Block I/O counters are only as good as the kernel's: v1 blkio on recent
+ * kernels lists no device for buffered and even direct I/O; the sampler then
+ * falls back on /proc/PID/io (see sampler_stop).
  */
 #ifndef JOCKEY_METRICS_H
 #define JOCKEY_METRICS_H
@@ -18,30 +25,72 @@ struct cgparent {
 	int v2;          /* 1: unified hierarchy; 0: v1 (per-controller mounts) */
 	char **paths;    /* owned: the folders made, one per controller (v1) or one (v2) */
 	size_t npaths;
+	/* Where each counter lives: borrowed from paths, NULL when the kernel
+	 * has no such controller. All four are the same folder on v2. */
+	const char *cpu_dir;   /* cpuacct (v1) */
+	const char *mem_dir;   /* memory */
+	const char *io_dir;    /* blkio (v1) */
+	const char *pids_dir;  /* pids */
 };
 
 /* Make the cgroup parent NAME (a slug, e.g. "jockey-debian-bookworm.sysbench.bridge-1-1234")
- * in every controller the metrics need. 0 or -1 with a message. */
+ * in every controller the metrics need. 0 or -1 with a message. An existing
+ * folder is reused as it is (its counters then include what ran there before). */
 int cgparent_create(struct cgparent *cg, const char *name);
+/* As cgparent_create, with the mount table read from mountinfo (a file in
+ * /proc/self/mountinfo's format): for tests. */
+int cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinfo);
 /* Move process pid into the parent (native runs). */
 int cgparent_attach(const struct cgparent *cg, pid_t pid);
 /* Remove the parent in every controller; call once nothing runs in it. Waits
- * briefly for the engine to remove the container's own cgroup first. */
+ * briefly for the engine to remove the container's own cgroup first, and
+ * removes empty child folders left behind. */
 int cgparent_remove(struct cgparent *cg);
 void cgparent_release(struct cgparent *cg);
+
+/* One reading of a parent's counters. A peak is -1 when the kernel does not
+ * keep one (v2 without memory.peak, pids without pids.peak). */
+struct cgreading {
+	double cpu_s, cpu_user_s, cpu_system_s;
+	long long mem_bytes, mem_peak_bytes;
+	long long io_read_bytes, io_write_bytes;
+	int io_counted;   /* 0: the kernel's file listed no device (v1 blkio often doesn't) */
+	long long pids, pids_peak;
+};
+
+/* Read every counter of cg; missing files read as 0 (peaks as -1). */
+void cgparent_read(const struct cgparent *cg, struct cgreading *r);
 
 struct sampler;
 
 /* Start sampling cg every interval_ms in a thread of its own, appending one
- * row per sample to tsv_path (a header line first). */
+ * row per sample to tsv_path (a header line first). cg must outlive the
+ * sampler. NULL with a message when the file or the thread cannot be made. */
 struct sampler *sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path);
 /* The process whose network namespace the network counters come from
  * (the container's State.Pid); until set, network columns are 0. */
 void sampler_set_pid(struct sampler *s, pid_t pid);
 /* Stop the thread, take a final exact reading of the parent and return the
  * summary (new reference): cpu_user_s, cpu_system_s, cpu_s, mem_peak_bytes,
- * io_read_bytes, io_write_bytes, net_rx_bytes, net_tx_bytes, pids_peak,
- * samples, interval_ms, cgroup ("v1" or "v2"). Frees s. */
+ * io_read_bytes, io_write_bytes, io_source ("cgroup", or "proc" when v1 blkio
+ * counted nothing and /proc/PID/io of the pid, which includes its reaped
+ * descendants, stood in), net_rx_bytes, net_tx_bytes, pids_peak,
+ * samples, interval_ms, cgroup ("v1" or "v2"), net_scope ("container", "host"
+ * when the pid shares jockey's network namespace so the counters are the
+ * host's, or "none" without a pid) and sampler_cpu_s (the sampler thread's
+ * own CPU time). Frees s. */
 json_t *sampler_stop(struct sampler *s);
+
+/* The file parsers, exposed for the unit tests. Each returns 0, or -1 when
+ * the text holds nothing it understands. */
+/* "key value" lines (cpuacct.stat, cpu.stat, memory.stat). */
+int metrics_parse_keyed(const char *text, const char *key, long long *val);
+/* v1 blkio.*io_service_bytes*: sums "MAJ:MIN Read N" and "... Write N" lines;
+ * returns how many devices it listed (0 for a bare "Total 0"), or -1. */
+int metrics_parse_blkio(const char *text, long long *rd, long long *wr);
+/* v2 io.stat: sums rbytes= and wbytes= over devices. */
+int metrics_parse_iostat(const char *text, long long *rd, long long *wr);
+/* /proc/PID/net/dev: sums bytes over every interface but lo. */
+int metrics_parse_netdev(const char *text, long long *rx, long long *tx);
 
 #endif

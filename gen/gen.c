@@ -1,0 +1,1814 @@
+/* gen.c: render and write the results folder (see gen.h, docs/design.md).
+ *
+ * Everything is rendered into memory first (build.ninja and the list of JSON
+ * files), so a matrix that cannot be written leaves the folder untouched;
+ * then each file is written only when its content changed, which keeps mtimes
+ * and lets ninja skip what did not move. Output is deterministic: JSON keys
+ * sorted, lists in a fixed order, no timestamps. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "gen.h"
+#include "matrix.h"
+#include "ninja.h"
+#include "util.h"
+
+/* 15 digits: what people write (0.05, 1.5) reads back as they wrote it. */
+#define JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(15))
+
+/* A file to write: rendered in full before anything is written. */
+struct out {
+	char *path;  /* relative to the results folder */
+	char *data;
+	size_t len;
+};
+
+/* A base image on one engine: base/SLUG.json and its probe edge. */
+struct base {
+	char *file;       /* IMG (+ ".eN"): the file name part */
+	char *slug;       /* IMG: image slug - tag slug */
+	char *ref, *name, *tag;
+	const char *pull;
+	int engine;
+	struct mark mark;  /* where the matrix names it, for messages */
+};
+
+/* One image to build (or, without context, to inspect): images/KEY.json. */
+struct key {
+	char *key;
+	const char *context;  /* path in the repo, or NULL (as is) */
+	char *ctx_slug;
+	const struct kvlist *args;
+	char *base_file;      /* struct base .file it builds on */
+	char *base_ref;
+	int engine;
+	struct mark mark;     /* the side that needs it */
+};
+
+/* What a side of a benchmark needs for its image key, computed once. */
+struct sidekey {
+	char *ctx_slug;   /* NULL: as is */
+	char *base_slug;  /* slug of side->base, NULL: the image under test */
+	char *hash;       /* 8 hex of the build args, NULL without any */
+};
+
+struct gen {
+	const struct matrix *m;
+	const struct cell *cells;
+	size_t ncells;
+	const struct gen_options *o;
+	const char **engines;     /* distinct engines, first use order */
+	size_t nengines;
+	int *host_engine;         /* per host: index into engines */
+	struct sidekey *sk;       /* per benchmark: [3 * b + side], side 0 main, 1 server, 2 client */
+	struct base *bases;
+	size_t nbases;
+	struct key *keys;
+	size_t nkeys;
+	struct out *outs;
+	size_t nouts;
+	int bad;                  /* a problem that makes the matrix unwritable */
+};
+
+char *
+gen_slug(const char *s)
+{
+	char *r = xstrdup(s), *p;
+
+	for (p = r; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 'A' && c <= 'Z')
+			*p = (char)(c - 'A' + 'a');
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			*p = '-';
+	}
+	return r;
+}
+
+char *
+gen_abspath(const char *path)
+{
+	char cwd[4096];
+	struct buf in = BUF_INIT, out = BUF_INIT;
+	char *tok, *save = NULL;
+	size_t *ends = NULL, n = 0;
+
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			fatal("getcwd:");
+		buf_puts(&in, cwd);
+		buf_putc(&in, '/');
+	}
+	buf_puts(&in, path);
+	for (tok = strtok_r(in.data, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (n)
+				out.len = n > 1 ? ends[n - 2] : 0;
+			out.data[out.len] = '\0';
+			n -= n > 0;
+			continue;
+		}
+		buf_putc(&out, '/');
+		buf_puts(&out, tok);
+		ends = xreallocarray(ends, n + 1, sizeof(*ends));
+		ends[n++] = out.len;
+	}
+	if (out.len == 0)
+		buf_putc(&out, '/');
+	free(ends);
+	buf_release(&in);
+	return buf_detach(&out, NULL);
+}
+
+char *
+gen_dir(const struct matrix *m, const char *dir)
+{
+	char *rel = dir ? xstrdup(dir) : xasprintf("results/%s", m->name), *abs = gen_abspath(rel);
+
+	free(rel);
+	return abs;
+}
+
+/* name:tag, or name@sha256:... when the tag is a digest. */
+static char *
+image_ref(const char *name, const char *tag)
+{
+	return xasprintf("%s%c%s", name, strncmp(tag, "sha256:", 7) == 0 ? '@' : ':', tag);
+}
+
+/* Split a reference "name[:tag]" or "name@digest" (tag defaults to latest). */
+static void
+ref_split(const char *ref, char **name, char **tag)
+{
+	const char *at = strchr(ref, '@'), *slash = strrchr(ref, '/'), *colon = strrchr(ref, ':');
+
+	if (at) {
+		*name = xstrndup(ref, at - ref);
+		*tag = xstrdup(at + 1);
+	} else if (colon && (!slash || colon > slash)) {
+		*name = xstrndup(ref, colon - ref);
+		*tag = xstrdup(colon + 1);
+	} else {
+		*name = xstrdup(ref);
+		*tag = xstrdup("latest");
+	}
+}
+
+static char *
+img_slug(const char *name, const char *tag)
+{
+	char *n = gen_slug(name), *t = gen_slug(tag), *r = xasprintf("%s-%s", n, t);
+
+	free(n);
+	free(t);
+	return r;
+}
+
+static const char *
+pull_name(enum pull_policy p)
+{
+	return p == PULL_ALWAYS ? "always" : p == PULL_NEVER ? "never" : "missing";
+}
+
+static int
+kv_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct kv *const *)a)->key, (*(const struct kv *const *)b)->key);
+}
+
+/* 8 hex digits of FNV-1a over the build args sorted by name, or NULL. */
+static char *
+args_hash(const struct kvlist *args)
+{
+	const struct kv **v;
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+	const char *p;
+
+	if (args->n == 0)
+		return NULL;
+	v = xreallocarray(NULL, args->n, sizeof(*v));
+	for (i = 0; i < args->n; i++)
+		v[i] = &args->v[i];
+	qsort(v, args->n, sizeof(*v), kv_cmp);
+	for (i = 0; i < args->n; i++) {
+		for (p = v[i]->key; ; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			if (!*p)
+				break;
+		}
+		for (p = v[i]->value; ; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+			if (!*p)
+				break;
+		}
+	}
+	free(v);
+	return xasprintf("%08x", (unsigned)((h ^ (h >> 32)) & 0xffffffffu));
+}
+
+/* The image key of a side: CTX.IMG[.hHASH][.eN], "asis" without a context.
+ * Kept in one place: gen and the 'cell' edge both use it. */
+static char *
+key_make(const char *ctx_slug, const char *img, const char *hash, const char *esuffix)
+{
+	return xasprintf("%s.%s%s%s%s", ctx_slug ? ctx_slug : "asis", img,
+			 hash ? ".h" : "", hash ? hash : "", esuffix);
+}
+
+static char *
+esuffix(const struct gen *g, int engine)
+{
+	return g->nengines > 1 ? xasprintf(".e%d", engine) : xstrdup("");
+}
+
+/* ---- JSON of the axes ---- */
+
+static json_t *
+json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+json_kv(const struct kvlist *l)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_object_set_new(o, l->v[i].key, json_string(l->v[i].value));
+	return o;
+}
+
+static json_t *
+json_strs(const struct strlist *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+static json_t *
+json_parser(const struct parser *p)
+{
+	switch (p->kind) {
+	case PARSER_BUILTIN:
+		return json_pack("{s:s, s:s}", "kind", "builtin", "name", p->builtin);
+	case PARSER_REGEX:
+		return json_pack("{s:s, s:s, s:s, s:o, s:s}", "kind", "regex", "pattern", p->pattern,
+				 "metric", p->metric, "unit", json_str_or_null(p->unit),
+				 "better", p->better == BETTER_LOWER ? "lower" : "higher");
+	case PARSER_COMMAND:
+		return json_pack("{s:s, s:o}", "kind", "command", "command", json_strs(&p->command));
+	default:
+		return json_pack("{s:s}", "kind", "none");
+	}
+}
+
+static json_t *
+json_ready(const struct ready *r)
+{
+	json_t *o = json_object();
+
+	if (r->tcp)
+		json_object_set_new(o, "tcp", json_integer(r->tcp));
+	else if (r->log)
+		json_object_set_new(o, "log", json_string(r->log));
+	else if (r->command.n)
+		json_object_set_new(o, "command", json_strs(&r->command));
+	json_object_set_new(o, "timeout_ms", json_integer(r->timeout_ms));
+	return o;
+}
+
+static json_t *
+json_side(const struct side *s, const struct sidekey *k, int server)
+{
+	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			      "context", json_str_or_null(s->context),
+			      "context_slug", json_str_or_null(k->ctx_slug),
+			      "base", json_str_or_null(s->base),
+			      "base_slug", json_str_or_null(k->base_slug),
+			      "build_args", json_kv(&s->build_args),
+			      "args_hash", json_str_or_null(k->hash),
+			      "command", json_strs(&s->command),
+			      "env", json_kv(&s->env));
+
+	if (server)
+		json_object_set_new(o, "ready", json_ready(&s->ready));
+	return o;
+}
+
+static json_t *
+json_bench(const struct gen *g, size_t bi)
+{
+	const struct benchmark *b = &g->m->benchmarks[bi];
+	json_t *o, *parsers = json_array();
+	size_t i;
+
+	for (i = 0; i < b->nparsers; i++)
+		json_array_append_new(parsers, json_parser(&b->parsers[i]));
+	o = json_pack("{s:i, s:s, s:b, s:i, s:i, s:I, s:o, s:o}", "schema", 1, "name", b->name,
+		      "pair", b->is_pair, "repeat", b->repeat, "warmup", b->warmup,
+		      "timeout_ms", (json_int_t)b->timeout_ms, "parsers", parsers,
+		      "images", json_strs(&b->images));
+	if (b->is_pair) {
+		json_object_set_new(o, "server", json_side(&b->server, &g->sk[3 * bi + 1], 1));
+		json_object_set_new(o, "client", json_side(&b->client, &g->sk[3 * bi + 2], 0));
+	} else {
+		json_object_set_new(o, "main", json_side(&b->main, &g->sk[3 * bi], 0));
+	}
+	return o;
+}
+
+static json_t *
+json_number_plain(double d)
+{
+	if (d == (double)(json_int_t)d)
+		return json_integer((json_int_t)d);
+	return json_real(d);
+}
+
+static json_t *
+json_hostconfig(const struct host *h)
+{
+	json_t *vols = json_array(), *ulim = json_array();
+	size_t i;
+
+	for (i = 0; i < h->nvolumes; i++)
+		json_array_append_new(vols, json_pack("{s:s, s:s, s:b}", "source", h->volumes[i].source,
+						      "target", h->volumes[i].target,
+						      "readonly", h->volumes[i].readonly));
+	for (i = 0; i < h->nulimits; i++)
+		json_array_append_new(ulim, json_pack("{s:s, s:I, s:I}", "name", h->ulimits[i].name,
+						      "soft", (json_int_t)h->ulimits[i].soft,
+						      "hard", (json_int_t)h->ulimits[i].hard));
+	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:o, s:o}",
+			 "network", h->network ? h->network : "bridge",
+			 "cpuset", json_str_or_null(h->cpuset),
+			 "cpus", json_number_plain(h->cpus),
+			 "memory", (json_int_t)h->memory,
+			 "runtime", json_str_or_null(h->runtime),
+			 "volumes", vols,
+			 "privileged", h->privileged,
+			 "sysctls", json_kv(&h->sysctls),
+			 "ulimits", ulim);
+}
+
+static const char *
+apply_to_name(enum apply_to a)
+{
+	return a == APPLY_SERVER ? "server" : a == APPLY_CLIENT ? "client" : "both";
+}
+
+static json_t *
+json_host(const struct gen *g, size_t hi)
+{
+	const struct host *h = &g->m->hosts[hi];
+	int e = g->host_engine[hi];
+	char *suffix = esuffix(g, e), *pool = xasprintf("engine_%d", e);
+	json_t *o;
+
+	o = json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "schema", 1,
+		      "name", h->name, "native", h->native, "engine", g->engines[e],
+		      "engine_suffix", suffix, "pool", pool, "env", json_kv(&h->env),
+		      "apply_to", apply_to_name(h->apply_to), "hostconfig", json_hostconfig(h),
+		      "matrix", g->m->name, "dir", g->o->dir);
+	free(suffix);
+	free(pool);
+	return o;
+}
+
+static json_t *
+json_base(const struct base *b, const char *engine)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "schema", 1, "ref", b->ref,
+			 "name", b->name, "tag", b->tag, "slug", b->slug, "pull", b->pull,
+			 "engine", engine);
+}
+
+static json_t *
+json_labels(const struct gen *g)
+{
+	return json_pack("{s:s, s:s, s:s}", "jockey", "1", "jockey.matrix", g->m->name,
+			 "jockey.dir", g->o->dir);
+}
+
+/* The engine's tag for a built image: "jockey/CTX:REST" where KEY is
+ * CTX.REST. Docker wants the repository part to start and end with [a-z0-9]
+ * and the tag part to be at most 128 of [A-Za-z0-9_.-], not starting with '.'
+ * or '-': a slug can break either (a context "bench/" slugs to "bench-", a
+ * digest tag makes a long key), so trim the one and hash the other. */
+static char *
+docker_tag(const struct key *k)
+{
+	const char *c = k->ctx_slug, *rest = k->key + strlen(k->ctx_slug) + 1, *p;
+	size_t n;
+	uint64_t h = 14695981039346656037ULL;
+	char *repo, *tag;
+
+	while (*c && !isalnum((unsigned char)*c))
+		c++;
+	n = strlen(c);
+	while (n && !isalnum((unsigned char)c[n - 1]))
+		n--;
+	repo = n ? xstrndup(c, n) : xstrdup("context");
+	if (strlen(rest) <= 128 && rest[0] != '.' && rest[0] != '-') {
+		tag = xasprintf("jockey/%s:%s", repo, rest);
+	} else {
+		for (p = rest; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		tag = xasprintf("jockey/%s:x%.110s-%016llx", repo, rest, (unsigned long long)h);
+	}
+	free(repo);
+	return tag;
+}
+
+static json_t *
+json_key(const struct gen *g, const struct key *k)
+{
+	json_t *labels = json_labels(g), *o;
+	char *tree = k->ctx_slug ? xasprintf("stamps/ctx/%s.tree", k->ctx_slug) : NULL;
+	char *bstamp = xasprintf("stamps/base/%s.digest", k->base_file);
+	char *tag = NULL;
+
+	json_object_set_new(labels, "jockey.key", json_string(k->key));
+	if (k->ctx_slug)
+		tag = docker_tag(k);
+	o = json_pack("{s:i, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "schema", 1,
+		      "key", k->key, "context", json_str_or_null(k->context),
+		      "tree_stamp", json_str_or_null(tree), "repo_json", "repo.json",
+		      "base", k->base_ref, "base_stamp", bstamp, "build_args", json_kv(k->args),
+		      "tag", json_str_or_null(tag), "labels", labels, "engine", g->engines[k->engine]);
+	free(tree);
+	free(bstamp);
+	free(tag);
+	return o;
+}
+
+/* ---- a cell's files, composed from its three axis files ---- */
+
+static const char *
+jstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static char *
+side_key(const json_t *side, const json_t *base, const json_t *host)
+{
+	const char *bslug = jstr(side, "base_slug");
+
+	if (!jstr(side, "context_slug"))
+		bslug = NULL;
+	return key_make(jstr(side, "context_slug"), bslug ? bslug : jstr(base, "slug"),
+			jstr(side, "args_hash"), jstr(host, "engine_suffix"));
+}
+
+/* A side of run.json: its image stamp, command and env (host env on top
+ * where the host's settings apply). */
+static json_t *
+run_side(const json_t *side, const json_t *base, const json_t *host, int host_env, json_t *keys)
+{
+	char *key = side_key(side, base, host), *stamp = xasprintf("stamps/img/%s.id", key);
+	json_t *env = json_deep_copy(json_object_get(side, "env"));
+	json_t *o, *ready = json_object_get(side, "ready");
+	size_t i;
+	int seen = 0;
+
+	if (host_env)
+		json_object_update(env, json_object_get(host, "env"));
+	o = json_pack("{s:s, s:O, s:o}", "image_stamp", stamp, "command",
+		      json_object_get(side, "command"), "env", env);
+	if (ready)
+		json_object_set(o, "ready", ready);
+	for (i = 0; i < json_array_size(keys); i++)
+		seen |= strcmp(json_string_value(json_array_get(keys, i)), key) == 0;
+	if (!seen)
+		json_array_append_new(keys, json_string(key));
+	free(key);
+	free(stamp);
+	return o;
+}
+
+static json_t *
+copy_without(const json_t *o, const char *const *drop)
+{
+	json_t *c = json_copy((json_t *)o);
+
+	for (; *drop; drop++)
+		json_object_del(c, *drop);
+	return c;
+}
+
+static int
+dump_to_buf(const char *s, size_t n, void *b)
+{
+	buf_add(b, s, n);
+	return 0;
+}
+
+/* The file path (stolen) holding o (stolen) dumped. */
+static struct out
+out_render_sized(char *path, json_t *o, size_t flags, size_t guess)
+{
+	struct buf b = BUF_INIT;
+	struct out r = { path, NULL, 0 };
+
+	/* Straight into one buffer: json_dumps would build and then copy it. */
+	buf_grow(&b, guess);
+	json_dump_callback(o, dump_to_buf, &b, flags);
+	buf_putc(&b, '\n');
+	r.data = buf_detach(&b, &r.len);
+	json_decref(o);
+	return r;
+}
+
+static struct out
+out_render(char *path, json_t *o, size_t flags)
+{
+	return out_render_sized(path, o, flags, 0);
+}
+
+static void
+out_push(struct out **outs, size_t *n, struct out o)
+{
+	*outs = xreallocarray(*outs, *n + 1, sizeof(**outs));
+	(*outs)[(*n)++] = o;
+}
+
+static void
+add_out_flags(struct out **outs, size_t *n, char *path, json_t *o, size_t flags)
+{
+	out_push(outs, n, out_render(path, o, flags));
+}
+
+static void
+add_out(struct out **outs, size_t *n, char *path, json_t *o)
+{
+	add_out_flags(outs, n, path, o, JSON_FLAGS);
+}
+
+/* Render cells/ID/{cell,run,parse}.json from the axis objects. */
+static void
+cell_compose(const char *id, const json_t *base, const json_t *bench, const json_t *host,
+	     struct out **outs, size_t *nouts)
+{
+	static const char *const bench_drop[] = { "schema", NULL };
+	static const char *const host_drop[] = { "schema", "matrix", "dir", NULL };
+	const char *apply = jstr(host, "apply_to");
+	json_t *keys = json_array(), *run, *labels, *cell, *parse;
+	int pair = json_is_true(json_object_get(bench, "pair"));
+
+	labels = json_pack("{s:s, s:s, s:s, s:s}", "jockey", "1", "jockey.matrix", jstr(host, "matrix"),
+			   "jockey.cell", id, "jockey.dir", jstr(host, "dir"));
+	run = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:o}",
+			"schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
+			"engine", jstr(host, "engine"), "image", jstr(base, "ref"),
+			"benchmark", jstr(bench, "name"), "host", jstr(host, "name"),
+			"native", json_object_get(host, "native"),
+			"timeout_ms", json_object_get(bench, "timeout_ms"),
+			"repeat", json_object_get(bench, "repeat"),
+			"warmup", json_object_get(bench, "warmup"),
+			"hostconfig", json_object_get(host, "hostconfig"), "labels", labels);
+	if (pair) {
+		json_object_set_new(run, "server", run_side(json_object_get(bench, "server"), base, host,
+							    strcmp(apply, "client") != 0, keys));
+		json_object_set_new(run, "client", run_side(json_object_get(bench, "client"), base, host,
+							    strcmp(apply, "server") != 0, keys));
+		json_object_set_new(run, "apply_to", json_string(apply));
+	} else {
+		json_object_set_new(run, "main", run_side(json_object_get(bench, "main"), base, host, 1, keys));
+	}
+	parse = json_pack("{s:i, s:s, s:s, s:O}", "schema", 1, "cell", id, "benchmark",
+			  jstr(bench, "name"), "parsers", json_object_get(bench, "parsers"));
+	cell = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o}",
+			 "schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
+			 "image", "name", jstr(base, "name"), "tag", jstr(base, "tag"),
+			 "ref", jstr(base, "ref"), "slug", jstr(base, "slug"),
+			 "benchmark", copy_without(bench, bench_drop),
+			 "host", copy_without(host, host_drop), "image_keys", keys);
+	add_out(outs, nouts, xasprintf("cells/%s/cell.json", id), cell);
+	add_out(outs, nouts, xasprintf("cells/%s/run.json", id), run);
+	add_out(outs, nouts, xasprintf("cells/%s/parse.json", id), parse);
+}
+
+/* 1 if path holds exactly data. Compares in chunks rather than reading the
+ * whole file (write_file_if_changed does): build.ninja of a big matrix is
+ * over 100 MB, and a fresh 100 MB buffer costs more than the comparison. */
+static int
+same_content(const char *path, const char *data, size_t len)
+{
+	char chunk[1 << 16];
+	struct stat st;
+	size_t off = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), same = 0;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size == len) {
+		for (same = 1; same && off < len; off += (size_t)r) {
+			r = read(fd, chunk, sizeof(chunk));
+			if (r <= 0 || (size_t)r > len - off || memcmp(chunk, data + off, (size_t)r) != 0)
+				same = 0;
+			if (r <= 0)
+				break;
+		}
+	}
+	close(fd);
+	return same;
+}
+
+/* write_file_if_changed, comparing with same_content. */
+static int
+write_if_changed(const char *path, const char *data, size_t len)
+{
+	if (same_content(path, data, len))
+		return 0;
+	return write_file_atomic(path, data, len) < 0 ? -1 : 1;
+}
+
+static int
+outs_write(const char *dir, struct out *outs, size_t n, size_t *written)
+{
+	size_t i;
+	int ret = 0, r;
+	char *p;
+
+	for (i = 0; i < n; i++) {
+		p = dir ? xasprintf("%s/%s", dir, outs[i].path) : xstrdup(outs[i].path);
+		r = write_if_changed(p, outs[i].data, outs[i].len);
+		free(p);
+		if (r < 0)
+			ret = -1;
+		else if (written)
+			*written += (size_t)r;
+	}
+	return ret;
+}
+
+static void
+outs_free(struct out *outs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(outs[i].path);
+		free(outs[i].data);
+	}
+	free(outs);
+}
+
+static int
+slug_ok(const char *s)
+{
+	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s) &&
+	       strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+static json_t *
+load_json(const char *path)
+{
+	json_error_t e;
+	json_t *o = json_load_file(path, 0, &e);
+
+	if (!o)
+		error("%s:%d:%d: %s", path, e.line, e.column, e.text);
+	return o;
+}
+
+/* "cells/ID/NAME" -> fresh ID, or NULL. */
+static char *
+cell_id_of(const char *path, const char *name)
+{
+	size_t n = strlen(path), nl = strlen(name);
+	char *id;
+
+	if (strncmp(path, "cells/", 6) != 0 || n < 6 + 2 + nl || path[n - nl - 1] != '/' ||
+	    strcmp(path + n - nl, name) != 0)
+		return NULL;
+	id = xstrndup(path + 6, n - nl - 1 - 6);
+	if (!slug_ok(id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+int
+gen_cell(const char *const out[3], const char *base_json, const char *bench_json, const char *host_json)
+{
+	static const char *const names[3] = { "cell.json", "run.json", "parse.json" };
+	json_t *base = NULL, *bench = NULL, *host = NULL;
+	struct out *outs = NULL;
+	size_t n = 0, i;
+	char *id = cell_id_of(out[0], names[0]), *other;
+	int ret = -1;
+
+	for (i = 0; id && i < 3; i++) {
+		other = cell_id_of(out[i], names[i]);
+		if (!other || strcmp(other, id) != 0) {
+			free(id);
+			id = NULL;
+		}
+		free(other);
+	}
+	if (!id)
+		return error("'%s %s %s' are not cells/ID/{cell,run,parse}.json of one cell",
+			     out[0], out[1], out[2]);
+	if (!(base = load_json(base_json)) || !(bench = load_json(bench_json)) ||
+	    !(host = load_json(host_json)))
+		goto out;
+	if (!jstr(base, "slug") || !jstr(bench, "name") || !jstr(host, "matrix")) {
+		error("cell '%s': '%s', '%s' and '%s' are not jockey's axis files", id,
+		      base_json, bench_json, host_json);
+		goto out;
+	}
+	cell_compose(id, base, bench, host, &outs, &n);
+	ret = outs_write(NULL, outs, n, NULL);
+out:
+	free(id);
+	outs_free(outs, n);
+	json_decref(base);
+	json_decref(bench);
+	json_decref(host);
+	return ret;
+}
+
+/* ---- gathering what the cells need ---- */
+
+static void
+engines_find(struct gen *g)
+{
+	const char *def = g->o->engine;
+	size_t i, j;
+
+	g->host_engine = xcalloc(g->m->nhosts ? g->m->nhosts : 1, sizeof(int));
+	g->engines = xcalloc(g->m->nhosts + 1, sizeof(char *));
+	for (i = 0; i < g->m->nhosts; i++) {
+		const char *e = g->m->hosts[i].engine ? g->m->hosts[i].engine : def;
+
+		for (j = 0; j < g->nengines && strcmp(g->engines[j], e) != 0; j++)
+			;
+		if (j == g->nengines)
+			g->engines[g->nengines++] = e;
+		g->host_engine[i] = (int)j;
+	}
+	if (g->nengines == 0)
+		g->engines[g->nengines++] = def;
+}
+
+/* Side i of g->sk: benchmark i / 3, side i % 3 (main, server, client). */
+static const struct side *
+bench_side(const struct gen *g, size_t i)
+{
+	const struct benchmark *b = &g->m->benchmarks[i / 3];
+
+	return i % 3 == 0 ? &b->main : i % 3 == 1 ? &b->server : &b->client;
+}
+
+/* Two context folders with one slug would share stamps and image keys. */
+static void
+contexts_check(struct gen *g)
+{
+	size_t n = 3 * g->m->nbenchmarks, i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct side *a = bench_side(g, i);
+
+		if (!g->sk[i].ctx_slug)
+			continue;
+		for (j = 0; j < i; j++) {
+			const struct side *b = bench_side(g, j);
+
+			if (!g->sk[j].ctx_slug || strcmp(g->sk[i].ctx_slug, g->sk[j].ctx_slug) != 0 ||
+			    strcmp(a->context, b->context) == 0)
+				continue;
+			error("%s:%d:%d: context '%s' has the same slug '%s' as context '%s' (line %d); "
+			      "rename one", g->m->path, a->mark.line, a->mark.col, a->context,
+			      g->sk[i].ctx_slug, b->context, b->mark.line);
+			g->bad = 1;
+			break;
+		}
+	}
+}
+
+static void
+sidekeys_make(struct gen *g)
+{
+	size_t b, s;
+
+	g->sk = xcalloc(3 * (g->m->nbenchmarks ? g->m->nbenchmarks : 1), sizeof(*g->sk));
+	for (b = 0; b < g->m->nbenchmarks; b++) {
+		const struct benchmark *bm = &g->m->benchmarks[b];
+		const struct side *sides[3] = { &bm->main, &bm->server, &bm->client };
+
+		for (s = 0; s < 3; s++) {
+			struct sidekey *k = &g->sk[3 * b + s];
+
+			if (sides[s]->context)
+				k->ctx_slug = gen_slug(sides[s]->context);
+			if (sides[s]->context && sides[s]->base) {
+				char *n, *t;
+
+				ref_split(sides[s]->base, &n, &t);
+				k->base_slug = img_slug(n, t);
+				free(n);
+				free(t);
+			}
+			k->hash = sides[s]->context ? args_hash(&sides[s]->build_args) : NULL;
+		}
+	}
+	contexts_check(g);
+}
+
+static const char *
+pull_of_ref(const struct matrix *m, const char *name, const char *tag)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nimages; i++)
+		if (strcmp(m->images[i].name, name) == 0)
+			for (j = 0; j < m->images[i].tags.n; j++)
+				if (strcmp(m->images[i].tags.v[j], tag) == 0)
+					return pull_name(m->images[i].pull);
+	return "missing";
+}
+
+static struct base *
+base_add(struct gen *g, const char *name, const char *tag, const char *pull, int engine,
+	 struct mark mark)
+{
+	struct base *b;
+	char *suffix = esuffix(g, engine);
+
+	g->bases = xreallocarray(g->bases, g->nbases + 1, sizeof(*g->bases));
+	b = &g->bases[g->nbases++];
+	b->slug = img_slug(name, tag);
+	b->file = xasprintf("%s%s", b->slug, suffix);
+	b->ref = image_ref(name, tag);
+	b->name = xstrdup(name);
+	b->tag = xstrdup(tag);
+	b->pull = pull;
+	b->engine = engine;
+	b->mark = mark;
+	free(suffix);
+	return b;
+}
+
+static void
+key_add(struct gen *g, const struct side *s, const struct sidekey *sk, const struct base *b)
+{
+	struct key *k;
+	char *suffix = esuffix(g, b->engine);
+
+	g->keys = xreallocarray(g->keys, g->nkeys + 1, sizeof(*g->keys));
+	k = &g->keys[g->nkeys++];
+	k->key = key_make(sk->ctx_slug, b->slug, sk->hash, suffix);
+	k->context = s->context;
+	k->ctx_slug = sk->ctx_slug;
+	k->args = &s->build_args;
+	k->base_file = xstrdup(b->file);
+	k->base_ref = xstrdup(b->ref);
+	k->engine = b->engine;
+	k->mark = s->mark;
+	free(suffix);
+}
+
+/* Record the bases and image keys of every side of a benchmark on an image. */
+static void
+sides_gather(struct gen *g, size_t bi, size_t under_test)
+{
+	const struct benchmark *bm = &g->m->benchmarks[bi];
+	const struct side *sides[3] = { &bm->main, &bm->server, &bm->client };
+	size_t s;
+
+	for (s = bm->is_pair ? 1 : 0; s < (bm->is_pair ? 3u : 1u); s++) {
+		const struct sidekey *sk = &g->sk[3 * bi + s];
+		const struct base *b;
+
+		/* base_add moves g->bases: look the image under test up after it. */
+		if (sides[s]->context && sides[s]->base) {
+			char *n, *t;
+
+			ref_split(sides[s]->base, &n, &t);
+			b = base_add(g, n, t, pull_of_ref(g->m, n, t), g->bases[under_test].engine,
+				     sides[s]->mark);
+			free(n);
+			free(t);
+		} else {
+			b = &g->bases[under_test];
+		}
+		key_add(g, sides[s], sk, b);
+	}
+}
+
+static int
+base_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct base *)a)->file, ((const struct base *)b)->file);
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct key *)a)->key, ((const struct key *)b)->key);
+}
+
+/* Sort and merge duplicates; two different things under one name make the
+ * matrix unwritable (their files would overwrite each other). */
+static void
+bases_unique(struct gen *g)
+{
+	size_t i, n = 0;
+
+	if (g->nbases)
+		qsort(g->bases, g->nbases, sizeof(*g->bases), base_cmp);
+	for (i = 0; i < g->nbases; i++) {
+		if (n && strcmp(g->bases[n - 1].file, g->bases[i].file) == 0) {
+			if (strcmp(g->bases[n - 1].ref, g->bases[i].ref) != 0) {
+				error("%s:%d:%d: image '%s' has the same slug '%s' as '%s' (line %d); rename one",
+				      g->m->path, g->bases[i].mark.line, g->bases[i].mark.col, g->bases[i].ref,
+				      g->bases[i].slug, g->bases[n - 1].ref, g->bases[n - 1].mark.line);
+				g->bad = 1;
+			}
+			free(g->bases[i].file);
+			free(g->bases[i].slug);
+			free(g->bases[i].ref);
+			free(g->bases[i].name);
+			free(g->bases[i].tag);
+			continue;
+		}
+		g->bases[n++] = g->bases[i];
+	}
+	g->nbases = n;
+}
+
+/* Sort and merge duplicates (contexts_check made sure one key is one image). */
+static void
+keys_unique(struct gen *g)
+{
+	size_t i, n = 0;
+
+	if (g->nkeys)
+		qsort(g->keys, g->nkeys, sizeof(*g->keys), key_cmp);
+	for (i = 0; i < g->nkeys; i++) {
+		if (n && strcmp(g->keys[n - 1].key, g->keys[i].key) == 0) {
+			free(g->keys[i].key);
+			free(g->keys[i].base_file);
+			free(g->keys[i].base_ref);
+			continue;
+		}
+		g->keys[n++] = g->keys[i];
+	}
+	g->nkeys = n;
+}
+
+/* Per cell: the base file of its image under test. Also gathers every base
+ * and image key. Bases and keys are recorded per (image:tag, benchmark,
+ * engine), not per cell: cells that differ only in host share them. */
+static char **
+cells_gather(struct gen *g)
+{
+	char **cbase = xcalloc(g->ncells ? g->ncells : 1, sizeof(char *));
+	const struct cell *prev = NULL;
+	size_t i, b = 0;
+	int prev_e = -1;
+
+	/* Cells come sorted by id, so cells sharing an image:tag (and a
+	 * benchmark) are neighbours: only a change adds bases and keys. */
+	for (i = 0; i < g->ncells; i++) {
+		const struct cell *c = &g->cells[i];
+		size_t bi = (size_t)(c->bench - g->m->benchmarks);
+		int e = g->host_engine[c->host - g->m->hosts];
+		int same_image = prev && prev->image == c->image && prev_e == e &&
+				 strcmp(prev->tag, c->tag) == 0;
+
+		if (!same_image)
+			b = (size_t)(base_add(g, c->image->name, c->tag, pull_name(c->image->pull), e,
+					     c->image->mark) - g->bases);
+		cbase[i] = xstrdup(g->bases[b].file);
+		if (!same_image || prev->bench != c->bench)
+			sides_gather(g, bi, b);
+		prev = c;
+		prev_e = e;
+	}
+	keys_unique(g);
+	bases_unique(g);
+	return cbase;
+}
+
+/* ---- build.ninja ---- */
+
+static const char *const rule_gen[] = {
+	"command", "$jockey gen -o $dir $matrix", "description", "GEN build.ninja",
+	"generator", "1", "restat", "1", NULL };
+static const char *const rule_fetch[] = {
+	"command", "$jockey fetch $in", "description", "FETCH", "restat", "1", NULL };
+static const char *const rule_probe[] = {
+	"command", "$jockey probe $in $out", "description", "PROBE $out", "restat", "1", NULL };
+static const char *const rule_image[] = {
+	"command", "$jockey build-image $in $out", "description", "IMAGE $out", "restat", "1", NULL };
+static const char *const rule_cell[] = {
+	"command", "$jockey gen --cell $out $in", "description", "CELL $in", "restat", "1", NULL };
+static const char *const rule_run[] = {
+	"command", "$jockey run-cell $in $rep", "description", "RUN $in $rep", NULL };
+static const char *const rule_parse[] = {
+	"command", "$jockey parse $in $rep", "description", "PARSE $in $rep", NULL };
+/* With one engine its pool goes on the rules, not on 100,000 edges. */
+static const char one_pool[] = "  pool = engine_0\n";
+static const char *const rule_aggregate[] = {
+	"command", "$jockey aggregate .", "description", "AGGREGATE", NULL };
+
+static int
+quoted_var(struct buf *b, const char *name, const char *value)
+{
+	struct buf q = BUF_INIT;
+	int r;
+
+	shell_quote(&q, value);
+	r = ninja_var(b, 0, name, q.data);
+	buf_release(&q);
+	return r;
+}
+
+static int
+edge(struct buf *b, const char *rule, const char *const *outs, size_t nouts,
+     const char *const *ins, size_t nins, const char *const *imp, size_t nimp,
+     const char *const *vars, size_t nvars)
+{
+	struct ninja_edge e = { rule, outs, nouts, ins, nins, imp, nimp, vars, nvars };
+
+	return ninja_build(b, &e);
+}
+
+static int
+ninja_head(struct gen *g, struct buf *b)
+{
+	const char *gin[] = { g->o->matrix };
+	const char *gimp[] = { g->o->jockey };
+	const char *gout[] = { "build.ninja" };
+	const char *always[] = { "always" };
+	size_t i;
+	int r = 0;
+
+	buf_puts(b, "# generated by jockey gen; do not edit: edit the matrix instead\n");
+	buf_puts(b, "ninja_required_version = 1.7\n");
+	r |= quoted_var(b, "jockey", g->o->jockey);
+	r |= quoted_var(b, "matrix", g->o->matrix);
+	r |= quoted_var(b, "dir", g->o->dir);
+	for (i = 0; i < g->nengines; i++) {
+		char *name = xasprintf("engine_%zu", i);
+
+		buf_printf(b, "# %s: ", name);
+		r |= ninja_escape_value(b, g->engines[i]);
+		buf_putc(b, '\n');
+		ninja_pool(b, name, g->m->parallel > 0 ? g->m->parallel : 1);
+		free(name);
+	}
+	ninja_rule(b, "gen", rule_gen);
+	ninja_rule(b, "fetch", rule_fetch);
+	ninja_rule(b, "probe", rule_probe);
+	ninja_rule(b, "image", rule_image);
+	if (g->nengines == 1)
+		buf_puts(b, one_pool);
+	/* Cell edges share the engine's pool too: with 100,000 cells they would
+	 * otherwise run beside the measurements. */
+	ninja_rule(b, "cell", rule_cell);
+	if (g->nengines == 1)
+		buf_puts(b, one_pool);
+	ninja_rule(b, "run", rule_run);
+	if (g->nengines == 1)
+		buf_puts(b, one_pool);
+	ninja_rule(b, "parse", rule_parse);
+	ninja_rule(b, "aggregate", rule_aggregate);
+	buf_putc(b, '\n');
+	r |= edge(b, "gen", gout, 1, gin, 1, gimp, 1, NULL, 0);
+	r |= edge(b, "phony", always, 1, NULL, 0, NULL, 0, NULL, 0);
+	return r ? -1 : 0;
+}
+
+static int
+ctx_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Distinct context slugs (sorted) of the image keys, for fetch and repo.json. */
+static size_t
+contexts_list(const struct gen *g, const struct key ***out)
+{
+	const struct key **v = xcalloc(g->nkeys + 1, sizeof(*v));
+	const char **slugs = xcalloc(g->nkeys + 1, sizeof(*slugs));
+	size_t i, j, n = 0, ns = 0;
+
+	for (i = 0; i < g->nkeys; i++)
+		if (g->keys[i].ctx_slug)
+			slugs[ns++] = g->keys[i].ctx_slug;
+	if (ns)
+		qsort(slugs, ns, sizeof(*slugs), ctx_cmp);
+	for (i = 0; i < ns; i++) {
+		if (i && strcmp(slugs[i - 1], slugs[i]) == 0)
+			continue;
+		for (j = 0; strcmp(g->keys[j].ctx_slug ? g->keys[j].ctx_slug : "", slugs[i]) != 0; j++)
+			;
+		v[n++] = &g->keys[j];
+	}
+	free(slugs);
+	*out = v;
+	return n;
+}
+
+static int
+ninja_fetch(struct buf *b, const struct key **ctx, size_t nctx)
+{
+	const char **outs = xcalloc(nctx + 1, sizeof(*outs));
+	const char *repo[] = { "repo.json" }, *always[] = { "always" };
+	size_t i;
+	int r;
+
+	outs[0] = "stamps/repo.commit";
+	for (i = 0; i < nctx; i++)
+		outs[i + 1] = xasprintf("stamps/ctx/%s.tree", ctx[i]->ctx_slug);
+	r = edge(b, "fetch", outs, nctx + 1, repo, 1, always, 1, NULL, 0);
+	for (i = 0; i < nctx; i++)
+		free((char *)outs[i + 1]);
+	free(outs);
+	return r;
+}
+
+static int
+ninja_probe(struct buf *b, const struct base *base)
+{
+	char *json = xasprintf("base/%s.json", base->file);
+	char *stamp = xasprintf("stamps/base/%s.digest", base->file);
+	const char *in[] = { json }, *out[] = { stamp }, *always[] = { "always" };
+	int r = edge(b, "probe", out, 1, in, 1, always, 1, NULL, 0);
+
+	free(json);
+	free(stamp);
+	return r;
+}
+
+static int
+ninja_image(struct buf *b, const struct key *k, size_t nengines)
+{
+	char *json = xasprintf("images/%s.json", k->key);
+	char *stamp = xasprintf("stamps/img/%s.id", k->key);
+	char *bstamp = xasprintf("stamps/base/%s.digest", k->base_file);
+	char *tree = k->ctx_slug ? xasprintf("stamps/ctx/%s.tree", k->ctx_slug) : NULL;
+	char *pool = xasprintf("engine_%d", k->engine);
+	const char *in[] = { json }, *out[] = { stamp }, *imp[2], *vars[] = { "pool", pool };
+	size_t n = 0;
+	int r;
+
+	if (tree)
+		imp[n++] = tree;
+	imp[n++] = bstamp;
+	r = edge(b, "image", out, 1, in, 1, imp, n, vars, nengines > 1);
+	free(json);
+	free(stamp);
+	free(bstamp);
+	free(tree);
+	free(pool);
+	return r;
+}
+
+static int
+ninja_images(struct gen *g, struct buf *b, const struct key **ctx, size_t nctx)
+{
+	size_t i;
+	int r = 0;
+
+	if (nctx)
+		r |= ninja_fetch(b, ctx, nctx);
+	for (i = 0; i < g->nbases; i++)
+		r |= ninja_probe(b, &g->bases[i]);
+	for (i = 0; i < g->nkeys; i++)
+		r |= ninja_image(b, &g->keys[i], g->nengines);
+	return r ? -1 : 0;
+}
+
+/* A phony group (image:NAME, benchmark:NAME, ...): the cells' phony names. */
+struct group {
+	char *name;
+	struct buf cells;  /* " cell$:ID" each, already escaped */
+};
+
+static int
+group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct group *)a)->name, ((const struct group *)b)->name);
+}
+
+static struct group *
+group_get(struct group **v, size_t *n, const char *name)
+{
+	size_t i;
+
+	/* Few groups (images, benchmarks, hosts) and cells come sorted by
+	 * image: the last one added is the usual hit. */
+	for (i = *n; i > 0; i--)
+		if (strcmp((*v)[i - 1].name, name) == 0)
+			return &(*v)[i - 1];
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n].name = xstrdup(name);
+	buf_init(&(*v)[*n].cells);
+	return &(*v)[(*n)++];
+}
+
+static int
+groups_write(struct buf *b, struct group *v, size_t n)
+{
+	size_t i, mark;
+	int r = 0;
+
+	if (n)
+		qsort(v, n, sizeof(*v), group_cmp);
+	for (i = 0; i < n; i++) {
+		mark = b->len;
+		buf_puts(b, "build ");
+		if (ninja_escape_path(b, v[i].name) < 0) {
+			b->len = mark;
+			b->data[mark] = '\0';
+			r = error("cannot write target '%s' to build.ninja: "
+				  "ninja paths cannot hold '|' or a newline", v[i].name);
+		} else {
+			buf_puts(b, ": phony");
+			buf_add(b, v[i].cells.data, v[i].cells.len);
+			buf_putc(b, '\n');
+		}
+		free(v[i].name);
+		buf_release(&v[i].cells);
+	}
+	free(v);
+	return r;
+}
+
+/* Paths of one cell, rebuilt in place for each cell and repetition. */
+struct cellpaths {
+	struct buf cell, run, parse, base, bench, host, log, metrics, tsv, samples;
+	struct buf keys[2];
+};
+
+static void
+path3(struct buf *b, const char *a, const char *mid, const char *z)
+{
+	buf_reset(b);
+	buf_puts(b, a);
+	buf_puts(b, mid);
+	buf_puts(b, z);
+}
+
+static void
+cellpaths_set(struct cellpaths *p, const struct cell *c, const char *base)
+{
+	path3(&p->cell, "cells/", c->id, "/cell.json");
+	path3(&p->run, "cells/", c->id, "/run.json");
+	path3(&p->parse, "cells/", c->id, "/parse.json");
+	path3(&p->base, "base/", base, ".json");
+	path3(&p->bench, "conf/bench/", c->bench->name, ".json");
+	path3(&p->host, "conf/host/", c->host->name, ".json");
+}
+
+/* "cells/ID/REP/" + name */
+static void
+reppath(struct buf *b, const struct cell *c, const char *rep, const char *name)
+{
+	buf_reset(b);
+	buf_puts(b, "cells/");
+	buf_puts(b, c->id);
+	buf_putc(b, '/');
+	buf_puts(b, rep);
+	buf_putc(b, '/');
+	buf_puts(b, name);
+}
+
+static void
+cellpaths_rep(struct cellpaths *p, const struct cell *c, int rep)
+{
+	char r[16];
+
+	snprintf(r, sizeof(r), "%d", rep);
+	reppath(&p->log, c, r, "log");
+	reppath(&p->metrics, c, r, "metrics.json");
+	reppath(&p->tsv, c, r, "metrics.tsv");
+	reppath(&p->samples, c, r, "samples.json");
+}
+
+/* The image stamps a cell's run needs (one per distinct side image). */
+static size_t
+cell_keys(const struct gen *g, const struct cell *c, const char *img, struct cellpaths *p)
+{
+	const struct benchmark *bm = c->bench;
+	const struct side *sides[3] = { &bm->main, &bm->server, &bm->client };
+	size_t bi = (size_t)(bm - g->m->benchmarks), s, n = 0;
+	char *suffix = esuffix(g, g->host_engine[c->host - g->m->hosts]);
+
+	for (s = bm->is_pair ? 1 : 0; s < (bm->is_pair ? 3u : 1u); s++) {
+		const struct sidekey *sk = &g->sk[3 * bi + s];
+		char *key = key_make(sk->ctx_slug, sides[s]->context && sk->base_slug ? sk->base_slug : img,
+				     sk->hash, suffix);
+
+		buf_reset(&p->keys[n]);
+		buf_printf(&p->keys[n], "stamps/img/%s.id", key);
+		free(key);
+		if (n == 0 || strcmp(p->keys[0].data, p->keys[1].data) != 0)
+			n++;
+	}
+	free(suffix);
+	return n;
+}
+
+/* Samples are gathered under phony chunks: ninja checks every input of an
+ * edge each time one of them finishes, so one aggregate edge with 100,000
+ * inputs would make a run quadratic. */
+enum { SAMPLES_CHUNK = 256 };
+
+/* The state of writing the cells' edges, with what neighbouring cells share. */
+struct cellwriter {
+	struct gen *g;
+	struct buf *b;              /* build.ninja */
+	struct buf *top;            /* the aggregate's inputs: " samples$:N" each */
+	struct cellpaths p;
+	struct buf phony;           /* this cell's samples, escaped */
+	struct buf chunk;           /* the current samples chunk, escaped */
+	size_t nchunk, nchunks;
+	struct buf member, name;
+	char **pools;               /* per engine: "engine_N" */
+	const struct cell *prev;    /* the cell before: keys are reused when they match */
+	size_t nkeys;
+	struct group *groups[4];    /* image:NAME, image:NAME:TAG, benchmark:, host: */
+	size_t ngroups[4];
+};
+
+static void
+samples_flush(struct cellwriter *w)
+{
+	if (!w->nchunk)
+		return;
+	buf_printf(w->b, "build samples$:%zu: phony", w->nchunks);
+	buf_add(w->b, w->chunk.data, w->chunk.len);
+	buf_putc(w->b, '\n');
+	buf_printf(w->top, " samples$:%zu", w->nchunks);
+	w->nchunks++;
+	w->nchunk = 0;
+	buf_reset(&w->chunk);
+}
+
+static void
+samples_add(struct cellwriter *w, const char *path)
+{
+	size_t mark = w->phony.len;
+
+	buf_putc(&w->phony, ' ');
+	ninja_escape_path(&w->phony, path);
+	buf_add(&w->chunk, w->phony.data + mark, w->phony.len - mark);
+	if (++w->nchunk == SAMPLES_CHUNK)
+		samples_flush(w);
+}
+
+static int
+same_images(const struct gen *g, const struct cell *a, const struct cell *b)
+{
+	return a && a->image == b->image && a->bench == b->bench &&
+	       g->host_engine[a->host - g->m->hosts] == g->host_engine[b->host - g->m->hosts] &&
+	       strcmp(a->tag, b->tag) == 0;
+}
+
+static int
+ninja_cell(struct cellwriter *w, const struct cell *c)
+{
+	struct gen *g = w->g;
+	struct cellpaths *p = &w->p;
+	char repstr[16];
+	const char *outs[3] = { p->cell.data, p->run.data, p->parse.data };
+	const char *ins[3] = { p->base.data, p->bench.data, p->host.data };
+	const char *imp[3] = { g->o->jockey };
+	const char *rin[1] = { p->run.data }, *pin[1] = { p->parse.data }, *pimp[1];
+	const char *rout[3], *pout[1];
+	const char *vars[4] = { "rep", repstr, "pool", w->pools[g->host_engine[c->host - g->m->hosts]] };
+	size_t mark;
+	int rep, reps = c->bench->warmup + c->bench->repeat, r = 0;
+
+	r |= edge(w->b, "cell", outs, 3, ins, 3, imp, 1, vars + 2, g->nengines > 1);
+	if (!same_images(g, w->prev, c)) {
+		char *img = img_slug(c->image->name, c->tag);
+
+		w->nkeys = cell_keys(g, c, img, p);
+		free(img);
+	}
+	imp[0] = p->keys[0].data;
+	imp[1] = p->keys[1].data;
+	buf_reset(&w->phony);
+	for (rep = 1; rep <= reps; rep++) {
+		cellpaths_rep(p, c, rep);
+		snprintf(repstr, sizeof(repstr), "%d", rep);
+		rout[0] = p->log.data;
+		rout[1] = p->metrics.data;
+		rout[2] = p->tsv.data;
+		pout[0] = p->samples.data;
+		pimp[0] = p->log.data;
+		/* One engine: the pool is the rule's, no need to repeat it. */
+		r |= edge(w->b, "run", rout, 3, rin, 1, imp, w->nkeys, vars, g->nengines > 1 ? 2 : 1);
+		r |= edge(w->b, "parse", pout, 1, pin, 1, pimp, 1, vars, 1);
+		samples_add(w, p->samples.data);
+	}
+	mark = w->b->len;
+	buf_puts(w->b, "build cell$:");
+	if (ninja_escape_path(w->b, c->id) < 0) {
+		w->b->len = mark;
+		w->b->data[mark] = '\0';
+		r = -1;
+	} else {
+		buf_puts(w->b, ": phony");
+		buf_add(w->b, w->phony.data, w->phony.len);
+		buf_putc(w->b, '\n');
+	}
+	w->prev = c;
+	return r;
+}
+
+static void
+group_add(struct group **v, size_t *n, struct buf *name, const char *member)
+{
+	struct buf *cells = &group_get(v, n, name->data)->cells;
+
+	buf_putc(cells, ' ');
+	ninja_escape_path(cells, member);
+}
+
+/* Put the cell (w->member) in group "prefix:a" or "prefix:a:b". */
+static void
+group_cell(struct cellwriter *w, int which, const char *prefix, const char *a, const char *b)
+{
+	buf_reset(&w->name);
+	buf_puts(&w->name, prefix);
+	buf_puts(&w->name, a);
+	if (b) {
+		buf_putc(&w->name, ':');
+		buf_puts(&w->name, b);
+	}
+	group_add(&w->groups[which], &w->ngroups[which], &w->name, w->member.data);
+}
+
+/* image:NAME lists its image:NAME:TAG targets rather than every cell. */
+static void
+images_group(const struct gen *g, struct group **v, size_t *n, struct group *tags, size_t ntags)
+{
+	struct buf name = BUF_INIT, tag = BUF_INIT;
+	size_t i, j, k;
+
+	for (i = 0; i < g->m->nimages; i++) {
+		const struct image *im = &g->m->images[i];
+
+		for (j = 0; j < im->tags.n; j++) {
+			buf_reset(&tag);
+			buf_printf(&tag, "image:%s:%s", im->name, im->tags.v[j]);
+			for (k = 0; k < ntags && strcmp(tags[k].name, tag.data) != 0; k++)
+				;
+			if (k == ntags)
+				continue;
+			buf_reset(&name);
+			buf_printf(&name, "image:%s", im->name);
+			group_add(v, n, &name, tag.data);
+		}
+	}
+	buf_release(&name);
+	buf_release(&tag);
+}
+
+static int
+ninja_cells(struct gen *g, struct buf *b, char **cbase, struct buf *top)
+{
+	struct cellwriter w = { .g = g, .b = b, .top = top };
+	struct buf *bufs[] = { &w.p.cell, &w.p.run, &w.p.parse, &w.p.base, &w.p.bench, &w.p.host,
+			       &w.p.log, &w.p.metrics, &w.p.tsv, &w.p.samples, &w.p.keys[0],
+			       &w.p.keys[1], &w.phony, &w.chunk, &w.member, &w.name };
+	size_t i, k;
+	int r = 0;
+
+	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_init(bufs[i]);
+	w.pools = xcalloc(g->nengines, sizeof(char *));
+	for (i = 0; i < g->nengines; i++)
+		w.pools[i] = xasprintf("engine_%zu", i);
+	for (i = 0; i < g->ncells; i++) {
+		const struct cell *c = &g->cells[i];
+
+		cellpaths_set(&w.p, c, cbase[i]);
+		r |= ninja_cell(&w, c);
+		buf_reset(&w.member);
+		buf_puts(&w.member, "cell:");
+		buf_puts(&w.member, c->id);
+		group_cell(&w, 1, "image:", c->image->name, c->tag);
+		group_cell(&w, 2, "benchmark:", c->bench->name, NULL);
+		group_cell(&w, 3, "host:", c->host->name, NULL);
+	}
+	samples_flush(&w);
+	images_group(g, &w.groups[0], &w.ngroups[0], w.groups[1], w.ngroups[1]);
+	for (k = 0; k < 4; k++)
+		r |= groups_write(b, w.groups[k], w.ngroups[k]);
+	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		buf_release(bufs[i]);
+	for (i = 0; i < g->nengines; i++)
+		free(w.pools[i]);
+	free(w.pools);
+	return r ? -1 : 0;
+}
+
+/* ---- the other files ---- */
+
+static json_t *
+json_repo(const struct gen *g, const struct key **ctx, size_t nctx)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < nctx; i++) {
+		char *stamp = xasprintf("stamps/ctx/%s.tree", ctx[i]->ctx_slug);
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "name", ctx[i]->ctx_slug,
+						   "path", ctx[i]->context, "stamp", stamp));
+		free(stamp);
+	}
+	return json_pack("{s:i, s:o, s:o, s:o}", "schema", 1, "repo", json_str_or_null(g->m->repo),
+			 "ref", json_str_or_null(g->m->ref), "contexts", a);
+}
+
+/* matrix.json lists every cell: with 100,000 of them it is gen's biggest
+ * JSON, so the axis values are made once and shared (jansson counts the
+ * references) and each object is built with its keys already in order. */
+static json_t *
+json_cells(const struct gen *g)
+{
+	const struct matrix *m = g->m;
+	json_t *cells = json_array(), **img = xcalloc(m->nimages + 1, sizeof(json_t *));
+	json_t **bench = xcalloc(m->nbenchmarks + 1, sizeof(json_t *));
+	json_t **host = xcalloc(m->nhosts + 1, sizeof(json_t *));
+	json_t **rep = xcalloc(m->nbenchmarks + 1, sizeof(json_t *));
+	json_t **warm = xcalloc(m->nbenchmarks + 1, sizeof(json_t *));
+	json_t *tag = NULL;
+	const char *tagname = NULL;
+	size_t i;
+
+	for (i = 0; i < m->nimages; i++)
+		img[i] = json_string(m->images[i].name);
+	for (i = 0; i < m->nbenchmarks; i++) {
+		bench[i] = json_string(m->benchmarks[i].name);
+		rep[i] = json_integer(m->benchmarks[i].repeat);
+		warm[i] = json_integer(m->benchmarks[i].warmup);
+	}
+	for (i = 0; i < m->nhosts; i++)
+		host[i] = json_string(m->hosts[i].name);
+	for (i = 0; i < g->ncells; i++) {
+		const struct cell *c = &g->cells[i];
+		size_t b = (size_t)(c->bench - m->benchmarks);
+		json_t *o = json_object();
+
+		if (!tagname || strcmp(tagname, c->tag) != 0) {
+			json_decref(tag);
+			tag = json_string(c->tag);
+			tagname = c->tag;
+		}
+		json_object_set(o, "benchmark", bench[b]);
+		json_object_set(o, "host", host[c->host - m->hosts]);
+		json_object_set_new(o, "id", json_string(c->id));
+		json_object_set(o, "image", img[c->image - m->images]);
+		json_object_set(o, "repeat", rep[b]);
+		json_object_set(o, "tag", tag);
+		json_object_set(o, "warmup", warm[b]);
+		json_array_append_new(cells, o);
+	}
+	json_decref(tag);
+	for (i = 0; i < m->nimages; i++)
+		json_decref(img[i]);
+	for (i = 0; i < m->nbenchmarks; i++) {
+		json_decref(bench[i]);
+		json_decref(rep[i]);
+		json_decref(warm[i]);
+	}
+	for (i = 0; i < m->nhosts; i++)
+		json_decref(host[i]);
+	free(img);
+	free(bench);
+	free(host);
+	free(rep);
+	free(warm);
+	return cells;
+}
+
+static json_t *
+json_matrix(const struct gen *g)
+{
+	const struct matrix *m = g->m;
+	json_t *baseline = json_null();
+
+	if (m->baseline.host)
+		baseline = json_pack("{s:s}", "host", m->baseline.host);
+	else if (m->baseline.image)
+		baseline = json_pack("{s:s, s:o}", "image", m->baseline.image,
+				     "tag", json_str_or_null(m->baseline.tag));
+	/* Keys in sorted order: add_out dumps this one without JSON_SORT_KEYS. */
+	return json_pack("{s:o, s:o, s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
+			 "cells", json_cells(g), "dir", g->o->dir, "max_cv", m->max_cv,
+			 "name", m->name, "path", g->o->matrix, "schema", 1);
+}
+
+static void
+gen_release(struct gen *g)
+{
+	size_t i;
+
+	for (i = 0; i < 3 * g->m->nbenchmarks; i++) {
+		free(g->sk[i].ctx_slug);
+		free(g->sk[i].base_slug);
+		free(g->sk[i].hash);
+	}
+	free(g->sk);
+	for (i = 0; i < g->nbases; i++) {
+		free(g->bases[i].file);
+		free(g->bases[i].slug);
+		free(g->bases[i].ref);
+		free(g->bases[i].name);
+		free(g->bases[i].tag);
+	}
+	free(g->bases);
+	for (i = 0; i < g->nkeys; i++) {
+		free(g->keys[i].key);
+		free(g->keys[i].base_file);
+		free(g->keys[i].base_ref);
+	}
+	free(g->keys);
+	free(g->engines);
+	free(g->host_engine);
+	outs_free(g->outs, g->nouts);
+}
+
+/* Axis files, and the cells' own files for small matrices. */
+static void
+render_json(struct gen *g, char **cbase, const struct key **ctx, size_t nctx)
+{
+	json_t **bench = xcalloc(g->m->nbenchmarks + 1, sizeof(json_t *));
+	json_t **host = xcalloc(g->m->nhosts + 1, sizeof(json_t *));
+	json_t **base = xcalloc(g->nbases + 1, sizeof(json_t *));
+	size_t i, j;
+
+	add_out(&g->outs, &g->nouts, xstrdup("repo.json"), json_repo(g, ctx, nctx));
+	for (i = 0; i < g->m->nbenchmarks; i++)
+		bench[i] = json_bench(g, i);
+	for (i = 0; i < g->m->nhosts; i++)
+		host[i] = json_host(g, i);
+	for (i = 0; i < g->nbases; i++)
+		base[i] = json_base(&g->bases[i], g->engines[g->bases[i].engine]);
+	for (i = 0; g->ncells <= GEN_EAGER_CELLS && i < g->ncells; i++) {
+		const struct cell *c = &g->cells[i];
+		struct base key = { .file = cbase[i] };
+		const struct base *b = bsearch(&key, g->bases, g->nbases, sizeof(*g->bases), base_cmp);
+
+		cell_compose(c->id, base[b - g->bases], bench[c->bench - g->m->benchmarks],
+			     host[c->host - g->m->hosts], &g->outs, &g->nouts);
+	}
+	for (i = 0; i < g->m->nbenchmarks; i++)
+		add_out(&g->outs, &g->nouts, xasprintf("conf/bench/%s.json", g->m->benchmarks[i].name), bench[i]);
+	for (i = 0; i < g->m->nhosts; i++)
+		add_out(&g->outs, &g->nouts, xasprintf("conf/host/%s.json", g->m->hosts[i].name), host[i]);
+	for (i = 0; i < g->nbases; i++)
+		add_out(&g->outs, &g->nouts, xasprintf("base/%s.json", g->bases[i].file), base[i]);
+	for (j = 0; j < g->nkeys; j++)
+		add_out(&g->outs, &g->nouts, xasprintf("images/%s.json", g->keys[j].key),
+			json_key(g, &g->keys[j]));
+	free(bench);
+	free(host);
+	free(base);
+}
+
+/* Roughly the size of build.ninja, so its buffer grows once: each cell
+ * names its id about 8 times, plus 6 times per repetition. Untouched pages of
+ * an overestimate cost nothing. */
+static size_t
+ninja_size_guess(const struct gen *g)
+{
+	size_t i, n = 65536;
+
+	for (i = 0; i < g->ncells; i++) {
+		const struct cell *c = &g->cells[i];
+
+		n += (strlen(c->id) + 40) * (8 + 6 * (size_t)(c->bench->warmup + c->bench->repeat));
+	}
+	return n;
+}
+
+/* build.ninja is rendered on a second thread while the main one renders
+ * matrix.json (it lists every cell too): with 100,000 cells each takes
+ * about a third of a second. */
+struct ninja_job {
+	struct gen *g;
+	char **cbase;
+	const struct key **ctx;
+	size_t nctx;
+	struct buf nb, samples;
+	int bad;
+};
+
+static void *
+ninja_render(void *arg)
+{
+	struct ninja_job *j = arg;
+
+	buf_grow(&j->nb, ninja_size_guess(j->g));
+	if (ninja_head(j->g, &j->nb) < 0 || ninja_images(j->g, &j->nb, j->ctx, j->nctx) < 0 ||
+	    ninja_cells(j->g, &j->nb, j->cbase, &j->samples) < 0)
+		j->bad = 1;
+	return NULL;
+}
+
+/* Write every rendered file that changed, build.ninja last: an interrupted
+ * gen leaves the old graph, and the new one never refers to a file that is
+ * not there yet. */
+static int
+files_write(struct gen *g, const struct buf *nb)
+{
+	char *p = xasprintf("%s/build.ninja", g->o->dir);
+	size_t written = 0;
+	int r, ret = 0;
+
+	if (outs_write(g->o->dir, g->outs, g->nouts, &written) < 0)
+		ret = -1;
+	if (ret == 0) {
+		r = write_if_changed(p, nb->data, nb->len);
+		if (r < 0)
+			ret = -1;
+		written += r > 0;
+	}
+	free(p);
+	if (ret == 0 && !g->o->quiet)
+		fprintf(stderr, "%s: %s: %zu cells, %zu files written, %zu unchanged\n", progname,
+			g->o->dir, g->ncells, written, g->nouts + 1 - written);
+	return ret;
+}
+
+int
+gen_write(const struct matrix *m, const struct cell *cells, size_t ncells, const struct gen_options *o)
+{
+	struct gen g = { .m = m, .cells = cells, .ncells = ncells, .o = o };
+	struct ninja_job job = { .g = &g, .nb = BUF_INIT, .samples = BUF_INIT };
+	struct buf *nb = &job.nb;
+	pthread_t thread;
+	int threaded;
+	const struct key **ctx;
+	size_t nctx, i;
+	char **cbase;
+	int ret;
+
+	engines_find(&g);
+	sidekeys_make(&g);
+	cbase = cells_gather(&g);
+	nctx = contexts_list(&g, &ctx);
+	job.cbase = cbase;
+	job.ctx = ctx;
+	job.nctx = nctx;
+	threaded = pthread_create(&thread, NULL, ninja_render, &job) == 0;
+	if (!threaded)
+		ninja_render(&job);
+	/* Keys are added in sorted order: no JSON_SORT_KEYS needed. */
+	out_push(&g.outs, &g.nouts, out_render_sized(xstrdup("matrix.json"), json_matrix(&g),
+						     JSON_INDENT(2) | JSON_REAL_PRECISION(15),
+						     4096 + 300 * ncells));
+	if (threaded)
+		pthread_join(thread, NULL);
+	g.bad |= job.bad;
+	if (!g.bad) {
+		buf_printf(nb, "build results.json: aggregate%s | matrix.json\n", job.samples.data);
+		buf_puts(nb, "build all: phony results.json\ndefault all\n");
+		render_json(&g, cbase, ctx, nctx);
+		ret = files_write(&g, nb);
+	} else {
+		ret = -2;
+	}
+	for (i = 0; i < ncells; i++)
+		free(cbase[i]);
+	free(cbase);
+	free(ctx);
+	buf_release(&job.nb);
+	buf_release(&job.samples);
+	gen_release(&g);
+	return ret;
+}

@@ -1,0 +1,52 @@
+/* gen.h: write the results folder for a matrix (docs/design.md, "The results
+ * folder"): build.ninja and every configuration file the edges read.
+ *
+ * Shared per-axis files carry what cells have in common (base/IMG.json for an
+ * image:tag, conf/bench/B.json, conf/host/H.json); a cell's own files
+ * cells/ID/{cell,run,parse}.json are a pure function of its three axis files.
+ * gen writes them itself for small matrices and always emits a 'cell' edge
+ * (jockey gen --cell OUTPUTS INPUTS) that rewrites them from the axis files, so a matrix of
+ * 100,000 cells does not make gen create 300,000 files before ninja starts. */
+#ifndef JOCKEY_GEN_H
+#define JOCKEY_GEN_H
+
+#include <stddef.h>
+
+#include "matrix.h"
+
+/* Matrices with at most this many cells get their cell files from gen itself;
+ * larger ones get them from the 'cell' edges when ninja first needs them. */
+enum { GEN_EAGER_CELLS = 2000 };
+
+struct gen_options {
+	const char *dir;      /* absolute results folder */
+	const char *matrix;   /* absolute path of the matrix file */
+	const char *jockey;   /* absolute path of the jockey binary */
+	const char *engine;   /* engine of hosts without one: $DOCKER_HOST or the default */
+	int quiet;
+};
+
+/* Check and render everything in memory, then write each file that changed.
+ * Returns 0, -1 on a runtime error (files), or -2 when the matrix cannot be
+ * written (a path ninja cannot hold, two names with one slug): then nothing
+ * has been written. */
+int gen_write(const struct matrix *m, const struct cell *cells, size_t ncells,
+	      const struct gen_options *o);
+
+/* The 'cell' edge: from the axis files (paths relative to the current folder,
+ * the results folder) write out = cells/ID/{cell,run,parse}.json where they
+ * changed. */
+int gen_cell(const char *const out[3], const char *base_json, const char *bench_json,
+	     const char *host_json);
+
+/* The absolute results folder: dir (or results/NAME when NULL) made
+ * absolute against the current folder, lexically ("." and ".." resolved, no
+ * trailing '/'), so gen and its regeneration edge name it the same. Fresh. */
+char *gen_dir(const struct matrix *m, const char *dir);
+/* path made absolute and lexically clean the same way. Fresh. */
+char *gen_abspath(const char *path);
+
+/* Slug of s: lowercase, every byte outside [a-z0-9._-] becomes '-'. Fresh. */
+char *gen_slug(const char *s);
+
+#endif

@@ -1,0 +1,66 @@
+/* repo.h: the Dockerfile repository, through libgit2.
+ *
+ * repo.json (written by 'jockey gen', read here) names the repository and
+ * its build contexts:
+ *
+ *   {"schema":1, "repo":"/abs/path-or-URL", "ref":null|"main",
+ *    "contexts":[{"name":"sysbench","path":"sysbench","stamp":"stamps/ctx/sysbench.tree"}]}
+ *
+ * Paths in it (a relative local repo, the stamps) are relative to the folder
+ * holding repo.json, the results folder.
+ *
+ * Where the objects live:
+ * - A local path may name any folder inside a work tree (or a bare
+ *   repository); context paths are relative to that folder. With ref null the
+ *   contexts are taken from the work tree as it is: their trees are computed
+ *   as 'git add -A CONTEXT' would (honouring .gitignore; files already tracked
+ *   stay even when ignored) in a private in-memory copy of the index, so the
+ *   user's index file is never written. The blobs and trees this creates are
+ *   written as loose objects into the repository's own object database, as
+ *   'git hash-object -w' does: harmless (git gc prunes them once they are
+ *   old and unreferenced, and every fetch rewrites the ones it needs), and it
+ *   lets repo_context_tar find them like any other object.
+ * - A URL (file://, git://, http://, https://, ssh://, or scp-like
+ *   user@host:path) is cloned once into a bare cache,
+ *   $XDG_CACHE_HOME/jockey/repos/NAME-HASH.git (default ~/.cache), where
+ *   NAME is the URL's last path component and HASH 16 hex digits of the
+ *   git blob id of the URL without its userinfo, and fetched (branches
+ *   and tags, pruned) on every later run. NAME-HASH.lock beside
+ *   it is flock()ed while a fetch writes to the cache. The remote's HEAD is
+ *   recorded in the cache as refs/jockey/HEAD, for ref null when offline.
+ *   A ref that is a full commit id the cache holds needs no network, and
+ *   offline (--offline, JOCKEY_OFFLINE=1) the cache alone is used.
+ *   Credentials never reach the cache: its config holds the URL without
+ *   userinfo. The URL is used as written (no url.*.insteadOf).
+ *
+ * Credentials come from the URL's userinfo, ~/.git-credentials (or
+ * $XDG_CONFIG_HOME/git/credentials) or the ssh agent; every message redacts
+ * them. */
+#ifndef JOCKEY_REPO_H
+#define JOCKEY_REPO_H
+
+#include "buf.h"
+
+/* The fetch edge: resolve the repo and ref of repo_json_path to a commit,
+ * compute each context's tree id and check it (a Dockerfile at its root, no
+ * symlink leading outside it), then write stamps/repo.commit ("COMMIT\n",
+ * plus "dirty\n" when a local work tree's edits change a context) and each
+ * context's stamp ("TREE\n"), each only when its content changes. Nothing is
+ * written when anything fails. offline: use the cache only, never the
+ * network. 0, or -1 with a message printed. */
+int repo_fetch(const char *repo_json_path, int offline);
+
+/* Append to out an uncompressed, deterministic tar of the git tree tree_id
+ * (a context's stamp content, as 40 hex digits) from the repository named by
+ * repo_json_path: sorted as in the tree, mtime 0, uid/gid 0, modes 0644,
+ * 0755 (executables and folders) and symlinks. Fails when the tree has no
+ * Dockerfile at its root or a symlink leads outside it. 0, or -1 with a
+ * message printed (out may then hold part of a tar). */
+int repo_context_tar(const char *repo_json_path, const char *tree_id, struct buf *out);
+
+/* A copy of url safe to print: its userinfo (user:token@) becomes three
+ * stars, except an ssh user name, which is kept without any password; a
+ * local path comes back unchanged. The caller frees it. */
+char *repo_redact(const char *url);
+
+#endif

@@ -1,0 +1,223 @@
+#!/bin/sh
+test_description='jockey gen: golden build.ninja and JSON files, determinism, real ninja accepts and regenerates, jockey ls'
+. "$(dirname "$0")/lib.sh"
+
+# Goldens: tests/gen/NAME.yaml -> tests/gen/NAME.expect/ (every file gen
+# writes, with the jockey path and the scratch folder replaced by @JOCKEY@ and
+# @TRASH@). JOCKEY_UPDATE_GOLDEN=1 rewrites them from the current output.
+GOLD=$TOP/tests/gen
+REAL_JOCKEY=$(readlink -f "$JOCKEY")
+REAL_TRASH=$(cd "$TRASH" && pwd -P)
+export GOLD REAL_JOCKEY REAL_TRASH
+# The engine of hosts without one comes from DOCKER_HOST: fix it.
+unset DOCKER_HOST
+
+command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
+
+# normalise DIR: copy DIR's files, paths made portable, into DIR.norm
+normalise() {
+	rm -rf "$1.norm" && mkdir -p "$1.norm" &&
+	(cd "$1" && find . -type f ! -name '.ninja_*' | sort) | while read -r f; do
+		mkdir -p "$1.norm/$(dirname "$f")" &&
+		sed -e "s|$REAL_JOCKEY|@JOCKEY@|g" -e "s|$REAL_TRASH|@TRASH@|g" "$1/$f" >"$1.norm/$f" || return 1
+	done
+}
+
+# snapshot DIR: every file with its checksum and its mtime
+snapshot() {
+	(cd "$1" && find . -type f ! -name '.ninja_*' | sort | xargs stat -c '%n %Y.%y %s' && find . -type f ! -name '.ninja_*' | sort | xargs sha1sum)
+}
+
+for yaml in "$GOLD"/*.yaml; do
+	name=$(basename "$yaml" .yaml)
+	test_expect_success "golden: $name" '
+		cp "$yaml" "$name.yaml" &&
+		"$JOCKEY" gen -q -o "out/$name" "$name.yaml" &&
+		normalise "out/$name" &&
+		if [ "${JOCKEY_UPDATE_GOLDEN:-0}" = 1 ]; then
+			rm -rf "$GOLD/$name.expect" && cp -r "out/$name.norm" "$GOLD/$name.expect"
+		fi &&
+		diff -r -u "$GOLD/$name.expect" "out/$name.norm"
+	'
+done
+
+test_expect_success 'gen is deterministic: a second run rewrites nothing' '
+	cp "$GOLD/basic.yaml" det.yaml &&
+	"$JOCKEY" gen -o det det.yaml 2>first &&
+	snapshot det >before &&
+	sleep 1 &&
+	"$JOCKEY" gen -o det det.yaml 2>second &&
+	snapshot det >after &&
+	test_cmp before after &&
+	test_grep " 0 files written" second
+'
+
+test_expect_success 'gen from another folder with a relative -o names the same files' '
+	mkdir -p sub &&
+	(cd sub && "$JOCKEY" gen -q -o ../det ../det.yaml) &&
+	snapshot det >again &&
+	test_cmp before again
+'
+
+test_expect_success 'default folder is results/NAME under the current folder' '
+	mkdir -p cwd && cp "$GOLD/basic.yaml" cwd/m.yaml &&
+	(cd cwd && "$JOCKEY" gen -q m.yaml) &&
+	test -f cwd/results/basic/build.ninja &&
+	test_grep "^dir = .*/cwd/results/basic.$" cwd/results/basic/build.ninja
+'
+
+test_expect_success 'ninja -n accepts the file and plans every edge' '
+	ninja -C det -n >plan &&
+	test_grep "CELL" plan && test_grep "RUN" plan && test_grep "PARSE" plan &&
+	test_grep "AGGREGATE" plan && test_grep "FETCH" plan && test_grep "PROBE" plan &&
+	test_grep "IMAGE" plan
+'
+
+test_expect_success 'ninja -t targets all lists the phony targets' '
+	ninja -C det -t targets all >targets &&
+	for t in "cell:debian-bookworm.shell.bridge" "image:debian" "image:debian:bookworm" \
+		"image:busybox:latest" "benchmark:shell" "benchmark:sysbench-cpu" \
+		"host:bridge" "host:host-net" "all"; do
+		grep -qxF "$t: phony" targets || { echo "missing $t" >&2; exit 1; }
+	done &&
+	ninja -C det -t query image:debian >q && test_grep "image:debian:bookworm" q
+'
+
+test_expect_success 'every plumbing command gets only paths and slugs' '
+	sed -n "s/^  command = //p" det/build.ninja >cmds &&
+	! grep -v "^\$jockey " cmds &&
+	grep -q "run-cell \$in \$rep" cmds && grep -q "parse \$in \$rep" cmds &&
+	grep -q "probe \$in \$out" cmds && grep -q "build-image \$in \$out" cmds
+'
+
+test_expect_success 'touching the matrix regenerates once, then ninja is quiet' '
+	ninja -C det build.ninja >/dev/null &&
+	ninja -C det build.ninja >quiet1 && test_grep "no work to do" quiet1 &&
+	sleep 1 && touch det.yaml &&
+	ninja -C det build.ninja >regen && test_grep "GEN build.ninja" regen &&
+	ninja -C det build.ninja >quiet2 && test_grep "no work to do" quiet2 &&
+	ninja -C det -n >plan2 && ! grep -q "GEN" plan2
+'
+
+test_expect_success 'an edited matrix regenerates build.ninja through ninja' '
+	sed "s/repeat: 2/repeat: 4/" det.yaml >det.new && mv det.new det.yaml &&
+	ninja -C det build.ninja >regen2 && test_grep "GEN build.ninja" regen2 &&
+	test_grep "^build cells/debian-bookworm.sysbench-cpu.bridge/4/log " det/build.ninja &&
+	ninja -C det build.ninja >quiet3 && test_grep "no work to do" quiet3
+'
+
+test_expect_success 'the cell edge rewrites a cell from the axis files, byte for byte' '
+	c=cells/debian-bookworm.shell.host-net &&
+	cp det/$c/run.json run.want && cp det/$c/cell.json cell.want && cp det/$c/parse.json parse.want &&
+	rm det/$c/run.json det/$c/cell.json det/$c/parse.json &&
+	ninja -C det $c/run.json >cellout && test_grep "CELL" cellout &&
+	test_cmp run.want det/$c/run.json && test_cmp cell.want det/$c/cell.json &&
+	test_cmp parse.want det/$c/parse.json
+'
+
+test_expect_success 'a host change recomposes only that host'"'"'s cells' '
+	ninja -C det -t targets all | sed -n "s/^\(cells\/[^:]*\/run.json\): cell$/\1/p" >cellfiles &&
+	ninja -C det $(cat cellfiles) >/dev/null &&
+	ninja -C det $(cat cellfiles) >none && test_grep "no work to do" none &&
+	sleep 1 &&
+	sed "s/C.UTF-8/en_US.UTF-8/" det.yaml >det.new && mv det.new det.yaml &&
+	"$JOCKEY" gen -q -o det det.yaml &&
+	ninja -C det -d explain $(cat cellfiles) >some 2>explain &&
+	test_grep "CELL conf/host/host-net.json|host-net" some &&
+	! grep "CELL .*bridge" some &&
+	test_grep "en_US.UTF-8" det/cells/debian-bookworm.shell.host-net/run.json
+'
+
+test_expect_success 'above 2000 cells gen leaves the cell files to the cell edges' '
+	{
+		echo "name: big"
+		echo "dockerfiles: {repo: ./dockerfiles}"
+		echo "images: [{name: debian, tags: [a, b, c]}]"
+		echo "benchmarks:"
+		for b in $(seq 1 30); do echo "  - {name: b$b, context: ctx, command: [run, \"$b\"]}"; done
+		echo "hosts:"
+		for h in $(seq 1 25); do echo "  - {name: h$h, env: {H: \"$h\"}}"; done
+	} >big.yaml &&
+	"$JOCKEY" gen -o big big.yaml 2>bigerr &&
+	test_grep "2250 cells" bigerr &&
+	test ! -e big/cells &&
+	ninja -C big cells/debian-a.b7.h3/run.json >/dev/null &&
+	test_grep "\"H\": \"3\"" big/cells/debian-a.b7.h3/run.json &&
+	test_grep "\"7\"" big/cells/debian-a.b7.h3/run.json &&
+	test_grep "stamps/img/ctx.debian-a.id" big/cells/debian-a.b7.h3/run.json &&
+	test -f big/cells/debian-a.b7.h3/cell.json && test -f big/cells/debian-a.b7.h3/parse.json
+'
+
+test_expect_success 'an invalid matrix: exit 2 and nothing written' '
+	printf "name: bad\nimages: [{name: x, tagz: [1]}]\n" >bad.yaml &&
+	test_must_fail --code=2 "$JOCKEY" gen -o badout bad.yaml 2>err &&
+	test ! -e badout &&
+	test_grep "bad.yaml:2" err
+'
+
+test_expect_success 'two contexts with one slug: exit 2, where, nothing written' '
+	cat >coll.yaml <<-\EOF &&
+	name: coll
+	dockerfiles: {repo: ./dockerfiles}
+	images: [{name: debian, tags: [bookworm, bullseye]}]
+	benchmarks:
+	  - {name: one, context: ctx/a, command: [x]}
+	  - {name: two, context: ctx-a, command: [y]}
+	hosts: [{name: bridge}]
+	EOF
+	test_must_fail --code=2 "$JOCKEY" gen -o collout coll.yaml 2>err &&
+	test ! -e collout &&
+	echo "jockey: coll.yaml:6:5: context '"'"'ctx-a'"'"' has the same slug '"'"'ctx-a'"'"' as context '"'"'ctx/a'"'"' (line 5); rename one" >want &&
+	test_cmp want err
+'
+
+test_expect_success 'usage errors exit 2' '
+	test_must_fail --code=2 "$JOCKEY" gen &&
+	test_must_fail --code=2 "$JOCKEY" gen a.yaml b.yaml &&
+	test_must_fail --code=2 "$JOCKEY" ls
+'
+
+test_expect_success 'paths with spaces, quotes and dollars survive ninja and the shell' '
+	mkdir -p "we ird \$x '"'"'q'"'"'" &&
+	cp "$GOLD/basic.yaml" "we ird \$x '"'"'q'"'"'/m y.yaml" &&
+	"$JOCKEY" gen -q -o "o ut/\$d" "we ird \$x '"'"'q'"'"'/m y.yaml" &&
+	ninja -C "o ut/\$d" -n >/dev/null &&
+	ninja -C "o ut/\$d" build.ninja >r1 && test_grep "no work to do|GEN" r1 &&
+	sleep 1 && touch "we ird \$x '"'"'q'"'"'/m y.yaml" &&
+	ninja -C "o ut/\$d" build.ninja >r2 && test_grep "GEN build.ninja" r2 &&
+	ninja -C "o ut/\$d" build.ninja >r3 && test_grep "no work to do" r3 &&
+	test_grep "we ird" "o ut/\$d/matrix.json"
+'
+
+test_expect_success 'jockey ls: never run, partial, failed, done' '
+	cp "$GOLD/basic.yaml" ls.yaml &&
+	"$JOCKEY" gen -q -o lsout ls.yaml &&
+	d=lsout/cells &&
+	mkdir -p $d/debian-bookworm.shell.bridge/1 $d/debian-bookworm.shell.bridge/2 $d/debian-bookworm.shell.bridge/3 \
+		$d/debian-bookworm.sysbench-cpu.bridge/1 $d/debian-bookworm.sysbench-cpu.bridge/2 \
+		$d/busybox-latest.shell.bridge/2 &&
+	for r in 1 2 3; do echo "{}" >$d/debian-bookworm.shell.bridge/$r/samples.json; done &&
+	echo "{}" >$d/debian-bookworm.sysbench-cpu.bridge/1/samples.json &&
+	echo "{\"schema\":1,\"reason\":\"exit code 3\"}" >$d/busybox-latest.shell.bridge/2/failed.json &&
+	"$JOCKEY" ls -o lsout ls.yaml >ls.out &&
+	cat ls.out &&
+	test $(wc -l <ls.out) = 5 &&
+	test_grep "^debian-bookworm.shell.bridge +debian:bookworm +shell +bridge +done$" ls.out &&
+	test_grep "^debian-bookworm.sysbench-cpu.bridge +debian:bookworm +sysbench-cpu +bridge +partial 1/2$" ls.out &&
+	test_grep "^busybox-latest.shell.bridge +busybox:latest +shell +bridge +failed: exit code 3$" ls.out &&
+	test_grep "^debian-bookworm.shell.host-net .* never run$" ls.out
+'
+
+test_expect_success 'jockey ls --json' '
+	"$JOCKEY" ls --json -o lsout ls.yaml >ls.json &&
+	perl -MJSON::PP -e "
+		local \$/; my \$a = decode_json(<STDIN>);
+		die qq(count\n) unless @\$a == 5;
+		my %s = map { \$_->{id} => \$_ } @\$a;
+		die qq(done\n) unless \$s{q(debian-bookworm.shell.bridge)}{state} eq q(done);
+		die qq(failed\n) unless \$s{q(busybox-latest.shell.bridge)}{failed_reason} eq q(exit code 3);
+		die qq(reps\n) unless \$s{q(debian-bookworm.shell.bridge)}{reps} == 3;
+	" <ls.json
+'
+
+test_done
