@@ -842,13 +842,14 @@ sidekeys_make(struct gen *g)
 static const char *
 pull_of_ref(const struct matrix *m, const char *name, const char *tag)
 {
-	size_t i, j;
+	size_t i;
 
+	/* The pull policy belongs to the image, whatever the tag (an include
+	 * may add tags the image does not list). */
+	(void)tag;
 	for (i = 0; i < m->nimages; i++)
 		if (strcmp(m->images[i].name, name) == 0)
-			for (j = 0; j < m->images[i].tags.n; j++)
-				if (strcmp(m->images[i].tags.v[j], tag) == 0)
-					return pull_name(m->images[i].pull);
+			return pull_name(m->images[i].pull);
 	return "missing";
 }
 

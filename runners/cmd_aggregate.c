@@ -174,6 +174,21 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	return out;
 }
 
+/* The fetch edge adds a second line "dirty" to stamps/repo.commit when a
+ * local work tree's uncommitted edits went into the contexts. */
+static int
+repo_dirty(void)
+{
+	char *data;
+	int dirty;
+
+	if (!path_exists("stamps/repo.commit") || read_file("stamps/repo.commit", &data, NULL) < 0)
+		return 0;
+	dirty = strstr(data, "\ndirty") != NULL;
+	free(data);
+	return dirty;
+}
+
 static void
 csv_field(struct buf *b, const char *s)
 {
@@ -260,9 +275,10 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 			sum->incomplete++;
 	}
 	commit = stamp_read("stamps/repo.commit");
-	results = json_pack("{s:i, s:O, s:s, s:s?, s:O?, s:O?, s:o}",
+	results = json_pack("{s:i, s:O, s:s, s:s?, s:b, s:O?, s:O?, s:o}",
 			    "schema", 1, "matrix", json_object_get(matrix, "name"),
 			    "jockey_version", JOCKEY_VERSION, "repo_commit", commit,
+			    "repo_dirty", repo_dirty(),
 			    "baseline", json_object_get(matrix, "baseline"),
 			    "max_cv", json_object_get(matrix, "max_cv"), "cells", out_cells);
 	free(commit);
