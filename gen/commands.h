@@ -9,6 +9,9 @@ int cmd_run(int argc, char **argv);        /* runners/cmd_run.c */
 int cmd_gen(int argc, char **argv);        /* gen/cmd_gen.c */
 int cmd_ls(int argc, char **argv);         /* gen/cmd_ls.c */
 int cmd_clean(int argc, char **argv);      /* runners/cmd_clean.c */
+int cmd_report(int argc, char **argv);     /* runners/cmd_report.c */
+int cmd_compare(int argc, char **argv);    /* runners/cmd_compare.c */
+int cmd_merge(int argc, char **argv);      /* runners/cmd_merge.c */
 int cmd_help(int argc, char **argv);       /* gen/commands.c */
 int cmd_version(int argc, char **argv);    /* gen/commands.c */
 

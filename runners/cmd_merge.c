@@ -1,0 +1,10 @@
+/* cmd_merge.c: placeholder until its issue lands; the owner replaces this file. */
+#include "commands.h"
+#include "util.h"
+
+int
+cmd_merge(int argc, char **argv)
+{
+	(void)argc;
+	return error("'%s' is not implemented yet", argv[0]), EXIT_RUNTIME;
+}
