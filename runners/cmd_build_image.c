@@ -159,7 +159,7 @@ cmd_build_image(int argc, char **argv)
 	int ret = EXIT_RUNTIME;
 
 	if (argc != 3)
-		usage("build-image BUILD_JSON STAMP");
+		usage("%s", command_usage("build-image"));
 	config = engine_config_load(argv[1]);
 	if (!config)
 		return EXIT_RUNTIME;

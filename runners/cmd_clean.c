@@ -156,11 +156,11 @@ cmd_clean(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (opt != 'a')
-			usage("clean [--all] DIR");
+			usage("%s", command_usage("clean"));
 		all = 1;
 	}
 	if (argc - optind != 1)
-		usage("clean [--all] DIR");
+		usage("%s", command_usage("clean"));
 	if (!realpath(argv[optind], dir)) {
 		json_decref(engines);
 		error("results folder '%s':", argv[optind]);

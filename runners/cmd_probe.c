@@ -87,11 +87,11 @@ cmd_probe(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (opt != 'o')
-			usage("probe [--offline] BASE_JSON STAMP");
+			usage("%s", command_usage("probe"));
 		offline = 1;
 	}
 	if (argc - optind != 2)
-		usage("probe [--offline] BASE_JSON STAMP");
+		usage("%s", command_usage("probe"));
 	config = engine_config_load(argv[optind]);
 	if (!config)
 		goto out;

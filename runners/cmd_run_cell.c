@@ -207,52 +207,6 @@ create_body(const struct run *r)
 	return body;
 }
 
-/* ---- the log stream: 8-byte frame headers, then the payload ---- */
-
-struct demux {
-	FILE *out;
-	unsigned char hdr[8];
-	size_t hlen;    /* header bytes read so far */
-	size_t left;    /* payload bytes left in the current frame */
-	int raw;        /* no frames (a TTY): copy as it is */
-};
-
-static int
-demux_data(const char *p, size_t n, void *arg)
-{
-	struct demux *d = arg;
-
-	while (n > 0) {
-		size_t k;
-
-		if (d->raw) {
-			k = n;
-		} else if (d->left == 0) {
-			d->hdr[d->hlen++] = (unsigned char)*p++;
-			n--;
-			if (d->hlen == 1 && d->hdr[0] > 2) {
-				/* Not a frame header: the stream is not multiplexed. */
-				d->raw = 1;
-				fwrite(d->hdr, 1, 1, d->out);
-				d->hlen = 0;
-			} else if (d->hlen == 8) {
-				d->left = (size_t)d->hdr[4] << 24 | (size_t)d->hdr[5] << 16 |
-					  (size_t)d->hdr[6] << 8 | d->hdr[7];
-				d->hlen = 0;
-			}
-			continue;
-		} else {
-			k = n < d->left ? n : d->left;
-			d->left -= k;
-		}
-		if (fwrite(p, 1, k, d->out) != k)
-			return 1;
-		p += k;
-		n -= k;
-	}
-	return 0;
-}
-
 /* ---- the engine calls ---- */
 
 static char *
@@ -313,12 +267,12 @@ run_error(const struct run *r, const char *what)
 static int
 container_follow(struct run *r, long long deadline)
 {
-	struct demux d = { r->log, { 0 }, 0, 0, 0 };
+	struct engine_demux d = { r->log, { 0 }, 0, 0, 0 };
 	char *path = container_path(r, "/logs?follow=1&stdout=1&stderr=1");
 	int ret;
 
 	r->e->timeout_ms = time_left(r, deadline);
-	ret = engine_stream(r->e, "GET", path, NULL, 0, NULL, demux_data, &d);
+	ret = engine_stream(r->e, "GET", path, NULL, 0, NULL, engine_demux_data, &d);
 	r->e->timeout_ms = 0;
 	free(path);
 	if (ret < 0 && r->e->timed_out)
@@ -745,7 +699,7 @@ cmd_run_cell(int argc, char **argv)
 	int ok, failed;
 
 	if (argc != 3)
-		usage("run-cell RUN_JSON REP");
+		usage("%s", command_usage("run-cell"));
 	memset(&r, 0, sizeof(r));
 	signals_install();
 	ok = run_load(&r, argv[1], argv[2]) == 0 && run_prepare(&r) == 0 &&

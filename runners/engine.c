@@ -31,11 +31,23 @@ set_err(struct engine *e, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Where the TLS files are, as the docker CLI looks for them. */
+static char *
+cert_dir(void)
+{
+	const char *d = getenv("DOCKER_CERT_PATH"), *home = getenv("HOME");
+
+	if (d && *d)
+		return xstrdup(d);
+	return xasprintf("%s/.docker", home && *home ? home : ".");
+}
+
 struct engine *
 engine_open(const char *endpoint)
 {
 	struct engine *e;
 	const char *rest;
+	int tls;
 
 	if (!endpoint || !*endpoint)
 		endpoint = getenv("DOCKER_HOST");
@@ -48,7 +60,10 @@ engine_open(const char *endpoint)
 		e->base_url = xstrdup("http://localhost");
 	} else if (strncmp(endpoint, "tcp://", 6) == 0 && endpoint[6]) {
 		rest = endpoint + 6;
-		e->base_url = xasprintf("http://%.*s", (int)strcspn(rest, "/"), rest);
+		tls = getenv("DOCKER_TLS_VERIFY") && *getenv("DOCKER_TLS_VERIFY");
+		e->base_url = xasprintf("%s://%.*s", tls ? "https" : "http", (int)strcspn(rest, "/"), rest);
+		if (tls)
+			e->cert_dir = cert_dir();
 	} else if (strncmp(endpoint, "http://", 7) == 0 && endpoint[7]) {
 		rest = endpoint + 7;
 		e->base_url = xasprintf("http://%.*s", (int)strcspn(rest, "/"), rest);
@@ -79,6 +94,7 @@ engine_free(struct engine *e)
 	buf_release(&e->err);
 	free(e->api_version);
 	free(e->base_url);
+	free(e->cert_dir);
 	free(e->socket_path);
 	free(e->endpoint);
 	free(e);
@@ -180,6 +196,22 @@ xfer_header(char *p, size_t size, size_t n, void *v)
 }
 
 static void
+tls_setup(struct engine *e)
+{
+	char *ca = xasprintf("%s/ca.pem", e->cert_dir);
+	char *cert = xasprintf("%s/cert.pem", e->cert_dir);
+	char *key = xasprintf("%s/key.pem", e->cert_dir);
+
+	/* curl copies string options, so these can go at once. */
+	curl_easy_setopt(e->curl, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(e->curl, CURLOPT_SSLCERT, cert);
+	curl_easy_setopt(e->curl, CURLOPT_SSLKEY, key);
+	free(ca);
+	free(cert);
+	free(key);
+}
+
+static void
 xfer_setup(struct engine *e, const char *method, const char *url, const void *body,
 	   size_t len, struct curl_slist *headers, struct xfer *x)
 {
@@ -202,6 +234,8 @@ xfer_setup(struct engine *e, const char *method, const char *url, const void *bo
 	if (e->timeout_ms > 0)
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, e->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	if (e->cert_dir)
+		tls_setup(e);
 	if (strcmp(method, "GET") == 0 && !body)
 		return;
 	if (strcmp(method, "HEAD") == 0) {
@@ -563,6 +597,43 @@ engine_container_remove(struct engine *e, const char *id)
 	if (ret < 0 && e->status == 404)
 		return 0;
 	return ret;
+}
+
+int
+engine_demux_data(const char *p, size_t n, void *arg)
+{
+	struct engine_demux *d = arg;
+
+	while (n > 0) {
+		size_t k;
+
+		if (d->raw) {
+			k = n;
+		} else if (d->left == 0) {
+			d->hdr[d->hlen++] = (unsigned char)*p++;
+			n--;
+			if (d->hlen == 1 && d->hdr[0] > 2) {
+				/* Not a frame header: the stream is not multiplexed. */
+				d->raw = 1;
+				if (fwrite(d->hdr, 1, 1, d->out) != 1)
+					return 1;
+				d->hlen = 0;
+			} else if (d->hlen == 8) {
+				d->left = (size_t)d->hdr[4] << 24 | (size_t)d->hdr[5] << 16 |
+					  (size_t)d->hdr[6] << 8 | d->hdr[7];
+				d->hlen = 0;
+			}
+			continue;
+		} else {
+			k = n < d->left ? n : d->left;
+			d->left -= k;
+		}
+		if (fwrite(p, 1, k, d->out) != k)
+			return 1;
+		p += k;
+		n -= k;
+	}
+	return 0;
 }
 
 json_t *

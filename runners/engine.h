@@ -18,6 +18,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -30,7 +31,8 @@
 struct engine {
 	char *endpoint;        /* as given: "unix:///var/run/docker.sock", "tcp://h:2375" */
 	char *socket_path;     /* unix: the socket's path; NULL for tcp */
-	char *base_url;        /* "http://localhost" or "http://h:2375" */
+	char *base_url;        /* "http://localhost", "http://h:2375" or "https://h:2376" */
+	char *cert_dir;        /* TLS: ca.pem, cert.pem and key.pem are here; NULL: plain */
 	char *api_version;     /* negotiated, "1.41"; NULL until the first request */
 	char server[128];      /* /_ping's Server header: "Docker/20.10.24 (linux)", or "" */
 	json_t *version;       /* GET /version's reply (owned) when negotiation needed it, else NULL */
@@ -56,7 +58,10 @@ typedef int engine_data_fn(const char *data, size_t len, void *arg);
 typedef int engine_json_fn(json_t *msg, void *arg);
 
 /* A client for endpoint (NULL: $DOCKER_HOST, else ENGINE_DEFAULT). Does not
- * connect yet. NULL with a message printed when the endpoint is malformed. */
+ * connect yet. NULL with a message printed when the endpoint is malformed.
+ * A tcp:// engine is spoken to over TLS, as the docker CLI does, when
+ * $DOCKER_TLS_VERIFY is set: the client certificate and the CA come from
+ * $DOCKER_CERT_PATH (default ~/.docker). */
 struct engine *engine_open(const char *endpoint);
 void engine_free(struct engine *e);
 /* The last error, "engine: ..." or "cannot reach the engine at ...". */
@@ -100,6 +105,21 @@ int engine_image_inspect(struct engine *e, const char *ref, json_t **out);
 int engine_image_pull(struct engine *e, const char *name, const char *tag);
 /* DELETE /containers/ID?force=1&v=1; a container already gone is success. */
 int engine_container_remove(struct engine *e, const char *id);
+
+/* A container's log stream without a TTY: frames of an 8-byte header
+ * (stream 0/1/2, three zero bytes, a big-endian length) and the payload.
+ * engine_demux_data (an engine_data_fn) writes the payloads to out in the
+ * order they came, stdout and stderr together; frames may be split anywhere
+ * across calls. A stream that does not start with a frame header (a TTY) is
+ * copied as it is. Start from { out } with every other field 0. */
+struct engine_demux {
+	FILE *out;
+	unsigned char hdr[8];
+	size_t hlen;    /* header bytes read so far */
+	size_t left;    /* payload bytes left in the current frame */
+	int raw;        /* no frames: copy everything */
+};
+int engine_demux_data(const char *data, size_t len, void *arg);
 
 /* For the edge commands. */
 /* Load the JSON object file path (a new reference); NULL with a message. */

@@ -324,6 +324,23 @@ test_expect_success 'clean removes containers and networks left with the folder 
 	docker image inspect "$TAGBASE/ctx:busybox-latest" >/dev/null
 '
 
+if mkdir /sys/fs/cgroup/pids/jockey-hello-9-999999 2>/dev/null; then
+	test_expect_success 'clean removes the empty cgroup parents of the folder cells' '
+		"$JOCKEY" clean "$R" >out &&
+		test_grep "^removed cgroup /sys/fs/cgroup/pids/jockey-hello-9-999999$" out &&
+		! test -d /sys/fs/cgroup/pids/jockey-hello-9-999999
+	'
+else
+	test_skip 'clean removes the empty cgroup parents of the folder cells' 'no writable v1 pids hierarchy'
+fi
+
+test_expect_success 'no run left a container or a cgroup parent behind' '
+	test -z "$(docker ps -aq --filter "label=jockey.dir=$R")" &&
+	for c in $(ls "$R/cells"); do
+		! ls -d /sys/fs/cgroup/*/jockey-$c-* /sys/fs/cgroup/jockey-$c-* 2>/dev/null | grep . || exit 1
+	done
+'
+
 test_expect_success 'clean --all removes the folder images too' '
 	cd "$R" &&
 	"$JOCKEY" clean --all . >out &&

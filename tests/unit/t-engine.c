@@ -7,7 +7,9 @@
  * the connection open as the engine does. It stops after the last reply.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,7 +377,16 @@ test_unreachable(const char *dir)
 	is_str(engine_error(e), want, "with a clear message");
 	engine_free(e);
 
-	ok(engine_open("ftp://x") == NULL, "a malformed endpoint is refused");
+	{
+		/* Its message goes to stderr, which prove would show. */
+		int saved = dup(2), null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 2);
+		ok(engine_open("ftp://x") == NULL, "a malformed endpoint is refused");
+		dup2(saved, 2);
+		close(null);
+		close(saved);
+	}
 	e = engine_open("tcp://127.0.0.1:1");
 	is_str(e->base_url, "http://127.0.0.1:1", "tcp:// is plain http");
 	engine_free(e);
@@ -434,6 +445,16 @@ test_streams(const char *dir)
 	fake_stop(&f);
 }
 
+static void *
+raise_flag_later(void *arg)
+{
+	volatile sig_atomic_t *flag = arg;
+
+	sleep_ms(300);
+	*flag = SIGINT;
+	return NULL;
+}
+
 static void
 test_timeout(const char *dir)
 {
@@ -448,6 +469,74 @@ test_timeout(const char *dir)
 	ok(e->timed_out, "and says so");
 	engine_free(e);
 	fake_stop(&f);
+}
+
+static void
+test_cancel(const char *dir)
+{
+	const char *replies[] = { VERSION_141, "HANG" };
+	static volatile sig_atomic_t flag;
+	struct fake f;
+	struct engine *e;
+	pthread_t t;
+
+	fake_start(&f, dir, replies, 2, 0);
+	e = fake_engine(&f);
+	flag = 0;
+	e->cancel = &flag;
+	is_int(engine_negotiate(e), 0, "negotiate before the signal");
+	pthread_create(&t, NULL, raise_flag_later, (void *)&flag);
+	is_int(engine_request(e, "GET", "/containers/x/logs?follow=1", NULL, 0, NULL), -1,
+	       "a signal stops a transfer that waits on the engine");
+	ok(e->cancelled && !e->timed_out, "and says so");
+	is_str(engine_error(e), "interrupted", "as 'interrupted'");
+	pthread_join(t, NULL);
+	engine_free(e);
+	fake_stop(&f);
+}
+
+/* Feed a multiplexed log in pieces of every size; the payloads must come
+ * out whole and in order. */
+static void
+test_demux(void)
+{
+	static const unsigned char stream[] = {
+		1, 0, 0, 0, 0, 0, 0, 6, 'h', 'e', 'l', 'l', 'o', '\n',
+		2, 0, 0, 0, 0, 0, 0, 4, 'e', 'r', 'r', '\n',
+		1, 0, 0, 0, 0, 0, 0, 0,
+		1, 0, 0, 0, 0, 0, 0, 3, 'e', 'n', 'd',
+	};
+	size_t step, i;
+	int good = 1;
+
+	for (step = 1; step <= sizeof(stream); step++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		struct engine_demux d = { out, { 0 }, 0, 0, 0 };
+
+		for (i = 0; i < sizeof(stream); i += step)
+			engine_demux_data((const char *)stream + i,
+					  sizeof(stream) - i < step ? sizeof(stream) - i : step, &d);
+		fclose(out);
+		if (strcmp(text, "hello\nerr\nend") != 0) {
+			good = 0;
+			printf("# step %zu: '%s'\n", step, text);
+		}
+		free(text);
+	}
+	ok(good, "frames split at every offset come out whole");
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		struct engine_demux d = { out, { 0 }, 0, 0, 0 };
+
+		engine_demux_data("plain tty text\n", 15, &d);
+		fclose(out);
+		is_str(text, "plain tty text\n", "a stream without frames (a TTY) is copied");
+		free(text);
+	}
 }
 
 static void
@@ -477,6 +566,8 @@ main(void)
 	test_unreachable(dir);
 	test_streams(dir);
 	test_timeout(dir);
+	test_cancel(dir);
+	test_demux();
 	test_escape();
 	rmdir(dir);
 	while (nmade > 0)
