@@ -1,4 +1,4 @@
-/* cmd_gen.c: jockey gen [-o DIR] MATRIX, and the 'cell' edge's plumbing form
+/* cmd_gen.c: jockey gen [-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX, and the 'cell' edge's plumbing form
  * jockey gen --cell CELL_JSON RUN_JSON PARSE_JSON BASE_JSON BENCH_JSON HOST_JSON
  * (see gen.h). */
 #include <getopt.h>
@@ -14,13 +14,14 @@
 static const char default_engine[] = "unix:///var/run/docker.sock";
 
 static int
-gen_main(const char *path, const char *dir_opt, int quiet)
+gen_main(const char *path, const char *dir_opt, int quiet, int shard, int nshards,
+	 const char *durations)
 {
 	struct matrix *m = matrix_load(path);
 	struct cell *cells = NULL;
 	size_t ncells = 0;
 	struct gen_options o = { 0 };
-	char *dir = NULL, *mpath = NULL;
+	char *dir = NULL, *mpath = NULL, *dpath = durations ? gen_abspath(durations) : NULL;
 	const char *dh = getenv("DOCKER_HOST");
 	int ret = EXIT_USAGE, r;
 
@@ -28,6 +29,14 @@ gen_main(const char *path, const char *dir_opt, int quiet)
 		return EXIT_USAGE;
 	if (matrix_expand(m, &cells, &ncells) < 0)
 		goto out;
+	o.cells_total = ncells;
+	if (nshards > 0) {
+		if (gen_shard_filter(cells, &ncells, shard, nshards, dpath) < 0)
+			goto out;
+		o.shard_index = shard;
+		o.shard_count = nshards;
+		o.durations = dpath;
+	}
 	dir = gen_dir(m, dir_opt);
 	mpath = gen_abspath(path);
 	o.dir = dir;
@@ -40,6 +49,7 @@ gen_main(const char *path, const char *dir_opt, int quiet)
 out:
 	free(dir);
 	free(mpath);
+	free(dpath);
 	cells_free(cells, ncells);
 	matrix_free(m);
 	return ret;
@@ -51,10 +61,12 @@ cmd_gen(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "durations", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL;
-	int c, quiet = 0;
+	const char *dir = NULL, *durations = NULL;
+	int c, quiet = 0, shard = 0, nshards = 0;
 
 	if (argc > 1 && strcmp(argv[1], "--cell") == 0) {
 		if (argc != 8)
@@ -71,11 +83,20 @@ cmd_gen(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'D':
+			durations = optarg;
+			break;
+		case 'S':
+			if (gen_shard_parse(optarg, &shard, &nshards) < 0)
+				return EXIT_USAGE;
+			break;
 		default:
 			usage("%s", command_usage("gen"));
 		}
 	}
 	if (argc - optind != 1)
 		usage("%s", command_usage("gen"));
-	return gen_main(argv[optind], dir, quiet);
+	if (durations && !nshards)
+		return error("--durations balances shards: it needs --shard I/N"), EXIT_USAGE;
+	return gen_main(argv[optind], dir, quiet, shard, nshards, durations);
 }

@@ -6,6 +6,7 @@
  * and lets ninja skip what did not move. Output is deterministic: JSON keys
  * sorted, lists in a fixed order, no timestamps. */
 #include <ctype.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -140,6 +141,209 @@ gen_dir(const struct matrix *m, const char *dir)
 
 	free(rel);
 	return abs;
+}
+
+/* ---- CI shards ---- */
+
+int
+gen_shard_parse(const char *s, int *index, int *count)
+{
+	char *end;
+	long i, n;
+
+	i = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		goto bad;
+	s = end + 1;
+	n = strtol(s, &end, 10);
+	if (end == s || *end || n < 1 || n > 4096 || i < 1 || i > n)
+		goto bad;
+	*index = (int)i;
+	*count = (int)n;
+	return 0;
+bad:
+	return error("shard '%s' is not I/N with 1 <= I <= N <= 4096 (e.g. 2/3)", s);
+}
+
+/* splitmix64's finaliser: FNV alone mixes the last bytes (the shard
+ * number) poorly into the high bits. */
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static uint64_t
+fnv64(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+int
+gen_shard_of(const char *id, int count)
+{
+	uint64_t base = fnv64(14695981039346656037ULL, id, strlen(id) + 1), best = 0, w;
+	int k, shard = 1;
+
+	/* Highest random weight: each shard draws a weight for the cell, the
+	 * heaviest takes it. Changing count moves only the cells the new
+	 * shard wins (or the removed one held). */
+	for (k = 1; k <= count; k++) {
+		unsigned char kb[4] = { (unsigned char)k, (unsigned char)(k >> 8), 0, 0 };
+
+		w = mix64(fnv64(base, kb, sizeof(kb)));
+		if (k == 1 || w > best) {
+			best = w;
+			shard = k;
+		}
+	}
+	return shard;
+}
+
+/* The past duration of each cell, in seconds (0: unknown), from a
+ * results.json: the median elapsed_s of its repetitions times their number. */
+static double *
+durations_load(const char *path, const struct cell *cells, size_t n)
+{
+	json_error_t e;
+	json_t *r = json_load_file(path, 0, &e), *c;
+	double *d;
+	size_t i, k, lo, hi;
+
+	if (!r) {
+		error("%s:%d:%d: %s", path, e.line, e.column, e.text);
+		return NULL;
+	}
+	if (!json_is_array(json_object_get(r, "cells"))) {
+		error("'%s' is not a jockey results.json: it has no cells", path);
+		json_decref(r);
+		return NULL;
+	}
+	d = xcalloc(n ? n : 1, sizeof(*d));
+	json_array_foreach(json_object_get(r, "cells"), k, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		json_t *el = json_object_get(json_object_get(c, "metrics"), "elapsed_s");
+		double med = json_number_value(json_object_get(el, "median"));
+		json_int_t reps = json_integer_value(json_object_get(c, "reps_total"));
+
+		if (!id || med <= 0)
+			continue;
+		/* cells come sorted by id */
+		for (lo = 0, hi = n; lo < hi;) {
+			i = (lo + hi) / 2;
+			if (strcmp(cells[i].id, id) < 0)
+				lo = i + 1;
+			else
+				hi = i;
+		}
+		if (lo < n && strcmp(cells[lo].id, id) == 0)
+			d[lo] = med * (double)(reps > 0 ? reps : 1);
+	}
+	json_decref(r);
+	return d;
+}
+
+/* Move known cells from the most loaded shard to the least loaded while
+ * that lowers the larger of the two, each cell at most once. Cells of
+ * unknown duration weigh the mean of the known ones and stay where the hash
+ * put them. Deterministic: every shard computes the same moves. */
+static void
+shards_balance(size_t n, const double *d, int *shard, int count)
+{
+	double *load = xcalloc((size_t)count + 1, sizeof(*load)), known = 0, mean;
+	char *moved = xcalloc(n ? n : 1, 1);
+	size_t i, nknown = 0, best;
+	int k, hi, lo;
+
+	for (i = 0; i < n; i++)
+		if (d[i] > 0) {
+			known += d[i];
+			nknown++;
+		}
+	if (!nknown)
+		goto out;
+	mean = known / (double)nknown;
+	for (i = 0; i < n; i++)
+		load[shard[i]] += d[i] > 0 ? d[i] : mean;
+	for (;;) {
+		for (hi = lo = 1, k = 2; k <= count; k++) {
+			if (load[k] > load[hi])
+				hi = k;
+			if (load[k] < load[lo])
+				lo = k;
+		}
+		/* The cell whose move leaves the pair most even; ties: the first id. */
+		best = n;
+		for (i = 0; i < n; i++) {
+			double gap = load[hi] - load[lo];
+
+			if (shard[i] != hi || moved[i] || d[i] <= 0 || d[i] >= gap)
+				continue;
+			if (best == n || fabs(gap - 2 * d[i]) < fabs(gap - 2 * d[best]))
+				best = i;
+		}
+		if (best == n)
+			break;
+		load[hi] -= d[best];
+		load[lo] += d[best];
+		shard[best] = lo;
+		moved[best] = 1;
+	}
+out:
+	free(load);
+	free(moved);
+}
+
+int
+gen_shard_filter(struct cell *cells, size_t *n, int index, int count, const char *durations)
+{
+	int *shard = xcalloc(*n ? *n : 1, sizeof(*shard));
+	size_t i, kept = 0;
+
+	for (i = 0; i < *n; i++)
+		shard[i] = gen_shard_of(cells[i].id, count);
+	if (durations) {
+		double *d = durations_load(durations, cells, *n);
+
+		if (!d) {
+			free(shard);
+			return -1;
+		}
+		shards_balance(*n, d, shard, count);
+		free(d);
+	}
+	for (i = 0; i < *n; i++) {
+		if (shard[i] == index)
+			cells[kept++] = cells[i];
+		else
+			free(cells[i].id);
+	}
+	*n = kept;
+	free(shard);
+	return 0;
+}
+
+char *
+gen_file_hash(const char *path)
+{
+	char *data;
+	size_t len;
+	uint64_t h;
+
+	if (read_file(path, &data, &len) < 0)
+		return NULL;
+	h = fnv64(14695981039346656037ULL, data, len);
+	free(data);
+	return xasprintf("%016llx", (unsigned long long)h);
 }
 
 /* name:tag, or name@sha256:... when the tag is a digest. */
@@ -1021,6 +1225,10 @@ cells_gather(struct gen *g)
 static const char *const rule_gen[] = {
 	"command", "$jockey gen -o $dir $matrix", "description", "GEN build.ninja",
 	"generator", "1", "restat", "1", NULL };
+/* A shard regenerates itself as the same shard. */
+static const char *const rule_gen_shard[] = {
+	"command", "$jockey gen $shard -o $dir $matrix", "description", "GEN build.ninja",
+	"generator", "1", "restat", "1", NULL };
 static const char *const rule_fetch[] = {
 	"command", "$jockey fetch $in", "description", "FETCH", "restat", "1", NULL };
 static const char *const rule_probe[] = {
@@ -1064,7 +1272,7 @@ static int
 ninja_head(struct gen *g, struct buf *b)
 {
 	const char *gin[] = { g->o->matrix };
-	const char *gimp[] = { g->o->jockey };
+	const char *gimp[2] = { g->o->jockey };
 	const char *gout[] = { "build.ninja" };
 	const char *always[] = { "always" };
 	size_t i;
@@ -1075,6 +1283,17 @@ ninja_head(struct gen *g, struct buf *b)
 	r |= quoted_var(b, "jockey", g->o->jockey);
 	r |= quoted_var(b, "matrix", g->o->matrix);
 	r |= quoted_var(b, "dir", g->o->dir);
+	if (g->o->shard_count > 0) {
+		struct buf v = BUF_INIT;
+
+		buf_printf(&v, "--shard %d/%d", g->o->shard_index, g->o->shard_count);
+		if (g->o->durations) {
+			buf_puts(&v, " --durations ");
+			shell_quote(&v, g->o->durations);
+		}
+		r |= ninja_var(b, 0, "shard", v.data);
+		buf_release(&v);
+	}
 	for (i = 0; i < g->nengines; i++) {
 		char *name = xasprintf("engine_%zu", i);
 
@@ -1084,7 +1303,7 @@ ninja_head(struct gen *g, struct buf *b)
 		ninja_pool(b, name, g->m->parallel > 0 ? g->m->parallel : 1);
 		free(name);
 	}
-	ninja_rule(b, "gen", rule_gen);
+	ninja_rule(b, "gen", g->o->shard_count > 0 ? rule_gen_shard : rule_gen);
 	ninja_rule(b, "fetch", rule_fetch);
 	ninja_rule(b, "probe", rule_probe);
 	ninja_rule(b, "image", rule_image);
@@ -1101,7 +1320,9 @@ ninja_head(struct gen *g, struct buf *b)
 	ninja_rule(b, "parse", rule_parse);
 	ninja_rule(b, "aggregate", rule_aggregate);
 	buf_putc(b, '\n');
-	r |= edge(b, "gen", gout, 1, gin, 1, gimp, 1, NULL, 0);
+	if (g->o->durations)
+		gimp[1] = g->o->durations;
+	r |= edge(b, "gen", gout, 1, gin, 1, gimp, g->o->durations ? 2 : 1, NULL, 0);
 	r |= edge(b, "phony", always, 1, NULL, 0, NULL, 0, NULL, 0);
 	return r ? -1 : 0;
 }
@@ -1620,7 +1841,7 @@ static json_t *
 json_matrix(const struct gen *g)
 {
 	const struct matrix *m = g->m;
-	json_t *baseline = json_null();
+	json_t *baseline = json_null(), *o;
 
 	if (m->baseline.host)
 		baseline = json_pack("{s:s}", "host", m->baseline.host);
@@ -1628,9 +1849,25 @@ json_matrix(const struct gen *g)
 		baseline = json_pack("{s:s, s:o}", "image", m->baseline.image,
 				     "tag", json_str_or_null(m->baseline.tag));
 	/* Keys in sorted order: add_out dumps this one without JSON_SORT_KEYS. */
-	return json_pack("{s:o, s:o, s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
-			 "cells", json_cells(g), "dir", g->o->dir, "max_cv", m->max_cv,
-			 "name", m->name, "path", g->o->matrix, "schema", 1);
+	o = json_pack("{s:o, s:o, s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
+		      "cells", json_cells(g), "dir", g->o->dir, "max_cv", m->max_cv,
+		      "name", m->name, "path", g->o->matrix, "schema", 1);
+	if (g->o->shard_count > 0) {
+		/* What 'jockey merge' checks: the shards of one matrix file
+		 * (its content, not its path) that together hold every cell. */
+		char *hash = gen_file_hash(g->o->matrix);
+
+		char *dhash = g->o->durations ? gen_file_hash(g->o->durations) : NULL;
+
+		json_object_set_new(o, "shard", json_pack("{s:I, s:i, s:o, s:o, s:i, s:o}",
+			"cells_total", (json_int_t)g->o->cells_total, "count", g->o->shard_count,
+			"durations", json_str_or_null(g->o->durations),
+			"durations_hash", json_str_or_null(dhash),
+			"index", g->o->shard_index, "matrix_hash", json_str_or_null(hash)));
+		free(hash);
+		free(dhash);
+	}
+	return o;
 }
 
 static void
@@ -1760,7 +1997,11 @@ files_write(struct gen *g, const struct buf *nb)
 		written += r > 0;
 	}
 	free(p);
-	if (ret == 0 && !g->o->quiet)
+	if (ret == 0 && !g->o->quiet && g->o->shard_count > 0)
+		fprintf(stderr, "%s: %s: shard %d/%d: %zu of %zu cells, %zu files written, %zu unchanged\n",
+			progname, g->o->dir, g->o->shard_index, g->o->shard_count, g->ncells,
+			g->o->cells_total, written, g->nouts + 1 - written);
+	else if (ret == 0 && !g->o->quiet)
 		fprintf(stderr, "%s: %s: %zu cells, %zu files written, %zu unchanged\n", progname,
 			g->o->dir, g->ncells, written, g->nouts + 1 - written);
 	return ret;

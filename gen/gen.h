@@ -24,6 +24,11 @@ struct gen_options {
 	const char *jockey;   /* absolute path of the jockey binary */
 	const char *engine;   /* engine of hosts without one: $DOCKER_HOST or the default */
 	int quiet;
+	/* A CI shard: cells holds only shard shard_index of shard_count (see
+	 * gen_shard_filter), out of cells_total; 0: not sharded. */
+	int shard_index, shard_count;
+	size_t cells_total;
+	const char *durations; /* absolute path of the results.json that balanced the shards, or NULL */
 };
 
 /* Check and render everything in memory, then write each file that changed.
@@ -45,6 +50,24 @@ int gen_cell(const char *const out[3], const char *base_json, const char *bench_
 char *gen_dir(const struct matrix *m, const char *dir);
 /* path made absolute and lexically clean the same way. Fresh. */
 char *gen_abspath(const char *path);
+
+/* Shards (jockey gen --shard I/N): parse "I/N" (1 <= I <= N <= 4096) into
+ * *index, *count; 0, or -1 with a message. */
+int gen_shard_parse(const char *s, int *index, int *count);
+/* The shard (1..count) of a cell: rendezvous (highest random weight)
+ * hashing of its id, so a cell's shard depends on nothing but its id and
+ * count; adding or removing other cells moves no cell. */
+int gen_shard_of(const char *id, int count);
+/* Keep the cells of shard index of count in place (freeing the others) and
+ * set *n to their number. durations (may be NULL) is a results.json of an
+ * earlier run (an unsharded one, or 'jockey merge'): cells whose duration it
+ * knows may move from the most loaded shard to the least loaded, a bounded
+ * greedy pass that never moves a cell it does not know. Every shard must be
+ * given the same file. 0, or -1 with a message when it cannot be read. */
+int gen_shard_filter(struct cell *cells, size_t *n, int index, int count, const char *durations);
+/* 16 hex digits identifying a file's content (FNV-1a 64 of its bytes),
+ * fresh; NULL with a message when it cannot be read. */
+char *gen_file_hash(const char *path);
 
 /* Slug of s: lowercase, every byte outside [a-z0-9._-] becomes '-'. Fresh. */
 char *gen_slug(const char *s);

@@ -5,6 +5,12 @@
  * jockey aggregates itself afterwards and reports the finished cells anyway.
  * Which cells ran in this invocation is told by the mtimes of their
  * samples.json against the start of the run: ninja rewrote exactly those.
+ *
+ * Before ninja starts, each engine the selected cells use is pinged: the
+ * cells of an engine that does not answer are left out of the ninja run and
+ * reported as failed with the engine's error, so one engine that is down
+ * costs only its own cells. --shard I/N runs the share of the cells that
+ * 'jockey gen --shard' gives (see gen.h).
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -23,8 +29,18 @@
 #include "aggregate.h"
 #include "buf.h"
 #include "commands.h"
+#include "engine.h"
+#include "gen.h"
 #include "matrix.h"
 #include "util.h"
+
+/* One engine the selected cells use, and whether it answered. */
+struct engine_use {
+	const char *endpoint;
+	char *error;   /* NULL: it answered /_ping */
+	char *server;  /* its Server header, "" when unknown */
+	int cells;
+};
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t interrupted;
@@ -111,6 +127,36 @@ cell_failure(const char *dir, const char *id, int nreps)
 	return NULL;
 }
 
+/* A down engine's cell: its first repetition without samples gets a
+ * failed.json, as run-cell leaves for a failed run, so that the report says
+ * why too (run-cell removes it once the repetition succeeds). */
+static void
+down_record(const char *dir, const struct cell *c, int nreps, const struct engine_use *eng,
+	    const char *reason)
+{
+	int rep;
+
+	for (rep = 1; rep <= nreps; rep++) {
+		char *path = xasprintf("%s/cells/%s/%d/samples.json", dir, c->id, rep);
+		int have = path_exists(path);
+
+		free(path);
+		if (!have) {
+			json_t *j = json_pack("{s:i, s:s, s:i, s:s, s:s, s:n}", "schema", 1, "cell", c->id,
+					      "rep", rep, "reason", reason, "engine", eng->endpoint,
+					      "exit_code");
+			char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+
+			path = xasprintf("%s/cells/%s/%d/failed.json", dir, c->id, rep);
+			write_file_atomic(path, text, strlen(text));
+			free(path);
+			free(text);
+			json_decref(j);
+			return;
+		}
+	}
+}
+
 struct tally {
 	int ran, fresh, failed;
 	json_t *jran, *jfresh, *jfailed;
@@ -121,11 +167,21 @@ struct tally {
  * complete outputs. */
 static void
 cell_classify(const char *dir, const struct cell *c, int pending, const struct timespec *t0,
-	      struct tally *t)
+	      const struct engine_use *eng, struct tally *t)
 {
 	int nreps = c->bench->warmup + c->bench->repeat;
 	int rep, done = 0, now = 0;
 	char *reason;
+
+	if (eng && eng->error) {
+		reason = xasprintf("not run: %s", eng->error);
+		down_record(dir, c, nreps, eng, reason);
+		t->failed++;
+		json_array_append_new(t->jfailed, json_pack("{s:s, s:s, s:s}", "cell", c->id,
+							    "reason", reason, "engine", eng->endpoint));
+		free(reason);
+		return;
+	}
 
 	for (rep = 1; rep <= nreps; rep++) {
 		char *path = xasprintf("%s/cells/%s/%d/samples.json", dir, c->id, rep);
@@ -227,6 +283,117 @@ cells_pending(const char *dir, char **nargv, const struct cell *cells, size_t n,
 	return status == 0 ? 0 : -1;
 }
 
+static const char *
+cell_engine(const struct cell *c)
+{
+	const char *dh = getenv("DOCKER_HOST");
+
+	/* As gen resolves it: a host's own, else DOCKER_HOST, else the default. */
+	if (c->host->engine)
+		return c->host->engine;
+	return dh && *dh ? dh : ENGINE_DEFAULT;
+}
+
+/* Ping once, without the client's connection retries: a down engine should
+ * cost seconds, not the back-off meant for an engine that is restarting. */
+static void
+engine_check(struct engine_use *u)
+{
+	struct engine *e = engine_open(u->endpoint);
+
+	if (!e) {
+		u->error = xasprintf("'%s' is not a unix:///PATH or tcp://HOST:PORT address", u->endpoint);
+		return;
+	}
+	e->tries = 1;
+	e->timeout_ms = 10000;
+	if (engine_negotiate(e) < 0)
+		u->error = xstrdup(engine_error(e));
+	u->server = xstrdup(e->server);
+	engine_free(e);
+}
+
+/* The distinct engines of the selected cells, each pinged. */
+static struct engine_use *
+engines_check(const struct cell *cells, size_t n, const char *sel, size_t *nused)
+{
+	struct engine_use *v = NULL;
+	size_t i, j, nv = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *ep;
+
+		if (!sel[i])
+			continue;
+		ep = cell_engine(&cells[i]);
+		for (j = 0; j < nv && strcmp(v[j].endpoint, ep) != 0; j++)
+			;
+		if (j == nv) {
+			v = xreallocarray(v, nv + 1, sizeof(*v));
+			memset(&v[nv], 0, sizeof(*v));
+			v[nv].endpoint = ep;
+			engine_check(&v[nv++]);
+		}
+		v[j].cells++;
+	}
+	for (j = 0; j < nv; j++)
+		if (v[j].error)
+			warn("engine '%s' is down, its %d cell%s will not run: %s", v[j].endpoint,
+			     v[j].cells, v[j].cells == 1 ? "" : "s", v[j].error);
+	*nused = nv;
+	return v;
+}
+
+static const struct engine_use *
+engine_of(const struct engine_use *v, size_t n, const struct cell *c)
+{
+	const char *ep = cell_engine(c);
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (strcmp(v[j].endpoint, ep) == 0)
+			return &v[j];
+	return NULL;
+}
+
+static json_t *
+engines_json(const struct engine_use *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s?, s:s?, s:i}", "engine", v[j].endpoint,
+						   "up", v[j].error == NULL, "error", v[j].error,
+						   "server", v[j].server && *v[j].server ? v[j].server : NULL,
+						   "cells", v[j].cells));
+	return a;
+}
+
+static void
+engines_free(struct engine_use *v, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		free(v[j].error);
+		free(v[j].server);
+	}
+	free(v);
+}
+
+/* ninja's -j when none is given: its own default (CPUs + 2) is too few when
+ * several engines each run their pool's cells at once, and edges on a
+ * remote engine mostly wait. */
+static char *
+jobs_default(size_t nengines, int depth)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long j = (cpus > 0 ? cpus : 1) + 2, want = (long)nengines * (depth > 0 ? depth : 1) + 2;
+
+	return xasprintf("%ld", want > j ? want : j);
+}
+
 static int
 pattern_select(const char *pat, const struct cell *cells, size_t n, char *sel)
 {
@@ -246,11 +413,16 @@ cmd_run(int argc, char **argv)
 		{ "offline", no_argument, NULL, 'O' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "durations", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *jobs = NULL, *mpath;
-	char *defdir = NULL, *gargv[5];
+	const char *dir = NULL, *jobs = NULL, *mpath, *shard = NULL, *durations = NULL;
+	char *defdir = NULL, *gargv[9], *jobs_owned = NULL;
 	char **nargv = NULL, *sel = NULL, *pending = NULL;
+	struct engine_use *eng = NULL;
+	size_t neng = 0, ntotal;
+	int sidx = 0, scount = 0, ndown = 0;
 	struct matrix *m;
 	struct cell *cells = NULL;
 	size_t ncells = 0, i, nn = 0;
@@ -267,16 +439,30 @@ cmd_run(int argc, char **argv)
 		case 'j': jobs = optarg; break;
 		case 'o': dir = optarg; break;
 		case 'O': setenv("JOCKEY_OFFLINE", "1", 1); break;
+		case 'D': durations = optarg; break;
+		case 'S':
+			if (gen_shard_parse(optarg, &sidx, &scount) < 0)
+				return EXIT_USAGE;
+			shard = optarg;
+			break;
 		default: usage("%s", command_usage("run"));
 		}
 	}
 	if (optind >= argc)
 		usage("%s", command_usage("run"));
+	if (durations && !shard)
+		return error("--durations balances shards: it needs --shard I/N"), EXIT_USAGE;
 	mpath = argv[optind++];
 	m = matrix_load(mpath);
 	if (!m)
 		return EXIT_USAGE;
 	if (matrix_expand(m, &cells, &ncells) < 0) {
+		matrix_free(m);
+		return EXIT_USAGE;
+	}
+	ntotal = ncells;
+	if (scount > 0 && gen_shard_filter(cells, &ncells, sidx, scount, durations) < 0) {
+		cells_free(cells, ncells);
 		matrix_free(m);
 		return EXIT_USAGE;
 	}
@@ -298,11 +484,33 @@ cmd_run(int argc, char **argv)
 		memset(sel, 1, ncells);
 	}
 
-	gargv[0] = "gen", gargv[1] = "-o", gargv[2] = (char *)dir, gargv[3] = (char *)mpath, gargv[4] = NULL;
-	optind = 0;
-	ret = cmd_gen(4, gargv);
+	{
+		int ga = 0;
+
+		gargv[ga++] = "gen";
+		gargv[ga++] = "-o";
+		gargv[ga++] = (char *)dir;
+		if (shard) {
+			gargv[ga++] = "--shard";
+			gargv[ga++] = (char *)shard;
+		}
+		if (durations) {
+			gargv[ga++] = "--durations";
+			gargv[ga++] = (char *)durations;
+		}
+		gargv[ga++] = (char *)mpath;
+		gargv[ga] = NULL;
+		optind = 0;
+		ret = cmd_gen(ga, gargv);
+	}
 	if (ret != 0)
 		goto out;
+
+	eng = engines_check(cells, ncells, sel, &neng);
+	for (i = 0; i < neng; i++)
+		ndown += eng[i].error != NULL;
+	if (!jobs)
+		jobs = jobs_owned = jobs_default(neng, m->parallel);
 
 	nargv = xcalloc(8 + ncells, sizeof(*nargv));
 	nargv[nn++] = "ninja";
@@ -314,17 +522,21 @@ cmd_run(int argc, char **argv)
 		nargv[nn++] = "-j";
 		nargv[nn++] = (char *)jobs;
 	}
+	/* A down engine's cells are left out: ninja would only fail them one
+	 * edge at a time, each after the client's retries. */
+	if (ndown)
+		all = 0;
 	if (all) {
 		nargv[nn++] = "all";
 	} else {
 		for (i = 0; i < ncells; i++)
-			if (sel[i]) {
+			if (sel[i] && !engine_of(eng, neng, &cells[i])->error) {
 				nargv[nn++] = xasprintf("cell:%s", cells[i].id);
 				ntargets++;
 			}
 	}
 	clock_gettime(CLOCK_REALTIME, &t0);
-	nret = run_child(nargv);
+	nret = all || ntargets ? run_child(nargv) : 0;
 	if (nret < 0 || nret == 127) {
 		error("cannot run ninja; install it with: apt-get install ninja-build");
 		ret = EXIT_RUNTIME;
@@ -339,11 +551,15 @@ cmd_run(int argc, char **argv)
 	t.jfailed = json_array();
 	for (i = 0; i < ncells; i++)
 		if (sel[i])
-			cell_classify(dir, &cells[i], pending[i], &t0, &t);
-	runj = json_pack("{s:i, s:s, s:s, s:i, s:b, s:o, s:o, s:o}", "schema", 1,
+			cell_classify(dir, &cells[i], pending[i], &t0, engine_of(eng, neng, &cells[i]), &t);
+	runj = json_pack("{s:i, s:s, s:s, s:i, s:b, s:o, s:o, s:o, s:o}", "schema", 1,
 			 "matrix", m->name, "matrix_path", mpath, "ninja_exit", nret,
 			 "interrupted", interrupted != 0, "ran", t.jran, "fresh", t.jfresh,
-			 "failed", t.jfailed);
+			 "failed", t.jfailed, "engines", engines_json(eng, neng));
+	if (scount > 0)
+		json_object_set_new(runj, "shard", json_pack("{s:i, s:i, s:I, s:I}", "index", sidx,
+							     "count", scount, "cells", (json_int_t)ncells,
+							     "cells_total", (json_int_t)ntotal));
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	runpath = xasprintf("%s/run.json", dir);
 	write_file_atomic(runpath, text, strlen(text));
@@ -392,6 +608,8 @@ out:
 	free(pending);
 	free(sel);
 	free(defdir);
+	free(jobs_owned);
+	engines_free(eng, neng);
 	cells_free(cells, ncells);
 	matrix_free(m);
 	return ret;

@@ -116,7 +116,9 @@ wait_until() {
 	shift 2
 	until "$@" >/dev/null 2>&1; do
 		[ "$(date +%s)" -lt "$deadline" ] || return 1
-		[ -z "$pidfile" ] || pid_ours "$pidfile" || return 1
+		# kill -0, not pid_ours: right after launch the PID may still be
+		# the forked shell, whose command line is not the daemon's yet.
+		[ -z "$pidfile" ] || kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null || return 1
 		sleep 0.1
 	done
 }
