@@ -1,11 +1,12 @@
-/* cmd_aggregate.c: collect every finished repetition into results.json and
- * results.csv.
+/* cmd_aggregate.c: collect every finished repetition into results.json,
+ * results.csv, history.jsonl, summary.md and report.html.
  *
  * Reads matrix.json for the cells, then per cell and repetition the files the
  * run and parse edges left: samples.json (finished), failed.json (why not).
  * Cells that failed or never ran are reported as such; they never keep the
  * finished ones from being reported. Warmup repetitions are parsed but left
- * out of the statistics.
+ * out of the statistics. With a baseline in the matrix, every metric is also
+ * given relative to the baseline cell on the same other axes.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include "aggregate.h"
 #include "buf.h"
 #include "commands.h"
+#include "history.h"
+#include "report.h"
 #include "stats.h"
 #include "util.h"
 
@@ -101,6 +104,21 @@ metric_finish(json_t *entry, double max_cv, int *noisy)
 		*noisy = 1;
 }
 
+/* One failed repetition: why, and where its log is (run-cell keeps a
+ * failed run's log under the name failed.json gives). */
+static json_t *
+failure_make(const char *id, int rep, json_t *failed)
+{
+	const char *log = json_string_value(json_object_get(failed, "log"));
+	char *path = xasprintf("cells/%s/%d/%s", id, rep, log && !strchr(log, '/') ? log : "log");
+	json_t *f = json_pack("{s:i, s:O?}", "rep", rep, "reason", json_object_get(failed, "reason"));
+
+	if (path_exists(path))
+		json_object_set_new(f, "log", json_string(path));
+	free(path);
+	return f;
+}
+
 /* The state of one cell: its reps' samples, failures and provenance. */
 static json_t *
 cell_collect(json_t *c, double max_cv, struct cell_state *state)
@@ -143,8 +161,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 		s = path_exists(path) ? json_load_path(path, 1) : NULL;
 		free(path);
 		if (s) {
-			json_array_append_new(failures, json_pack("{s:i, s:O?}", "rep", rep,
-								  "reason", json_object_get(s, "reason")));
+			json_array_append_new(failures, failure_make(id, rep, s));
 			json_decref(s);
 		}
 	}
@@ -172,6 +189,104 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	json_object_set_new(out, "metrics", metrics);
 	json_object_set_new(out, "provenance", provenance ? provenance : json_object());
 	return out;
+}
+
+#define BOOTSTRAP_ROUNDS 1000
+
+/* The key of a cell's axes, for finding its baseline. */
+static char *
+axes_key(const char *bench, const char *image, const char *tag, const char *host)
+{
+	return xasprintf("%s\x1f%s\x1f%s\x1f%s", bench ? bench : "", image ? image : "",
+			 tag ? tag : "", host ? host : "");
+}
+
+static const char *
+cell_str(json_t *c, const char *key)
+{
+	return json_string_value(json_object_get(c, key));
+}
+
+static double *
+samples_array(json_t *m, size_t *n)
+{
+	json_t *s = json_object_get(m, "samples"), *v;
+	double *out = xcalloc(json_array_size(s) + 1, sizeof(*out));
+	size_t i;
+
+	json_array_foreach(s, i, v)
+		out[i] = json_number_value(v);
+	*n = json_array_size(s);
+	return out;
+}
+
+/* metric.relative: the cell's median against its baseline cell's, with a
+ * bootstrap interval of the ratio, both as a change (ratio - 1). */
+static void
+relative_set(json_t *m, json_t *bm, const char *bid)
+{
+	size_t na, nb;
+	double *a, *b, lo, hi, med_a, med_b;
+	json_t *rel;
+
+	if (!json_is_number(json_object_get(m, "median")) ||
+	    !json_is_number(json_object_get(bm, "median")))
+		return;
+	med_a = json_number_value(json_object_get(m, "median"));
+	med_b = json_number_value(json_object_get(bm, "median"));
+	if (med_b == 0)
+		return;
+	a = samples_array(m, &na);
+	b = samples_array(bm, &nb);
+	rel = json_pack("{s:s, s:f}", "baseline", bid, "delta", med_a / med_b - 1);
+	if (stats_bootstrap_ratio(a, na, b, nb, BOOTSTRAP_ROUNDS, &lo, &hi) == 0)
+		json_object_set_new(rel, "ci", json_pack("[f,f]", lo - 1, hi - 1));
+	json_object_set_new(m, "relative", rel);
+	free(a);
+	free(b);
+}
+
+/* Relate every cell to the baseline cell that shares its other axes. */
+static void
+baseline_apply(json_t *cells, json_t *baseline)
+{
+	const char *bhost = cell_str(baseline, "host");
+	const char *bimage = cell_str(baseline, "image"), *btag = cell_str(baseline, "tag");
+	json_t *index = json_object(), *c;
+	size_t i;
+
+	if (!bhost && !bimage) {
+		json_decref(index);
+		return;
+	}
+	json_array_foreach(cells, i, c) {
+		char *k;
+
+		/* {image} alone: the image has one tag; take it from its cells */
+		if (bimage && !btag && cell_str(c, "image") && strcmp(cell_str(c, "image"), bimage) == 0)
+			btag = cell_str(c, "tag");
+		k = axes_key(cell_str(c, "benchmark"), cell_str(c, "image"), cell_str(c, "tag"),
+			     cell_str(c, "host"));
+		json_object_set(index, k, c);
+		free(k);
+	}
+	json_array_foreach(cells, i, c) {
+		char *k = bhost ? axes_key(cell_str(c, "benchmark"), cell_str(c, "image"),
+					   cell_str(c, "tag"), bhost)
+				: axes_key(cell_str(c, "benchmark"), bimage,
+					   btag ? btag : cell_str(c, "tag"), cell_str(c, "host"));
+		json_t *b = json_object_get(index, k), *m;
+		const char *name;
+
+		free(k);
+		if (!b)
+			continue;
+		json_object_set_new(c, "baseline_cell", json_string(cell_str(b, "id")));
+		json_object_foreach(json_object_get(c, "metrics"), name, m)
+			relative_set(m, json_object_get(json_object_get(b, "metrics"), name),
+				     cell_str(b, "id"));
+	}
+	json_decref(index);
 }
 
 /* The fetch edge adds a second line "dirty" to stamps/repo.commit when a
@@ -275,6 +390,9 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 			sum->incomplete++;
 	}
 	commit = stamp_read("stamps/repo.commit");
+	json_array_foreach(out_cells, i, c)
+		history_hash_cell(c);
+	baseline_apply(out_cells, json_object_get(matrix, "baseline"));
 	results = json_pack("{s:i, s:O, s:s, s:s?, s:b, s:O?, s:O?, s:o}",
 			    "schema", 1, "matrix", json_object_get(matrix, "name"),
 			    "jockey_version", JOCKEY_VERSION, "repo_commit", commit,
@@ -285,7 +403,8 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	text = json_dumps(results, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
 	csv_write(out_cells, &csv);
 	if (text && write_file_atomic("results.csv", csv.data, csv.len) == 0 &&
-	    write_file_atomic("results.json", text, strlen(text)) == 0)
+	    write_file_atomic("results.json", text, strlen(text)) == 0 &&
+	    history_record(HISTORY_FILE, results) >= 0 && report_write(results) == 0)
 		ret = 0;
 	free(text);
 	buf_release(&csv);

@@ -1,10 +1,33 @@
-/* cmd_report.c: placeholder until its issue lands; the owner replaces this file. */
+/* cmd_report.c: 'jockey report DIR' writes a results folder's reports again:
+ * results.json, results.csv, summary.md, report.html, and records any new
+ * completed result in history.jsonl (what the aggregate edge does). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "aggregate.h"
 #include "commands.h"
 #include "util.h"
 
 int
 cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	return error("'%s' is not implemented yet", argv[0]), EXIT_RUNTIME;
+	struct aggregate_summary sum;
+	char *path;
+
+	if (argc != 2 || argv[1][0] == '-')
+		usage("%s", command_usage("report"));
+	path = xasprintf("%s/matrix.json", argv[1]);
+	if (!path_exists(path)) {
+		error("'%s' is not a results folder: it has no matrix.json (see 'jockey gen')", argv[1]);
+		free(path);
+		return EXIT_RUNTIME;
+	}
+	free(path);
+	if (aggregate_dir(argv[1], &sum) < 0)
+		return EXIT_RUNTIME;
+	printf("jockey: %d cells (%d done, %d failed, %d not finished): %s/summary.md, %s/report.html\n",
+	       sum.cells, sum.done, sum.failed, sum.incomplete, argv[1], argv[1]);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return error("write to stdout:"), EXIT_RUNTIME;
+	return EXIT_OK;
 }
