@@ -1,17 +1,19 @@
 /* cmd_run_cell.c: `jockey run-cell cells/ID/run.json REP`
  *
- * Runs one repetition of a cell: creates the container under a cgroup parent
- * of jockey's own, starts it, follows its logs (the stream ends when the
- * container exits, so nothing polls), enforces the timeout on that stream,
- * inspects the exit and removes the container. The container is removed on
- * every path, a signal included: SIGINT and SIGTERM only set a flag, which
- * stops the transfer in progress (engine.h's cancel), and the same cleanup
- * runs before jockey exits 130 or 143.
+ * Runs one repetition of a cell. A plain cell is one container (or, on a
+ * native host, one chrooted process: native.c); a pair is a server and a
+ * client (pair.c). Each side runs under a cgroup parent of jockey's own;
+ * a container's logs are followed (the stream ends when it exits, so
+ * nothing polls) and the timeout is enforced on that stream. Everything made
+ * is removed on every path, a signal included: SIGINT and SIGTERM only set a
+ * flag, which stops the transfer or wait in progress (engine.h's cancel), and
+ * the same cleanup runs before jockey exits 130 or 143.
  *
  * Outputs, in cells/ID/REP: log, metrics.tsv and metrics.json, all renamed
- * into place only when the repetition succeeded. A failed one (exit code,
- * timeout, OOM) leaves log.failed and failed.json instead and exits 1, so
- * ninja has no output for it and runs it again next time.
+ * into place only when the repetition succeeded (a pair adds server.log and
+ * server-metrics.tsv). A failed one (exit code, timeout, OOM, a server that
+ * never became ready) leaves log.failed and failed.json instead and exits 1,
+ * so ninja has no output for it and runs it again next time.
  */
 #include <errno.h>
 #include <signal.h>
@@ -25,41 +27,10 @@
 #include "commands.h"
 #include "engine.h"
 #include "metrics.h"
+#include "run.h"
 #include "util.h"
 
-/* How often the sampler reads the cgroup files. */
-#define SAMPLE_MS 200
-/* How long the cleanup after a timeout or a signal may take per request. */
-#define CLEANUP_MS 30000
-
-static volatile sig_atomic_t run_signal;
-
-struct run {
-	const char *run_json;  /* cells/ID/run.json */
-	json_t *config;        /* its content */
-	const char *cell;      /* ID */
-	int rep;
-	char *dir;             /* cells/ID/REP */
-	char *name;            /* the container's name, unique per process */
-	char *image_id;        /* from main.image_stamp */
-	long timeout_ms;       /* 0: none */
-	struct engine *e;
-	struct cgparent cg;
-	int have_cg;
-	struct sampler *sampler;
-	char *log_tmp;         /* the log, until it is renamed to log or log.failed */
-	char *tsv_tmp;         /* the sampler's series, until renamed to metrics.tsv */
-	FILE *log;
-	int created;           /* a container may exist: remove it at the end */
-	/* What happened. */
-	int exit_code;
-	int timed_out;
-	int oom_killed;
-	char *failure;         /* why the engine refused to start it (owned), or NULL */
-	char *started, *finished; /* the engine's RFC 3339 times (owned) */
-	json_t *summary;       /* the sampler's totals (owned) */
-	json_t *info;          /* GET /info, for provenance (owned, may be NULL) */
-};
+volatile sig_atomic_t run_signal;
 
 static void
 on_signal(int sig)
@@ -80,7 +51,7 @@ signals_install(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static long long
+long long
 now_ms(void)
 {
 	struct timespec ts;
@@ -152,16 +123,17 @@ ulimits_list(json_t *ulimits)
 	return list;
 }
 
+/* hc: the host config when it applies to this side, else NULL (the
+ * engine's defaults). */
 static json_t *
-host_config(const struct run *r, json_t *hc)
+host_config(const struct proc *p, json_t *hc)
 {
 	json_t *out = json_object();
 	const char *s;
 	double cpus = json_number_value(json_object_get(hc, "cpus"));
 	json_int_t mem = (json_int_t)json_number_value(json_object_get(hc, "memory"));
 
-	s = json_string_value(json_object_get(hc, "network"));
-	json_object_set_new(out, "NetworkMode", json_string(s ? s : "bridge"));
+	json_object_set_new(out, "NetworkMode", json_string(p->net_mode));
 	if ((s = json_string_value(json_object_get(hc, "cpuset"))))
 		json_object_set_new(out, "CpusetCpus", json_string(s));
 	if (cpus > 0)
@@ -178,86 +150,94 @@ host_config(const struct run *r, json_t *hc)
 	if (json_object_size(json_object_get(hc, "sysctls")) > 0)
 		json_object_set(out, "Sysctls", json_object_get(hc, "sysctls"));
 	json_object_set_new(out, "Ulimits", ulimits_list(json_object_get(hc, "ulimits")));
-	if (r->have_cg)
-		json_object_set_new(out, "CgroupParent", json_string(r->cg.name));
+	if (p->have_cg)
+		json_object_set_new(out, "CgroupParent", json_string(p->cg.name));
 	return out;
 }
 
 static json_t *
-create_body(const struct run *r)
+create_body(const struct run *r, const struct proc *p)
 {
-	json_t *main_ = json_object_get(r->config, "main"), *body = json_object();
-	json_t *cmd = json_object_get(main_, "command"), *labels = json_object();
+	json_t *body = json_object(), *cmd = json_object_get(p->side, "command");
+	json_t *labels = json_object(), *hc = json_object_get(r->config, "hostconfig");
 	char rep[32];
 
-	json_object_set_new(body, "Image", json_string(r->image_id));
+	json_object_set_new(body, "Image", json_string(p->image_id));
 	if (json_array_size(cmd) > 0)
 		json_object_set(body, "Cmd", cmd);
-	json_object_set_new(body, "Env", env_list(json_object_get(main_, "env")));
+	json_object_set_new(body, "Env", env_list(json_object_get(p->side, "env")));
 	json_object_update(labels, json_object_get(r->config, "labels"));
 	snprintf(rep, sizeof(rep), "%d", r->rep);
 	json_object_set_new(labels, "jockey.rep", json_string(rep));
+	json_object_set_new(labels, "jockey.role", json_string(p->role));
 	json_object_set_new(body, "Labels", labels);
 	json_object_set_new(body, "AttachStdin", json_false());
 	json_object_set_new(body, "AttachStdout", json_true());
 	json_object_set_new(body, "AttachStderr", json_true());
 	json_object_set_new(body, "Tty", json_false());
 	json_object_set_new(body, "OpenStdin", json_false());
-	json_object_set_new(body, "HostConfig", host_config(r, json_object_get(r->config, "hostconfig")));
+	json_object_set_new(body, "HostConfig", host_config(p, p->host_settings ? hc : NULL));
 	return body;
 }
 
 /* ---- the engine calls ---- */
 
 static char *
-container_path(const struct run *r, const char *what)
+container_path(const struct proc *p, const char *what)
 {
-	return xasprintf("/containers/%s%s", r->name, what);
+	return xasprintf("/containers/%s%s", p->name, what);
 }
 
 static int
-container_call(struct run *r, const char *method, const char *what, json_t **out)
+container_call(struct run *r, const struct proc *p, const char *method, const char *what,
+	       json_t **out)
 {
-	char *path = container_path(r, what);
+	char *path = container_path(p, what);
 	int ret = engine_call(r->e, method, path, NULL, out);
 
 	free(path);
 	return ret;
 }
 
+int
+container_inspect(struct run *r, const struct proc *p, json_t **out)
+{
+	return container_call(r, p, "GET", "/json", out);
+}
+
 /* What the container's state says, once it has stopped. */
 static void
-container_state(struct run *r, json_t *c)
+container_state(struct proc *p, json_t *c)
 {
 	json_t *st = json_object_get(c, "State");
+	const char *s;
 
-	r->exit_code = (int)json_integer_value(json_object_get(st, "ExitCode"));
-	r->oom_killed = json_is_true(json_object_get(st, "OOMKilled"));
-	free(r->started);
-	free(r->finished);
-	r->started = xstrdup(json_string_value(json_object_get(st, "StartedAt")) ?
-			     json_string_value(json_object_get(st, "StartedAt")) : "");
-	r->finished = xstrdup(json_string_value(json_object_get(st, "FinishedAt")) ?
-			      json_string_value(json_object_get(st, "FinishedAt")) : "");
+	p->exit_code = (int)json_integer_value(json_object_get(st, "ExitCode"));
+	p->oom_killed = json_is_true(json_object_get(st, "OOMKilled"));
+	free(p->started);
+	free(p->finished);
+	s = json_string_value(json_object_get(st, "StartedAt"));
+	p->started = xstrdup(s ? s : "");
+	s = json_string_value(json_object_get(st, "FinishedAt"));
+	p->finished = xstrdup(s ? s : "");
 }
 
 /* The time left for a request before the deadline; 0 (no limit) without a
  * timeout. Never 0 once the time is up: that would mean no limit. */
-static long
-time_left(const struct run *r, long long deadline)
+long
+run_time_left(const struct run *r, long long deadline)
 {
 	long long left = deadline - now_ms();
 
-	if (!r->timeout_ms)
+	if (!r->timeout_ms && !deadline)
 		return 0;
 	return left > 0 ? (long)left : 1;
 }
 
-/* A failed engine call; quiet after a signal, whose own message follows. */
-static int
+int
 run_error(const struct run *r, const char *what)
 {
-	if (r->e->cancelled)
+	if (r->e->cancelled || run_signal)
 		return -1;
 	return error("run '%s' rep %d: %s: %s", r->cell, r->rep, what, engine_error(r->e));
 }
@@ -265,141 +245,199 @@ run_error(const struct run *r, const char *what)
 /* Follow the logs until the container exits or the time is up. 0 exited,
  * 1 timed out, -1 error (or a signal). */
 static int
-container_follow(struct run *r, long long deadline)
+container_follow(struct run *r, struct proc *p, long long deadline)
 {
-	struct engine_demux d = { r->log, { 0 }, 0, 0, 0 };
-	char *path = container_path(r, "/logs?follow=1&stdout=1&stderr=1");
+	struct engine_demux d = { p->log, { 0 }, 0, 0, 0 };
+	char *path = container_path(p, "/logs?follow=1&stdout=1&stderr=1");
 	int ret;
 
-	r->e->timeout_ms = time_left(r, deadline);
+	r->e->timeout_ms = deadline ? run_time_left(r, deadline) : 0;
 	ret = engine_stream(r->e, "GET", path, NULL, 0, NULL, engine_demux_data, &d);
 	r->e->timeout_ms = 0;
 	free(path);
 	if (ret < 0 && r->e->timed_out)
 		return 1;
-	return ret;
+	if (ret < 0)
+		return run_error(r, "logs");
+	return 0;
 }
 
-/* The time is up: kill the container and wait until the engine says so. */
+/* Kill the container and wait until the engine says so. */
 static void
-container_kill(struct run *r)
+container_kill(struct run *r, struct proc *p)
 {
-	r->timed_out = 1;
 	r->e->timeout_ms = CLEANUP_MS;
-	container_call(r, "POST", "/kill", NULL);
-	container_call(r, "POST", "/wait", NULL);
+	container_call(r, p, "POST", "/kill", NULL);
+	container_call(r, p, "POST", "/wait", NULL);
 	r->e->timeout_ms = 0;
 }
 
-/* Create it, start the sampler, start it. 0, or 1 when the engine refused to
- * start it (r->failure says why), or -1. */
+/* Create it, start the sampler, start it. As proc_start. */
 static int
-container_start(struct run *r)
+container_start(struct run *r, struct proc *p)
 {
-	json_t *body = create_body(r);
-	char *q = engine_escape(r->e, r->name), *path = xasprintf("/containers/create?name=%s", q);
+	json_t *body = create_body(r, p), *c = NULL;
+	char *q = engine_escape(r->e, p->name), *path = xasprintf("/containers/create?name=%s", q);
 	int f;
 
 	/* From here on a container may exist, even if the reply is lost. */
-	r->created = 1;
+	p->created = 1;
 	f = engine_post_json(r->e, path, body, NULL);
 	free(path);
 	free(q);
 	json_decref(body);
 	if (f < 0)
 		return run_error(r, "create");
-	r->sampler = sampler_start(&r->cg, SAMPLE_MS, r->tsv_tmp);
-	if (!r->sampler)
+	p->sampler = sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
+	if (!p->sampler)
 		return -1;
-	if (container_call(r, "POST", "/start", NULL) == 0)
-		return 0;
-	/* The engine's refusal (no such executable, a bad host config) is the
-	 * cell's failure, recorded like an exit code; a lost engine is not. */
-	if (r->e->status < 400)
-		return run_error(r, "start");
-	r->failure = xasprintf("cannot start: %s", engine_error(r->e));
-	return 1;
-}
-
-/* After the log stream ended: the container's final state (*out, a new
- * reference), waiting first in case the engine's state lags the stream. */
-static int
-container_stopped(struct run *r, long long deadline, json_t **out)
-{
-	json_t *c = NULL;
-
-	if (container_call(r, "GET", "/json", &c) < 0)
-		return run_error(r, "inspect");
-	if (!json_is_true(json_object_get(json_object_get(c, "State"), "Running"))) {
-		*out = c;
-		return 0;
+	if (container_call(r, p, "POST", "/start", NULL) < 0) {
+		/* The engine's refusal (no such executable, a bad host config) is the
+		 * cell's failure, recorded like an exit code; a lost engine is not. */
+		if (r->e->status < 400)
+			return run_error(r, "start");
+		p->failure = strcmp(p->role, "main") == 0
+			? xasprintf("cannot start: %s", engine_error(r->e))
+			: xasprintf("cannot start the %s: %s", p->role, engine_error(r->e));
+		return 1;
 	}
+	p->t0_ms = now_ms();
+	if (container_inspect(r, p, &c) < 0)
+		return run_error(r, "inspect");
+	sampler_set_pid(p->sampler, (pid_t)json_integer_value(json_object_get(json_object_get(c, "State"), "Pid")));
 	json_decref(c);
-	r->e->timeout_ms = time_left(r, deadline);
-	if (container_call(r, "POST", "/wait", NULL) < 0) {
-		if (!r->e->timed_out)
-			return run_error(r, "wait");
-		container_kill(r);
-	}
-	r->e->timeout_ms = 0;
-	if (container_call(r, "GET", "/json", out) < 0)
-		return run_error(r, "inspect");
 	return 0;
 }
 
+/* After the log stream ended: the container's final state, waiting first in
+ * case the engine's state lags the stream. */
 static int
-container_run(struct run *r)
+container_stopped(struct run *r, struct proc *p, long long deadline)
 {
 	json_t *c = NULL;
+
+	if (container_inspect(r, p, &c) < 0)
+		return run_error(r, "inspect");
+	if (json_is_true(json_object_get(json_object_get(c, "State"), "Running"))) {
+		json_decref(c);
+		c = NULL;
+		r->e->timeout_ms = deadline ? run_time_left(r, deadline) : 0;
+		if (container_call(r, p, "POST", "/wait", NULL) < 0) {
+			if (!r->e->timed_out)
+				return run_error(r, "wait");
+			p->timed_out = 1;
+			container_kill(r, p);
+		}
+		r->e->timeout_ms = 0;
+		if (container_inspect(r, p, &c) < 0)
+			return run_error(r, "inspect");
+	}
+	container_state(p, c);
+	json_decref(c);
+	return 0;
+}
+
+/* ---- a side's life cycle, container or native ---- */
+
+int
+proc_start(struct run *r, struct proc *p)
+{
+	return p->native ? native_start(r, p) : container_start(r, p);
+}
+
+int
+proc_wait(struct run *r, struct proc *p, long long deadline)
+{
+	return p->native ? native_wait(r, p, deadline) : container_follow(r, p, deadline);
+}
+
+void
+proc_kill(struct run *r, struct proc *p)
+{
+	p->timed_out = 1;
+	if (p->native)
+		native_kill(p);
+	else
+		container_kill(r, p);
+}
+
+int
+proc_finish(struct run *r, struct proc *p, long long deadline)
+{
+	/* A native process's state is known once it is reaped. */
+	return p->native ? 0 : container_stopped(r, p, deadline);
+}
+
+int
+proc_running(struct run *r, struct proc *p)
+{
+	json_t *c = NULL;
+	int running;
+
+	if (p->native)
+		return native_running(p);
+	if (container_inspect(r, p, &c) < 0)
+		return run_error(r, "inspect");
+	running = json_is_true(json_object_get(json_object_get(c, "State"), "Running"));
+	json_decref(c);
+	return running;
+}
+
+void
+proc_cleanup(struct run *r, struct proc *p)
+{
+	if (p->native && p->pid > 0)
+		native_kill(p);
+	if (p->sampler) {
+		json_decref(p->summary);
+		p->summary = sampler_stop(p->sampler);
+		p->sampler = NULL;
+	}
+	if (p->created) {
+		r->e->timeout_ms = CLEANUP_MS;
+		if (engine_container_remove(r->e, p->name) < 0)
+			error("run '%s' rep %d: remove container '%s': %s", r->cell, r->rep,
+			      p->name, engine_error(r->e));
+		r->e->timeout_ms = 0;
+		p->created = 0;
+	}
+	if (p->have_cg) {
+		cgparent_remove(&p->cg);
+		cgparent_release(&p->cg);
+		p->have_cg = 0;
+	}
+}
+
+int
+proc_run(struct run *r, struct proc *p)
+{
 	long long deadline;
 	int f;
 
-	f = container_start(r);
+	f = proc_start(r, p);
 	if (f != 0)
 		return f < 0 ? -1 : 0;
 	/* The benchmark's time starts when it runs, not when its runtime is set up. */
-	deadline = now_ms() + r->timeout_ms;
-	if (container_call(r, "GET", "/json", &c) < 0)
-		return run_error(r, "inspect");
-	sampler_set_pid(r->sampler, (pid_t)json_integer_value(json_object_get(json_object_get(c, "State"), "Pid")));
-	json_decref(c);
-	f = container_follow(r, deadline);
+	deadline = r->timeout_ms ? now_ms() + r->timeout_ms : 0;
+	f = proc_wait(r, p, deadline);
 	if (f < 0)
-		return run_error(r, "logs");
-	if (f == 1)
-		container_kill(r);
-	if (container_stopped(r, deadline, &c) < 0)
 		return -1;
-	container_state(r, c);
-	json_decref(c);
-	return 0;
+	if (f == 1)
+		proc_kill(r, p);
+	return proc_finish(r, p, deadline);
 }
 
-/* Everything the run made, removed whatever happened: the container (by
- * name, so one whose create reply was lost goes too), the sampler, the
- * cgroup parent. */
+/* Everything the run made, removed whatever happened: the containers (by
+ * name, so one whose create reply was lost goes too), the samplers, the
+ * cgroup parents, the network. */
 static void
 run_cleanup(struct run *r)
 {
 	r->e->cancel = NULL;
-	if (r->sampler) {
-		json_decref(r->summary);
-		r->summary = sampler_stop(r->sampler);
-		r->sampler = NULL;
-	}
-	if (r->created) {
-		r->e->timeout_ms = CLEANUP_MS;
-		if (engine_container_remove(r->e, r->name) < 0)
-			error("run '%s' rep %d: remove container '%s': %s", r->cell, r->rep,
-			      r->name, engine_error(r->e));
-		r->e->timeout_ms = 0;
-		r->created = 0;
-	}
-	if (r->have_cg) {
-		cgparent_remove(&r->cg);
-		cgparent_release(&r->cg);
-		r->have_cg = 0;
-	}
+	proc_cleanup(r, &r->main);
+	if (r->pair)
+		proc_cleanup(r, &r->server);
+	pair_cleanup(r);
 }
 
 /* ---- the outputs ---- */
@@ -469,7 +507,7 @@ provenance(const struct run *r)
 	if (!version && r->e->server[0])
 		version = r->e->server;
 	p = json_pack("{s:s,s:O,s:s,s:s?,s:s,s:s?,s:s,s:O?,s:O?}",
-		      "image_id", r->image_id,
+		      "image_id", r->main.image_id,
 		      "image", json_object_get(r->config, "image"),
 		      "engine", r->e->endpoint,
 		      "engine_version", version,
@@ -479,11 +517,14 @@ provenance(const struct run *r)
 		      "os_type", json_object_get(info, "OSType"),
 		      "cgroup_driver", json_object_get(info, "CgroupDriver"));
 	free(model);
+	if (r->pair)
+		json_object_set_new(p, "server_image_id", json_string(r->server.image_id));
+	json_object_set_new(p, "native", json_boolean(r->main.native));
 	return p;
 }
 
 static double
-elapsed_s(const struct run *r)
+elapsed_s(const struct proc *r)
 {
 	long long s, f;
 	long sn, fn;
@@ -540,34 +581,54 @@ write_json(const struct run *r, const char *name, json_t *j)
 static char *
 failure_reason(const struct run *r)
 {
+	const struct proc *p = &r->main;
+
 	if (r->failure)
 		return xstrdup(r->failure);
-	if (r->timed_out)
+	if (p->failure)
+		return xstrdup(p->failure);
+	if (p->timed_out)
 		return xasprintf("timeout after %gs", r->timeout_ms / 1000.0);
-	if (r->oom_killed)
+	if (p->oom_killed)
 		return xstrdup("oom killed");
-	return xasprintf("exit code %d", r->exit_code);
+	return xasprintf("exit code %d", p->exit_code);
+}
+
+/* A pair's server log and series: kept whatever happened (the server's log
+ * says why it never became ready), not ninja outputs. */
+static void
+server_outputs(struct run *r)
+{
+	if (!r->pair)
+		return;
+	if (r->server.log_tmp && path_exists(r->server.log_tmp))
+		rename_rep_file(r, r->server.log_tmp, "server.log");
+	if (r->server.tsv_tmp && path_exists(r->server.tsv_tmp))
+		rename_rep_file(r, r->server.tsv_tmp, "server-metrics.tsv");
 }
 
 static int
 write_failure(struct run *r)
 {
 	char *reason = failure_reason(r);
+	const struct proc *p = &r->main;
+	int never_ran = r->failure || p->failure;
 	json_t *j;
 	int ret;
 
 	unlink_rep_file(r, "log");
 	unlink_rep_file(r, "metrics.json");
 	unlink_rep_file(r, "metrics.tsv");
-	unlink(r->tsv_tmp);
-	rename_rep_file(r, r->log_tmp, "log.failed");
-	/* exit_code is null when the container never ran. */
+	unlink(p->tsv_tmp);
+	rename_rep_file(r, p->log_tmp, "log.failed");
+	server_outputs(r);
+	/* exit_code is null when the benchmark never ran. */
 	j = json_pack("{s:i,s:s,s:i,s:s,s:o,s:b,s:b,s:s,s:s,s:f,s:s}",
 		      "schema", 1, "cell", r->cell, "rep", r->rep, "reason", reason,
-		      "exit_code", r->failure ? json_null() : json_integer(r->exit_code),
-		      "timed_out", r->timed_out,
-		      "oom_killed", r->oom_killed, "started", r->started ? r->started : "",
-		      "finished", r->finished ? r->finished : "", "elapsed_s", elapsed_s(r),
+		      "exit_code", never_ran ? json_null() : json_integer(p->exit_code),
+		      "timed_out", p->timed_out,
+		      "oom_killed", p->oom_killed, "started", p->started ? p->started : "",
+		      "finished", p->finished ? p->finished : "", "elapsed_s", elapsed_s(p),
 		      "log", "log.failed");
 	ret = write_json(r, "failed.json", j);
 	json_decref(j);
@@ -579,19 +640,30 @@ write_failure(struct run *r)
 static int
 write_success(struct run *r)
 {
+	const struct proc *p = &r->main;
 	json_t *j;
 	int ret;
 
 	j = json_pack("{s:i,s:s,s:i,s:i,s:b,s:b,s:s,s:s,s:f,s:O?,s:o}",
-		      "schema", 1, "cell", r->cell, "rep", r->rep, "exit_code", r->exit_code,
-		      "timed_out", 0, "oom_killed", 0, "started", r->started,
-		      "finished", r->finished, "elapsed_s", elapsed_s(r),
-		      "metrics", r->summary, "provenance", provenance(r));
-	if (rename_rep_file(r, r->tsv_tmp, "metrics.tsv") < 0 ||
-	    rename_rep_file(r, r->log_tmp, "log") < 0) {
+		      "schema", 1, "cell", r->cell, "rep", r->rep, "exit_code", p->exit_code,
+		      "timed_out", 0, "oom_killed", 0, "started", p->started,
+		      "finished", p->finished, "elapsed_s", elapsed_s(p),
+		      "metrics", p->summary, "provenance", provenance(r));
+	if (r->pair) {
+		/* "metrics" stays the client's, so parse and aggregate read a
+		 * pair as they read a plain cell. */
+		json_object_set(j, "server_metrics", r->server.summary);
+		json_object_set_new(j, "server", json_pack("{s:s,s:s,s:f}",
+			"started", r->server.started ? r->server.started : "",
+			"finished", r->server.finished ? r->server.finished : "",
+			"elapsed_s", elapsed_s(&r->server)));
+	}
+	if (rename_rep_file(r, p->tsv_tmp, "metrics.tsv") < 0 ||
+	    rename_rep_file(r, p->log_tmp, "log") < 0) {
 		json_decref(j);
 		return -1;
 	}
+	server_outputs(r);
 	ret = write_json(r, "metrics.json", j);
 	json_decref(j);
 	unlink_rep_file(r, "failed.json");
@@ -601,11 +673,47 @@ write_success(struct run *r)
 
 /* ---- loading ---- */
 
+/* One side from run.json's "main", "server" or "client". */
+static int
+proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
+{
+	const char *stamp;
+
+	p->role = role;
+	p->pidfd = -1;
+	p->side = json_object_get(r->config, role);
+	if (!json_is_object(p->side))
+		return error("%s: no \"%s\"", r->run_json, role);
+	stamp = engine_config_str(p->side, "image_stamp");
+	if (!stamp)
+		return error("%s: no \"%s\".\"image_stamp\"", r->run_json, role);
+	p->image_id = engine_stamp_read(stamp);
+	if (!p->image_id)
+		return -1;
+	p->host_settings = host_settings;
+	p->native = host_settings && json_is_true(json_object_get(r->config, "native"));
+	if (p->native)
+		p->net_mode = "host";
+	else if (host_settings)
+		p->net_mode = engine_config_str(json_object_get(r->config, "hostconfig"), "network");
+	if (!p->net_mode)
+		p->net_mode = "bridge";
+	p->name = xasprintf("jockey-%s-%d-%ld%s%s", r->cell, r->rep, (long)getpid(),
+			    strcmp(role, "main") ? "-" : "", strcmp(role, "main") ? role : "");
+	if (strcmp(role, "server") == 0) {
+		p->log_tmp = xasprintf("%s/server.log.tmp.%ld", r->dir, (long)getpid());
+		p->tsv_tmp = xasprintf("%s/server-metrics.tsv.tmp.%ld", r->dir, (long)getpid());
+	} else {
+		p->log_tmp = xasprintf("%s/log.tmp.%ld", r->dir, (long)getpid());
+		p->tsv_tmp = xasprintf("%s/metrics.tsv.tmp.%ld", r->dir, (long)getpid());
+	}
+	return 0;
+}
+
 static int
 run_load(struct run *r, const char *run_json, const char *rep)
 {
-	json_t *main_;
-	const char *stamp, *slash;
+	const char *slash, *apply;
 	char *end;
 	long n;
 
@@ -620,57 +728,72 @@ run_load(struct run *r, const char *run_json, const char *rep)
 	r->cell = engine_config_str(r->config, "cell");
 	if (!r->cell)
 		return error("%s: no \"cell\"", run_json);
-	if (json_object_get(r->config, "server") || json_object_get(r->config, "client"))
-		return error("cell '%s': server/client pairs are not supported yet", r->cell);
-	if (json_is_true(json_object_get(r->config, "native")))
-		return error("cell '%s': native runs are not supported yet", r->cell);
-	main_ = json_object_get(r->config, "main");
-	stamp = engine_config_str(main_, "image_stamp");
-	if (!stamp)
-		return error("%s: no \"main\".\"image_stamp\"", run_json);
-	r->image_id = engine_stamp_read(stamp);
-	if (!r->image_id)
-		return -1;
 	r->timeout_ms = (long)json_number_value(json_object_get(r->config, "timeout_ms"));
 	slash = strrchr(run_json, '/');
 	r->dir = slash ? xasprintf("%.*s/%d", (int)(slash - run_json), run_json, r->rep)
 		       : xasprintf("%d", r->rep);
-	r->name = xasprintf("jockey-%s-%d-%ld", r->cell, r->rep, (long)getpid());
-	r->log_tmp = xasprintf("%s/log.tmp.%ld", r->dir, (long)getpid());
-	r->tsv_tmp = xasprintf("%s/metrics.tsv.tmp.%ld", r->dir, (long)getpid());
-	return 0;
+	r->pair = json_object_get(r->config, "server") || json_object_get(r->config, "client");
+	if (!r->pair)
+		return proc_load(r, &r->main, "main", 1);
+	apply = engine_config_str(r->config, "apply_to");
+	if (!apply)
+		apply = "both";
+	if (proc_load(r, &r->server, "server", strcmp(apply, "client") != 0) < 0)
+		return -1;
+	return proc_load(r, &r->main, "client", strcmp(apply, "server") != 0);
+}
+
+static void
+proc_release(struct proc *p)
+{
+	if (p->log)
+		fclose(p->log);
+	if (p->log_tmp)
+		unlink(p->log_tmp);
+	if (p->tsv_tmp)
+		unlink(p->tsv_tmp);
+	json_decref(p->summary);
+	free(p->started);
+	free(p->finished);
+	free(p->failure);
+	free(p->log_tmp);
+	free(p->tsv_tmp);
+	free(p->name);
+	free(p->image_id);
+	native_free(p->nat);
 }
 
 static void
 run_release(struct run *r)
 {
-	if (r->log)
-		fclose(r->log);
-	if (r->log_tmp)
-		unlink(r->log_tmp);
-	if (r->tsv_tmp)
-		unlink(r->tsv_tmp);
-	json_decref(r->summary);
+	proc_release(&r->main);
+	proc_release(&r->server);
 	json_decref(r->info);
 	json_decref(r->config);
 	engine_free(r->e);
-	free(r->started);
-	free(r->finished);
+	free(r->network);
 	free(r->failure);
-	free(r->log_tmp);
-	free(r->tsv_tmp);
-	free(r->name);
-	free(r->image_id);
 	free(r->dir);
 }
 
-/* Everything before the container: the engine, the folder, the log file,
- * the cgroup parent. */
+/* A side's log file and cgroup parent. */
+static int
+proc_prepare(struct proc *p)
+{
+	p->log = fopen(p->log_tmp, "w");
+	if (!p->log)
+		return error("open '%s':", p->log_tmp);
+	if (cgparent_create(&p->cg, p->name) < 0)
+		return -1;
+	p->have_cg = 1;
+	return 0;
+}
+
+/* Everything before the containers: the engine, the folder, the log files,
+ * the cgroup parents. */
 static int
 run_prepare(struct run *r)
 {
-	char *cgname;
-
 	r->e = engine_open(engine_config_str(r->config, "engine"));
 	if (!r->e)
 		return -1;
@@ -679,17 +802,33 @@ run_prepare(struct run *r)
 		return error("run '%s' rep %d: %s", r->cell, r->rep, engine_error(r->e));
 	if (mkdirs(r->dir) < 0)
 		return -1;
-	r->log = fopen(r->log_tmp, "w");
-	if (!r->log)
-		return error("open '%s':", r->log_tmp);
-	cgname = xasprintf("jockey-%s-%d-%ld", r->cell, r->rep, (long)getpid());
-	if (cgparent_create(&r->cg, cgname) < 0) {
-		free(cgname);
+	if (r->pair && proc_prepare(&r->server) < 0)
 		return -1;
-	}
-	free(cgname);
-	r->have_cg = 1;
-	return 0;
+	if (proc_prepare(&r->main) < 0)
+		return -1;
+	if (r->pair && r->server.native && native_prepare(r, &r->server) < 0)
+		return -1;
+	return r->main.native ? native_prepare(r, &r->main) : 0;
+}
+
+/* Close a side's log, reporting a write error. */
+static int
+proc_close_log(struct proc *p)
+{
+	int ret = 0;
+
+	if (p->log && fclose(p->log) != 0)
+		ret = error("write '%s':", p->log_tmp);
+	p->log = NULL;
+	return ret;
+}
+
+static int
+run_failed(const struct run *r)
+{
+	const struct proc *p = &r->main;
+
+	return r->failure || p->failure || p->exit_code != 0 || p->timed_out || p->oom_killed;
 }
 
 int
@@ -703,20 +842,18 @@ cmd_run_cell(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	signals_install();
 	ok = run_load(&r, argv[1], argv[2]) == 0 && run_prepare(&r) == 0 &&
-	     container_run(&r) == 0;
+	     (r.pair ? pair_run(&r) : proc_run(&r, &r.main)) == 0;
 	if (r.e)
 		run_cleanup(&r);
-	if (r.log && fclose(r.log) != 0) {
-		r.log = NULL;
-		ok = ok && error("write '%s':", r.log_tmp) == 0;
-	}
-	r.log = NULL;
+	if (proc_close_log(&r.main) < 0 || proc_close_log(&r.server) < 0)
+		ok = 0;
 	if (run_signal) {
-		warn("run '%s' rep %d: interrupted; the container is removed", r.cell, r.rep);
+		warn("run '%s' rep %d: interrupted; its containers and network are removed",
+		     r.cell, r.rep);
 		run_release(&r);
 		return 128 + run_signal;
 	}
-	failed = ok && (r.failure || r.exit_code != 0 || r.timed_out || r.oom_killed);
+	failed = ok && run_failed(&r);
 	if (ok && failed)
 		write_failure(&r);
 	else if (ok && write_success(&r) < 0)

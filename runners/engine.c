@@ -93,6 +93,7 @@ engine_free(struct engine *e)
 	buf_release(&e->body);
 	buf_release(&e->err);
 	free(e->api_version);
+	free(e->registry_auth);
 	free(e->base_url);
 	free(e->cert_dir);
 	free(e->socket_path);
@@ -258,7 +259,7 @@ perform(struct engine *e, const char *method, const char *fullpath, const void *
 {
 	struct xfer x = { e, fn, arg, 0 };
 	struct curl_slist *headers = NULL;
-	char *url = xasprintf("%s%s", e->base_url, fullpath), *ct = NULL;
+	char *url = xasprintf("%s%s", e->base_url, fullpath), *ct = NULL, *auth = NULL;
 	long wait = e->retry_ms;
 	CURLcode rc = CURLE_OK;
 	int attempt, ret = -1;
@@ -268,6 +269,10 @@ perform(struct engine *e, const char *method, const char *fullpath, const void *
 	if (content_type) {
 		ct = xasprintf("Content-Type: %s", content_type);
 		headers = curl_slist_append(headers, ct);
+	}
+	if (e->registry_auth) {
+		auth = xasprintf("X-Registry-Auth: %s", e->registry_auth);
+		headers = curl_slist_append(headers, auth);
 	}
 	e->timed_out = 0;
 	e->cancelled = 0;
@@ -318,6 +323,7 @@ perform(struct engine *e, const char *method, const char *fullpath, const void *
 	}
 	curl_slist_free_all(headers);
 	free(ct);
+	free(auth);
 	free(url);
 	return ret;
 }
@@ -586,6 +592,62 @@ engine_image_pull(struct engine *e, const char *name, const char *tag)
 	return ret;
 }
 
+void
+engine_set_registry_auth(struct engine *e, const char *auth)
+{
+	free(e->registry_auth);
+	e->registry_auth = auth ? xstrdup(auth) : NULL;
+}
+
+int
+engine_distribution_digest(struct engine *e, const char *ref, char **digest)
+{
+	char *name = path_name(e, ref), *path = xasprintf("/distribution/%s/json", name);
+	json_t *j = NULL;
+	const char *d;
+	int ret = engine_get_json(e, path, &j);
+
+	free(path);
+	free(name);
+	*digest = NULL;
+	if (ret < 0)
+		return -1;
+	d = json_string_value(json_object_get(json_object_get(j, "Descriptor"), "digest"));
+	if (!d || strncmp(d, "sha256:", 7) != 0) {
+		set_err(e, "engine: no sha256 digest in the registry's reply for '%s'", ref);
+		ret = -1;
+	} else {
+		*digest = xstrdup(d);
+	}
+	json_decref(j);
+	return ret;
+}
+
+int
+engine_image_tag(struct engine *e, const char *id, const char *repo_tag)
+{
+	const char *colon = strrchr(repo_tag, ':');
+	char *plain, *repo, *tag, *name, *path;
+	int ret;
+
+	if (!colon || strchr(colon, '/')) {
+		set_err(e, "tag '%s' has no ':TAG'", repo_tag);
+		return -1;
+	}
+	plain = xstrndup(repo_tag, colon - repo_tag);
+	repo = engine_escape(e, plain);
+	tag = engine_escape(e, colon + 1);
+	name = path_name(e, id);
+	path = xasprintf("/images/%s/tag?repo=%s&tag=%s", name, repo, tag);
+	ret = engine_request(e, "POST", path, NULL, 0, NULL);
+	free(path);
+	free(name);
+	free(tag);
+	free(repo);
+	free(plain);
+	return ret;
+}
+
 int
 engine_container_remove(struct engine *e, const char *id)
 {
@@ -596,6 +658,90 @@ engine_container_remove(struct engine *e, const char *id)
 	free(name);
 	if (ret < 0 && e->status == 404)
 		return 0;
+	return ret;
+}
+
+int
+engine_network_create(struct engine *e, const char *name, json_t *labels, char **id)
+{
+	json_t *body, *out = NULL;
+	const char *s;
+	int ret;
+
+	body = json_pack("{s:s,s:s,s:b,s:O?}", "Name", name, "Driver", "bridge",
+			 "CheckDuplicate", 1, "Labels", labels);
+	ret = engine_post_json(e, "/networks/create", body, &out);
+	json_decref(body);
+	if (ret == 0 && id) {
+		s = json_string_value(json_object_get(out, "Id"));
+		*id = xstrdup(s ? s : name);
+	}
+	json_decref(out);
+	return ret;
+}
+
+int
+engine_network_remove(struct engine *e, const char *id)
+{
+	char *name = path_name(e, id), *path = xasprintf("/networks/%s", name);
+	int ret = engine_request(e, "DELETE", path, NULL, 0, NULL);
+
+	free(path);
+	free(name);
+	if (ret < 0 && e->status == 404)
+		return 0;
+	return ret;
+}
+
+static int
+discard_data(const char *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	(void)arg;
+	return 0;
+}
+
+int
+engine_exec(struct engine *e, const char *id, json_t *argv, int *exit_code)
+{
+	char *name = path_name(e, id), *path = xasprintf("/containers/%s/exec", name);
+	json_t *body, *out = NULL;
+	const char *exec_id;
+	char *start = NULL, *inspect = NULL;
+	int ret;
+
+	body = json_pack("{s:O,s:b,s:b,s:b}", "Cmd", argv, "AttachStdin", 0,
+			 "AttachStdout", 1, "AttachStderr", 1);
+	ret = engine_post_json(e, path, body, &out);
+	json_decref(body);
+	exec_id = json_string_value(json_object_get(out, "Id"));
+	if (ret == 0 && !exec_id) {
+		set_err(e, "engine: POST %s: no \"Id\" in the reply", path);
+		ret = -1;
+	}
+	if (ret == 0) {
+		/* Not detached: the reply streams its output until it exits. */
+		static const char detach[] = "{\"Detach\":false,\"Tty\":false}";
+
+		start = xasprintf("/exec/%s/start", exec_id);
+		ret = engine_stream(e, "POST", start, detach, strlen(detach), "application/json",
+				    discard_data, NULL);
+	}
+	if (ret == 0) {
+		json_t *st = NULL;
+
+		inspect = xasprintf("/exec/%s/json", exec_id);
+		ret = engine_get_json(e, inspect, &st);
+		if (ret == 0)
+			*exit_code = (int)json_integer_value(json_object_get(st, "ExitCode"));
+		json_decref(st);
+	}
+	json_decref(out);
+	free(inspect);
+	free(start);
+	free(path);
+	free(name);
 	return ret;
 }
 

@@ -49,6 +49,7 @@ struct engine {
 	char curl_err[CURL_ERROR_SIZE];
 	char hdr_api[128];     /* the last reply's Api-Version header, or "" */
 	char hdr_server[128];  /* the last reply's Server header, or "" */
+	char *registry_auth;   /* X-Registry-Auth value for every request, or NULL */
 };
 
 /* Called with each piece of a streamed reply; return non-zero to stop. */
@@ -103,8 +104,27 @@ char *engine_escape_json(struct engine *e, json_t *v);
 int engine_image_inspect(struct engine *e, const char *ref, json_t **out);
 /* POST /images/create?fromImage=NAME&tag=TAG (tag may be NULL). */
 int engine_image_pull(struct engine *e, const char *name, const char *tag);
+/* Send X-Registry-Auth: auth (base64url of the engine's AuthConfig JSON) with
+ * every request from now on; NULL stops. The value never reaches a message. */
+void engine_set_registry_auth(struct engine *e, const char *auth);
+/* GET /distribution/REF/json: the engine asks the registry for the manifest
+ * digest of ref without pulling. 0: *digest is "sha256:..." (caller frees);
+ * -1: error (e->status 0: the engine is unreachable; 5xx: the registry is). */
+int engine_distribution_digest(struct engine *e, const char *ref, char **digest);
+/* POST /images/ID/tag?repo=REPO&tag=TAG for "repo:tag". */
+int engine_image_tag(struct engine *e, const char *id, const char *repo_tag);
 /* DELETE /containers/ID?force=1&v=1; a container already gone is success. */
 int engine_container_remove(struct engine *e, const char *id);
+
+/* POST /networks/create: a bridge network NAME with labels (borrowed, may be
+ * NULL); *id (may be NULL) gets its id, fresh. */
+int engine_network_create(struct engine *e, const char *name, json_t *labels, char **id);
+/* DELETE /networks/ID; a network already gone is success. */
+int engine_network_remove(struct engine *e, const char *id);
+/* Run argv (a JSON array, borrowed) in the running container id and wait
+ * for it (POST /containers/ID/exec, POST /exec/X/start, GET /exec/X/json);
+ * its output is discarded. *exit_code gets its exit code. */
+int engine_exec(struct engine *e, const char *id, json_t *argv, int *exit_code);
 
 /* A container's log stream without a TTY: frames of an 8-byte header
  * (stream 0/1/2, three zero bytes, a big-endian length) and the payload.

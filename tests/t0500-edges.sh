@@ -299,15 +299,13 @@ test_expect_success 'cpuset, host network, ulimits and a read-only volume are ap
 	test_grep "^read-only$" cells/hostnet/1/log
 '
 
-test_expect_success 'a pair cell and a native cell are refused for now' '
+test_expect_success 'a pair cell without its sides is refused, naming what it lacks' '
 	cd "$R" &&
 	cell_json pair "[\"true\"]" 1000 &&
 	jq ". + {server: {}, client: {}}" cells/pair/run.json >t && mv t cells/pair/run.json &&
 	test_must_fail --code=1 "$JOCKEY" run-cell cells/pair/run.json 1 2>err &&
-	test_grep "not supported yet" err &&
-	jq ".native = true | del(.server, .client)" cells/pair/run.json >t && mv t cells/pair/run.json &&
-	test_must_fail --code=1 "$JOCKEY" run-cell cells/pair/run.json 1 2>err &&
-	test_grep "native runs are not supported yet" err
+	test_grep "no .server.\..image_stamp." err &&
+	no_container pair
 '
 
 test_expect_success 'clean removes containers and networks left with the folder label' '
