@@ -62,14 +62,38 @@ parse_fail(const char *dir, const char *cell, long rep, const char *reason)
 	return EXIT_RUNTIME;
 }
 
+/* The cgroup totals of one side (metrics.json "metrics" or "server_metrics"),
+ * named with prefix. */
+static void
+add_resources(json_t *out, json_t *res, const char *prefix)
+{
+	/* a host-network or native run's counters are the whole host's traffic */
+	const char *scope = json_string_value(json_object_get(res, "net_scope"));
+	size_t i;
+
+	if (!json_is_object(res))
+		return;
+	for (i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
+		json_t *v = json_object_get(res, resources[i].key);
+		char *name;
+
+		if (!json_is_number(v))
+			continue;
+		if (strncmp(resources[i].key, "net_", 4) == 0 && scope && strcmp(scope, "container") != 0)
+			continue;
+		name = xasprintf("%s%s", prefix, resources[i].key);
+		if (!metric_find(out, name))
+			metric_add(out, name, json_number_value(v), resources[i].unit, "lower");
+		free(name);
+	}
+}
+
 /* elapsed_s and the resource totals from metrics.json; -1 with *reason. */
 static int
 add_run_metrics(json_t *out, const char *path, char **reason)
 {
 	json_error_t err;
-	json_t *root = json_load_file(path, 0, &err), *res, *v;
-	const char *scope;
-	size_t i;
+	json_t *root = json_load_file(path, 0, &err), *v;
 
 	if (!json_is_object(root)) {
 		*reason = xasprintf("cannot read '%s': %s", path, root ? "not an object" : err.text);
@@ -84,17 +108,9 @@ add_run_metrics(json_t *out, const char *path, char **reason)
 	}
 	if (!metric_find(out, "elapsed_s"))
 		metric_add(out, "elapsed_s", json_number_value(v), "s", "lower");
-	res = json_object_get(root, "metrics");
-	/* a host-network or native run's counters are the whole host's traffic */
-	scope = json_string_value(json_object_get(res, "net_scope"));
-	for (i = 0; i < sizeof(resources) / sizeof(resources[0]); i++) {
-		v = json_object_get(res, resources[i].key);
-		if (!json_is_number(v) || metric_find(out, resources[i].key))
-			continue;
-		if (strncmp(resources[i].key, "net_", 4) == 0 && scope && strcmp(scope, "container") != 0)
-			continue;
-		metric_add(out, resources[i].key, json_number_value(v), resources[i].unit, "lower");
-	}
+	add_resources(out, json_object_get(root, "metrics"), "");
+	/* a pair: the server's totals beside the client's */
+	add_resources(out, json_object_get(root, "server_metrics"), "server_");
 	json_decref(root);
 	return 0;
 }

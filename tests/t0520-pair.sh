@@ -50,6 +50,9 @@ check_pair() {
 	    assert c["status"] == "done", (c["id"], c["status"], c.get("failures"))
 	    m = c["metrics"]
 	    assert m["set_rps"]["median"] > 0 and m["get_rps"]["median"] > 0, sorted(m)
+	    # both sides in the results: the client's totals and the server's
+	    assert m["cpu_s"]["median"] > 0 and m["server_cpu_s"]["median"] > 0, sorted(m)
+	    assert m["server_mem_peak_bytes"]["median"] > 0, sorted(m)
 	    d = os.path.join(sys.argv[1], "cells", c["id"], "1")
 	    mj = json.load(open(d + "/metrics.json"))
 	    assert mj["metrics"]["cpu_s"] > 0, mj["metrics"]
