@@ -1,11 +1,17 @@
-/* cmd_ls.c: jockey ls [--json] [-o DIR] MATRIX: the cells of a matrix and what
- * the results folder holds for each. The state only reports files: "done"
- * means every repetition has its samples, not that they are fresh (staleness
- * needs ninja's view of the inputs and comes later). */
+/* cmd_ls.c: jockey ls [--json] [--probe] [-o DIR] MATRIX: the cells of a
+ * matrix, what the results folder holds for each and why a finished cell
+ * would run again ("stale: base debian:bookworm moved sha256:1a2b… ->
+ * sha256:3c4d…", "context sysbench changed", "host config host-net changed"),
+ * told by runners/staleness.c from the files alone: ls never runs a
+ * benchmark. With --probe it first asks for the base digests and the
+ * Dockerfile repo as the probe and fetch edges would (JOCKEY_OFFLINE is
+ * honoured), so that a base that moved upstream shows before a run. */
 #include <getopt.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -13,12 +19,15 @@
 #include "commands.h"
 #include "gen.h"
 #include "matrix.h"
+#include "repo.h"
+#include "staleness.h"
 #include "util.h"
 
 struct state {
 	int reps, done;
 	char *reason;   /* the first failed repetition's reason, or NULL */
 	int failed_rep;
+	json_t *stale; /* why it would run again: staleness_cell's reasons */
 };
 
 /* The reason in a failed.json, or a description of why it is unreadable. */
@@ -57,11 +66,25 @@ state_read(const char *dir, const struct cell *c, struct state *st)
 		}
 		free(p);
 	}
+	st->stale = staleness_cell(dir, c->id);
+}
+
+static void
+state_free(struct state *st)
+{
+	free(st->reason);
+	json_decref(st->stale);
 }
 
 static char *
 state_text(const struct state *st)
 {
+	if (st->done == st->reps && json_array_size(st->stale)) {
+		char *why = staleness_text(st->stale), *s = xasprintf("stale: %s", why);
+
+		free(why);
+		return s;
+	}
 	if (st->done == st->reps)
 		return xstrdup("done");
 	if (st->reason)
@@ -112,7 +135,7 @@ ls_text(const char *dir, const struct cell *cells, size_t n)
 		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line);
 		free(line);
 		free(text);
-		free(st.reason);
+		state_free(&st);
 		free(imgs[i]);
 	}
 	free(imgs);
@@ -141,9 +164,11 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 			json_object_set_new(o, "failed_reason", json_string(st.reason));
 			json_object_set_new(o, "failed_rep", json_integer(st.failed_rep));
 		}
+		json_object_set_new(o, "stale", json_boolean(json_array_size(st.stale) > 0));
+		json_object_set(o, "reasons", st.stale);
 		json_array_append_new(a, o);
 		free(text);
-		free(st.reason);
+		state_free(&st);
 	}
 	s = json_dumps(a, JSON_INDENT(2) | JSON_SORT_KEYS);
 	puts(s);
@@ -152,11 +177,48 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 	return EXIT_OK;
 }
 
+/* --probe: what the fetch and probe edges of dir would do now. */
+static int
+ls_probe(const char *dir)
+{
+	const char *env = getenv("JOCKEY_OFFLINE");
+	int offline = env && *env && strcmp(env, "0") != 0, ret = 0;
+	char *pat = xasprintf("%s/base/*.json", dir), *cwd;
+	glob_t g;
+	size_t i;
+
+	if (glob(pat, 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			const char *file = strrchr(g.gl_pathv[i], '/') + 1;
+			char *stamp = xasprintf("%s/stamps/base/%.*s.digest", dir,
+						(int)(strlen(file) - 5), file);
+
+			if (mkdirs_parent(stamp) < 0 || probe_base(g.gl_pathv[i], stamp, offline) < 0)
+				ret = -1;
+			free(stamp);
+		}
+		globfree(&g);
+	}
+	free(pat);
+	/* repo.json names its stamps relative to the results folder. */
+	pat = xasprintf("%s/repo.json", dir);
+	if (path_exists(pat) && (cwd = getcwd(NULL, 0))) {
+		if (chdir(dir) < 0 || repo_fetch("repo.json", offline) < 0)
+			ret = -1;
+		if (chdir(cwd) < 0)
+			ret = error("cannot return to '%s':", cwd);
+		free(cwd);
+	}
+	free(pat);
+	return ret;
+}
+
 int
 cmd_ls(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "probe", no_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -165,13 +227,16 @@ cmd_ls(int argc, char **argv)
 	struct cell *cells = NULL;
 	size_t ncells = 0;
 	char *dir;
-	int c, json = 0, ret;
+	int c, json = 0, probe = 0, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = 1;
+			break;
+		case 'P':
+			probe = 1;
 			break;
 		case 'o':
 			dir_opt = optarg;
@@ -189,6 +254,9 @@ cmd_ls(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	dir = gen_dir(m, dir_opt);
+	if (probe && ls_probe(dir) < 0)
+		warn("could not ask for every base image and the Dockerfile repo; the states "
+		     "below use the stamps as they are");
 	ret = json ? ls_json(dir, cells, ncells) : ls_text(dir, cells, ncells);
 	free(dir);
 	cells_free(cells, ncells);

@@ -6,20 +6,33 @@
  * makes the restat stamp prune the cells downstream). The build's output
  * goes to images/KEY.log. Without a context the benchmark runs the base as
  * it is, so the stamp is the base's local image id.
+ *
+ * A built image gets a second, dated tag, "REPO:TAG-YYYYMMDD-DIGEST12" (the
+ * build's UTC date and 12 hex digits of the base's digest), which later
+ * builds leave in place: an old result's image stays at hand until
+ * `jockey clean --keep N` prunes it. What the image was made from goes to
+ * images/KEY.inputs.json (base digest, context tree, image id, tags), for
+ * `jockey ls` to say later what moved under it.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands.h"
 #include "engine.h"
 #include "repo.h"
+#include "staleness.h"
 #include "util.h"
 
 struct build {
 	const char *key;    /* for messages: "sysbench.debian-bookworm" */
 	const char *tag;    /* "jockey/sysbench:debian-bookworm" */
 	const char *base;   /* "debian:bookworm" */
+	char *base_digest;  /* the base stamp's content, or NULL */
+	char *tree;         /* the context's tree id, or NULL */
+	char *dated;        /* the dated tag given, or NULL */
 	struct buf log;     /* the builder's "stream" text */
 	char *image_id;     /* from the stream's "aux" message (owned), or NULL */
 };
@@ -49,7 +62,10 @@ build_query(struct engine *e, const struct build *b, json_t *config)
 	char *t, *l, *a, *q;
 
 	json_object_update(args, json_object_get(config, "build_args"));
-	json_object_set_new(args, "BASE", json_string(b->base));
+	/* The base by the digest probe stamped, when it has one: the engine's
+	 * tag may have moved since (another pull), the stamp is what counts. */
+	json_object_set_new(args, "BASE", json_string(b->base_digest && strchr(b->base_digest, '@') ?
+						      b->base_digest : b->base));
 	t = engine_escape(e, b->tag);
 	l = engine_escape_json(e, json_is_object(labels) ? labels : none);
 	a = engine_escape_json(e, args);
@@ -110,6 +126,7 @@ build_context(struct engine *e, struct build *b, json_t *config, const char *jso
 	tree = engine_stamp_read(tree_stamp);
 	if (!tree || repo_context_tar(repo_json, tree, &tar) < 0)
 		goto out;
+	b->tree = xstrdup(tree);
 	query = build_query(e, b, config);
 	r = engine_stream_json(e, "POST", query, tar.data, tar.len, "application/x-tar",
 			       build_progress, b);
@@ -149,10 +166,74 @@ inspect_base(struct engine *e, struct build *b)
 	return id;
 }
 
+/* "REPO:TAG" -> "REPO:TAG-YYYYMMDD-DIGEST12"; a TAG too long for Docker's 128
+ * keeps its start and a hash of the whole, so that tags stay distinct. NULL
+ * without a sha256 digest to name. */
+static char *
+dated_tag(const char *tag, const char *base_digest)
+{
+	const char *colon = strrchr(tag, ':'), *hex = base_digest ? strstr(base_digest, "sha256:") : NULL;
+	const char *rest, *p;
+	uint64_t h = 14695981039346656037ULL;
+	char date[16], *part, *dated;
+	time_t now = time(NULL);
+
+	if (!colon || strchr(colon, '/') || !hex || strlen(hex + 7) < 12)
+		return NULL;
+	strftime(date, sizeof(date), "%Y%m%d", gmtime(&now));
+	rest = colon + 1;
+	if (strlen(rest) <= 128 - 22) {
+		part = xstrdup(rest);
+	} else {
+		for (p = rest; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		part = xasprintf("%.89s-%016llx", rest, (unsigned long long)h);
+	}
+	dated = xasprintf("%.*s%s-%s-%.12s", (int)(colon + 1 - tag), tag, part, date, hex + 7);
+	free(part);
+	return dated;
+}
+
+/* Give the built image its dated tag; a failure only warns (the build is good). */
+static void
+tag_dated(struct engine *e, struct build *b, const char *id)
+{
+	b->dated = dated_tag(b->tag, b->base_digest);
+	if (b->dated && engine_image_tag(e, id, b->dated) < 0) {
+		warn("build '%s': tag '%s': %s", b->key, b->dated, engine_error(e));
+		free(b->dated);
+		b->dated = NULL;
+	}
+}
+
+/* images/KEY.inputs.json: what the image in the stamp was made from. */
+static void
+inputs_write(const char *json_path, const struct build *b, const char *id)
+{
+	char *path = staleness_inputs_path(json_path), *text;
+	json_t *tags = json_array(), *o;
+
+	if (b->tag && b->tree)
+		json_array_append_new(tags, json_string(b->tag));
+	if (b->dated)
+		json_array_append_new(tags, json_string(b->dated));
+	o = json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:o}", "schema", 1, "key", b->key,
+		      "image_id", id, "base", b->base,
+		      "base_digest", b->base_digest ? json_string(b->base_digest) : json_null(),
+		      "tree", b->tree ? json_string(b->tree) : json_null(), "tags", tags);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (write_file_if_changed(path, text, strlen(text)) < 0)
+		warn("build '%s': cannot record its inputs", b->key);
+	free(text);
+	json_decref(o);
+	free(path);
+}
+
 int
 cmd_build_image(int argc, char **argv)
 {
-	struct build b = { NULL, NULL, NULL, BUF_INIT, NULL };
+	struct build b = { NULL, NULL, NULL, NULL, NULL, NULL, BUF_INIT, NULL };
+	const char *base_stamp;
 	struct engine *e = NULL;
 	json_t *config;
 	char *id = NULL, *stamp;
@@ -172,6 +253,9 @@ cmd_build_image(int argc, char **argv)
 		error("%s: no \"base\"", argv[1]);
 		goto out;
 	}
+	base_stamp = engine_config_str(config, "base_stamp");
+	if (base_stamp && path_exists(base_stamp))
+		b.base_digest = engine_stamp_read(base_stamp);
 	e = engine_open(engine_config_str(config, "engine"));
 	if (!e)
 		goto out;
@@ -181,6 +265,9 @@ cmd_build_image(int argc, char **argv)
 		id = inspect_base(e, &b);
 	if (!id)
 		goto out;
+	if (b.tree && b.tag)
+		tag_dated(e, &b, id);
+	inputs_write(argv[1], &b, id);
 	stamp = xasprintf("%s\n", id);
 	if (write_file_if_changed(argv[2], stamp, strlen(stamp)) >= 0)
 		ret = EXIT_OK;
@@ -188,6 +275,9 @@ cmd_build_image(int argc, char **argv)
 out:
 	free(id);
 	free(b.image_id);
+	free(b.base_digest);
+	free(b.tree);
+	free(b.dated);
 	buf_release(&b.log);
 	json_decref(config);
 	engine_free(e);

@@ -1,9 +1,14 @@
-/* cmd_clean.c: `jockey clean [--all] DIR`
+/* cmd_clean.c: `jockey clean [--all | --keep N] DIR`
  *
  * Removes what a results folder left in its engines: the containers and
  * networks labelled jockey.dir=ABS(DIR) (an interrupted run's, normally none)
  * and, with --all, its images too; and the empty cgroup parents of its cells.
  * The engines are every "engine" its images and cells name, else $DOCKER_HOST.
+ *
+ * --keep N prunes the older images that rebuilds left behind (each keeps its
+ * dated tag, so that an old result can be reproduced): per image key (the
+ * jockey.key label: context, image, tag, build args), all but the newest N
+ * of those that are not the one stamps/img/KEY.id names now.
  */
 #include <getopt.h>
 #include <glob.h>
@@ -13,9 +18,106 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aggregate.h"
 #include "commands.h"
 #include "engine.h"
 #include "util.h"
+
+/* Sort images newest first by "Created" (seconds), then by id for ties. */
+static int
+created_cmp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t cx = json_integer_value(json_object_get(x, "Created"));
+	json_int_t cy = json_integer_value(json_object_get(y, "Created"));
+
+	if (cx != cy)
+		return cx < cy ? 1 : -1;
+	return strcmp(json_string_value(json_object_get(x, "Id")),
+		      json_string_value(json_object_get(y, "Id")));
+}
+
+static const char *
+image_name(json_t *img)
+{
+	json_t *tags = json_object_get(img, "RepoTags"), *t;
+	const char *best = NULL;
+	size_t i;
+
+	/* The dated tag names an old image best: the plain one moved on. */
+	json_array_foreach(tags, i, t)
+		if (json_string_value(t) && strcmp(json_string_value(t), "<none>:<none>"))
+			best = json_string_value(t);
+	return best ? best : json_string_value(json_object_get(img, "Id"));
+}
+
+/* One key's images: keep the stamped one and the newest keep others. */
+static int
+prune_key(struct engine *e, const char *dir, const char *key, json_t *imgs, long keep)
+{
+	char *sp = xasprintf("%s/stamps/img/%s.id", dir, key), *stamped = stamp_read(sp);
+	size_t n = json_array_size(imgs), i;
+	json_t **v = xcalloc(n ? n : 1, sizeof(*v));
+	long kept = 0;
+	int ret = 0;
+
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(imgs, i);
+	qsort(v, n, sizeof(*v), created_cmp);
+	for (i = 0; i < n; i++) {
+		const char *id = json_string_value(json_object_get(v[i], "Id"));
+		char *path;
+
+		if (!id || (stamped && strcmp(id, stamped) == 0))
+			continue;
+		if (kept < keep) {
+			kept++;
+			continue;
+		}
+		path = xasprintf("/images/%s?force=1", id);
+		if (engine_request(e, "DELETE", path, NULL, 0, NULL) < 0 && e->status != 404)
+			ret = error("clean: remove image '%s': %s", image_name(v[i]), engine_error(e));
+		else
+			printf("removed image %s\n", image_name(v[i]));
+		free(path);
+	}
+	free(v);
+	free(stamped);
+	free(sp);
+	return ret;
+}
+
+/* --keep: group the folder's images by their jockey.key label. */
+static int
+prune_images(struct engine *e, const char *dir, const char *filters, long keep)
+{
+	char *path = xasprintf("/images/json?filters=%s", filters);
+	json_t *items = NULL, *groups = json_object(), *it, *g;
+	const char *key;
+	size_t i;
+	int ret = 0;
+
+	if (engine_get_json(e, path, &items) < 0) {
+		ret = error("clean: list images: %s", engine_error(e));
+		goto out;
+	}
+	json_array_foreach(items, i, it) {
+		key = json_string_value(json_object_get(json_object_get(it, "Labels"), "jockey.key"));
+		if (!key)
+			continue;
+		if (!(g = json_object_get(groups, key)))
+			json_object_set_new(groups, key, (g = json_array()));
+		json_array_append(g, it);
+	}
+	json_object_foreach(groups, key, g)
+		if (prune_key(e, dir, key, g, keep) < 0)
+			ret = -1;
+out:
+	json_decref(items);
+	json_decref(groups);
+	free(path);
+	return ret;
+}
 
 /* Remove every object of one kind that the filter matches: list is the
  * listing path, del the DELETE path format (one %s: the id). */
@@ -51,7 +153,7 @@ clean_kind(struct engine *e, const char *kind, const char *list, const char *del
 }
 
 static int
-clean_engine(const char *endpoint, const char *dir, int all)
+clean_engine(const char *endpoint, const char *dir, int all, long keep)
 {
 	struct engine *e = engine_open(endpoint);
 	json_t *filters, *labels;
@@ -80,6 +182,8 @@ clean_engine(const char *endpoint, const char *dir, int all)
 		if (clean_kind(e, "image", path, "/images/%s?force=1") < 0)
 			ret = -1;
 		free(path);
+	} else if (keep >= 0 && prune_images(e, dir, f, keep) < 0) {
+		ret = -1;
 	}
 	free(f);
 	free(label);
@@ -147,19 +251,27 @@ cmd_clean(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "keep", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], *end;
 	json_t *engines = json_object(), *v;
 	const char *ep;
+	long keep = -1;
 	int all = 0, opt, ret = EXIT_OK;
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt != 'a')
+		if (opt == 'a') {
+			all = 1;
+		} else if (opt == 'k') {
+			keep = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || keep < 0)
+				usage("--keep wants a count of 0 or more, not '%s'", optarg);
+		} else {
 			usage("%s", command_usage("clean"));
-		all = 1;
+		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1 || (all && keep >= 0))
 		usage("%s", command_usage("clean"));
 	if (!realpath(argv[optind], dir)) {
 		json_decref(engines);
@@ -172,7 +284,7 @@ cmd_clean(int argc, char **argv)
 		json_object_set_new(engines, getenv("DOCKER_HOST") && *getenv("DOCKER_HOST") ?
 				    getenv("DOCKER_HOST") : ENGINE_DEFAULT, json_true());
 	json_object_foreach(engines, ep, v)
-		if (clean_engine(ep, dir, all) < 0)
+		if (clean_engine(ep, dir, all, keep) < 0)
 			ret = EXIT_RUNTIME;
 	clean_cgroups(dir);
 	json_decref(engines);
