@@ -20,12 +20,17 @@ static const struct command commands[] = {
 	  "Validates MATRIX and writes DIR/build.ninja and one folder per cell under\n"
 	  "DIR/cells (default DIR: results/NAME). Files are rewritten only when their\n"
 	  "content changes. Nothing is written when the matrix has errors (exit 2).\n" },
-	{ "ls", cmd_ls, 0, "[--json] [-o DIR] MATRIX",
-	  "list the cells of a matrix",
-	  "One line per cell with its image, tag, benchmark and host.\n" },
-	{ "clean", cmd_clean, 0, "[--all] DIR",
+	{ "ls", cmd_ls, 0, "[--json] [--probe] [-o DIR] MATRIX",
+	  "list the cells of a matrix and why each is stale",
+	  "One line per cell with its image, tag, benchmark and host, and its state:\n"
+	  "done, stale (and why: a base moved, a context, host or benchmark changed),\n"
+	  "partial, failed (and why) or never run. --probe first asks for the base\n"
+	  "digests and fetches the Dockerfile repo, as a run would, running nothing.\n" },
+	{ "clean", cmd_clean, 0, "[--all | --keep N] DIR",
 	  "remove the containers, networks and images a run left behind",
-	  "Removes everything jockey labelled for the results folder DIR.\n" },
+	  "Removes the containers and networks jockey labelled for the results folder\n"
+	  "DIR; --all also its images; --keep N removes the older images of each\n"
+	  "image key, all but the newest N, never the one in use.\n" },
 	{ "report", cmd_report, 0, "DIR",
 	  "write the reports of a results folder again",
 	  "Rewrites DIR/results.json, results.csv, summary.md and report.html from\n"
