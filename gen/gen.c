@@ -148,15 +148,17 @@ gen_dir(const struct matrix *m, const char *dir)
 int
 gen_shard_parse(const char *s, int *index, int *count)
 {
+	const char *slash = strchr(s, '/');
 	char *end;
 	long i, n;
 
-	i = strtol(s, &end, 10);
-	if (end == s || *end != '/')
+	if (!slash || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)slash[1]))
 		goto bad;
-	s = end + 1;
-	n = strtol(s, &end, 10);
-	if (end == s || *end || n < 1 || n > 4096 || i < 1 || i > n)
+	i = strtol(s, &end, 10);
+	if (end != slash)
+		goto bad;
+	n = strtol(slash + 1, &end, 10);
+	if (*end || n < 1 || n > 4096 || i < 1 || i > n)
 		goto bad;
 	*index = (int)i;
 	*count = (int)n;

@@ -38,6 +38,7 @@
 struct engine_use {
 	const char *endpoint;
 	char *error;   /* NULL: it answered /_ping */
+	char *lost;    /* it answered before ninja but not after: why, else NULL */
 	char *server;  /* its Server header, "" when unknown */
 	int cells;
 };
@@ -127,6 +128,17 @@ cell_failure(const char *dir, const char *id, int nreps)
 	return NULL;
 }
 
+static const char *
+cell_engine(const struct cell *c)
+{
+	const char *dh = getenv("DOCKER_HOST");
+
+	/* As gen resolves it: a host's own, else DOCKER_HOST, else the default. */
+	if (c->host->engine)
+		return c->host->engine;
+	return dh && *dh ? dh : ENGINE_DEFAULT;
+}
+
 /* A down engine's cell: its first repetition without samples gets a
  * failed.json, as run-cell leaves for a failed run, so that the report says
  * why too (run-cell removes it once the repetition succeeds). */
@@ -203,11 +215,17 @@ cell_classify(const char *dir, const struct cell *c, int pending, const struct t
 		return;
 	}
 	reason = cell_failure(dir, c->id, nreps);
+	if (!reason && eng && eng->lost) {
+		reason = xasprintf("it did not finish: its engine stopped answering during the run: %s",
+				   eng->lost);
+		down_record(dir, c, nreps, eng, reason);
+	}
 	if (!reason)
 		reason = xasprintf("it did not finish: a step before it failed or the run was interrupted "
 				   "(see ninja's output above)");
 	t->failed++;
-	json_array_append_new(t->jfailed, json_pack("{s:s, s:s}", "cell", c->id, "reason", reason));
+	json_array_append_new(t->jfailed, json_pack("{s:s, s:s, s:s}", "cell", c->id, "reason", reason,
+						    "engine", cell_engine(c)));
 	free(reason);
 }
 
@@ -283,17 +301,6 @@ cells_pending(const char *dir, char **nargv, const struct cell *cells, size_t n,
 	return status == 0 ? 0 : -1;
 }
 
-static const char *
-cell_engine(const struct cell *c)
-{
-	const char *dh = getenv("DOCKER_HOST");
-
-	/* As gen resolves it: a host's own, else DOCKER_HOST, else the default. */
-	if (c->host->engine)
-		return c->host->engine;
-	return dh && *dh ? dh : ENGINE_DEFAULT;
-}
-
 /* Ping once, without the client's connection retries: a down engine should
  * cost seconds, not the back-off meant for an engine that is restarting. */
 static void
@@ -344,6 +351,27 @@ engines_check(const struct cell *cells, size_t n, const char *sel, size_t *nused
 	return v;
 }
 
+/* After a failed ninja run: which engines that answered before stopped
+ * answering, so that their unfinished cells can say why. */
+static void
+engines_recheck(struct engine_use *v, size_t n)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		struct engine_use u = { .endpoint = v[j].endpoint };
+
+		if (v[j].error)
+			continue;
+		engine_check(&u);
+		free(u.server);
+		if (u.error) {
+			warn("engine '%s' stopped answering during the run: %s", v[j].endpoint, u.error);
+			v[j].lost = u.error;
+		}
+	}
+}
+
 static const struct engine_use *
 engine_of(const struct engine_use *v, size_t n, const struct cell *c)
 {
@@ -363,8 +391,9 @@ engines_json(const struct engine_use *v, size_t n)
 	size_t j;
 
 	for (j = 0; j < n; j++)
-		json_array_append_new(a, json_pack("{s:s, s:b, s:s?, s:s?, s:i}", "engine", v[j].endpoint,
-						   "up", v[j].error == NULL, "error", v[j].error,
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:i}", "engine",
+						   v[j].endpoint, "up", v[j].error == NULL, "error", v[j].error,
+						   "lost", v[j].lost,
 						   "server", v[j].server && *v[j].server ? v[j].server : NULL,
 						   "cells", v[j].cells));
 	return a;
@@ -377,6 +406,7 @@ engines_free(struct engine_use *v, size_t n)
 
 	for (j = 0; j < n; j++) {
 		free(v[j].error);
+		free(v[j].lost);
 		free(v[j].server);
 	}
 	free(v);
@@ -473,12 +503,17 @@ cmd_run(int argc, char **argv)
 	if (optind < argc) {
 		all = 0;
 		for (i = optind; i < (size_t)argc; i++) {
-			if (!pattern_select(argv[i], cells, ncells, sel)) {
-				error("pattern '%s' matches no cell of '%s'; see 'jockey ls %s'",
-				      argv[i], mpath, mpath);
-				ret = EXIT_USAGE;
-				goto out;
+			if (pattern_select(argv[i], cells, ncells, sel))
+				continue;
+			if (scount > 0) {
+				/* Another shard may hold its cells. */
+				warn("pattern '%s' matches no cell of shard %s", argv[i], shard);
+				continue;
 			}
+			error("pattern '%s' matches no cell of '%s'; see 'jockey ls %s'",
+			      argv[i], mpath, mpath);
+			ret = EXIT_USAGE;
+			goto out;
 		}
 	} else {
 		memset(sel, 1, ncells);
@@ -544,8 +579,10 @@ cmd_run(int argc, char **argv)
 	}
 
 	pending = xcalloc(ncells ? ncells : 1, 1);
-	if (nret != 0 && !interrupted)
+	if (nret != 0 && !interrupted) {
 		cells_pending(dir, nargv, cells, ncells, pending);
+		engines_recheck(eng, neng);
+	}
 	t.jran = json_array();
 	t.jfresh = json_array();
 	t.jfailed = json_array();

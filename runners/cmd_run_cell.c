@@ -490,9 +490,25 @@ cpu_model(void)
 	return model ? model : xstrdup("unknown");
 }
 
+/* The engine runs on this machine: a unix socket, or TCP to a loopback
+ * address. Only then is our /proc/cpuinfo its CPU's. */
+static int
+engine_local(const struct engine *e)
+{
+	const char *h = strstr(e->base_url, "://");
+
+	if (e->socket_path)
+		return 1;
+	h = h ? h + 3 : e->base_url;
+	return strncmp(h, "localhost", 9) == 0 || strncmp(h, "127.", 4) == 0 ||
+	       strncmp(h, "[::1]", 5) == 0;
+}
+
 /* What produced the result. GET /info has it all on Docker and Podman;
  * the kernel falls back to ours (a local engine's), the version to /_ping's
- * Server header. */
+ * Server header. /info names no CPU model: it is ours for a local engine,
+ * null for a remote one, whose machine ncpu, mem_total_bytes, architecture
+ * and operating_system (all from /info) describe. */
 static json_t *
 provenance(const struct run *r)
 {
@@ -500,13 +516,13 @@ provenance(const struct run *r)
 	const char *kernel = json_string_value(json_object_get(info, "KernelVersion"));
 	const char *version = json_string_value(json_object_get(info, "ServerVersion"));
 	struct utsname u;
-	char *model = cpu_model();
+	char *model = engine_local(r->e) ? cpu_model() : NULL;
 
 	if (!kernel && uname(&u) == 0)
 		kernel = u.release;
 	if (!version && r->e->server[0])
 		version = r->e->server;
-	p = json_pack("{s:s,s:O,s:s,s:s?,s:s,s:s?,s:s,s:O?,s:O?}",
+	p = json_pack("{s:s,s:O,s:s,s:s?,s:s,s:s?,s:s?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
 		      "image_id", r->main.image_id,
 		      "image", json_object_get(r->config, "image"),
 		      "engine", r->e->endpoint,
@@ -515,7 +531,12 @@ provenance(const struct run *r)
 		      "kernel", kernel,
 		      "cpu_model", model,
 		      "os_type", json_object_get(info, "OSType"),
-		      "cgroup_driver", json_object_get(info, "CgroupDriver"));
+		      "cgroup_driver", json_object_get(info, "CgroupDriver"),
+		      "engine_host", json_object_get(info, "Name"),
+		      "operating_system", json_object_get(info, "OperatingSystem"),
+		      "architecture", json_object_get(info, "Architecture"),
+		      "ncpu", json_object_get(info, "NCPU"),
+		      "mem_total_bytes", json_object_get(info, "MemTotal"));
 	free(model);
 	if (r->pair)
 		json_object_set_new(p, "server_image_id", json_string(r->server.image_id));

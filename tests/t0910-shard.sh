@@ -24,7 +24,7 @@ big_matrix() {
 
 test_expect_success '--shard takes I/N with 1 <= I <= N' '
 	big_matrix m.yaml "a b" "h1" &&
-	for bad in 0/3 4/3 3 x/2 1/0 "1/2x"; do
+	for bad in 0/3 4/3 3 x/2 1/0 "1/2x" " 1/2" "1/+2"; do
 		test_must_fail --code=2 "$JOCKEY" gen --shard "$bad" -o bad m.yaml 2>err &&
 		test_grep "shard .* is not I/N" err || return 1
 	done &&
