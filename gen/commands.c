@@ -8,14 +8,16 @@
 #include "util.h"
 
 static const struct command commands[] = {
-	{ "run", cmd_run, 0, "[-j N] [-o DIR] [--offline] MATRIX [PATTERN...]",
+	{ "run", cmd_run, 0,
+	  "[-j N] [-o DIR] [--offline] [--shard I/N [--durations RESULTS_JSON]] MATRIX [PATTERN...]",
 	  "generate, run the stale cells with ninja, and report",
 	  "Writes DIR/build.ninja (default results/NAME), runs ninja over the cells\n"
 	  "that are stale (or only those whose id matches a PATTERN, as in fnmatch),\n"
 	  "then aggregates every finished cell into DIR/results.json and DIR/run.json.\n"
 	  "Exit status: 0 all cells fine, 1 broken environment, 2 bad matrix,\n"
-	  "3 some cells failed (they run again next time).\n" },
-	{ "gen", cmd_gen, 0, "[-o DIR] MATRIX",
+	  "3 some cells failed (they run again next time).\n"
+	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n" },
+	{ "gen", cmd_gen, 0, "[-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX",
 	  "write build.ninja and the cell files for a matrix",
 	  "Validates MATRIX and writes DIR/build.ninja and one folder per cell under\n"
 	  "DIR/cells (default DIR: results/NAME). Files are rewritten only when their\n"
@@ -38,8 +40,10 @@ static const struct command commands[] = {
 	{ "compare", cmd_compare, 0, "DIR-A [DIR-B]",
 	  "compare two results folders, or one against its history",
 	  "Per cell and metric: the change of the median and whether it is significant.\n" },
-	{ "merge", cmd_merge, 0, "-o DIR SHARD-DIR...",
-	  "join the results of CI shards into one results folder", NULL },
+	{ "merge", cmd_merge, 0, "[--force] -o DIR SHARD-DIR...",
+	  "join the results of CI shards into one results folder",
+	  "Refuses shards of different matrices or Dockerfile repo commits unless\n"
+	  "--force; see docs/ci.md.\n" },
 	{ "help", cmd_help, 0, "[COMMAND]", "show help for jockey or a command", NULL },
 	{ "version", cmd_version, 0, "", "print jockey's version", NULL },
 	{ "fetch", cmd_fetch, PLUMBING, "[--offline] REPO_JSON", "resolve the Dockerfile repo into stamps", NULL },

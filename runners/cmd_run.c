@@ -27,6 +27,8 @@
 #include <jansson.h>
 
 #include "aggregate.h"
+#include "compare.h"
+#include "staleness.h"
 #include "buf.h"
 #include "commands.h"
 #include "engine.h"
@@ -459,7 +461,8 @@ cmd_run(int argc, char **argv)
 	struct timespec t0;
 	struct tally t = { 0 };
 	struct aggregate_summary sum;
-	json_t *runj;
+	json_t *runj, *moved = NULL;
+	struct timespec last_run;
 	char *text, *runpath;
 	int opt, ret, nret, all = 1, ntargets = 0;
 
@@ -597,6 +600,11 @@ cmd_run(int argc, char **argv)
 		json_object_set_new(runj, "shard", json_pack("{s:i, s:i, s:I, s:I}", "index", sidx,
 							     "count", scount, "cells", (json_int_t)ncells,
 							     "cells_total", (json_int_t)ntotal));
+	/* the bases that moved since the previous run (read before run.json,
+	 * whose mtime marks that run, is rewritten) */
+	last_run = staleness_last_run(dir);
+	moved = staleness_moved_bases(dir, &last_run);
+	json_object_set(runj, "moved_bases", moved);
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	runpath = xasprintf("%s/run.json", dir);
 	write_file_atomic(runpath, text, strlen(text));
@@ -628,6 +636,10 @@ cmd_run(int argc, char **argv)
 	}
 	printf("jockey: %d cells: %d ran, %d fresh, %d failed; results in %s/results.json\n",
 	       t.ran + t.fresh + t.failed, t.ran, t.fresh, t.failed, dir);
+	staleness_print_moved(moved, stdout);
+	json_decref(moved);
+	moved = NULL;
+	compare_print_changes(dir, t0.tv_sec, stdout);
 	if (interrupted)
 		ret = 128 + interrupted;
 	else if (t.failed)
@@ -637,6 +649,7 @@ cmd_run(int argc, char **argv)
 	else
 		ret = EXIT_OK;
 out:
+	json_decref(moved);
 	if (nargv) {
 		for (i = nn - ntargets; i < nn && !all; i++)
 			free(nargv[i]);
