@@ -16,7 +16,9 @@ pm() {
 }
 sock=$TRASH/pm/podman.sock
 mkdir -p "$TRASH/pm"
-pm system service --time=0 "unix://$sock" >"$TRASH/pm/service.log" 2>&1 &
+# exec: $! must be podman itself, not a subshell that would leave it behind
+(exec podman --root "$TRASH/pm/root" --runroot "$TRASH/pm/run" --cgroup-manager=cgroupfs \
+	--runtime=runc system service --time=0 "unix://$sock") >"$TRASH/pm/service.log" 2>&1 &
 service_pid=$!
 test_at_exit "kill $service_pid; wait $service_pid; rm -rf '$TRASH/pm'"
 
