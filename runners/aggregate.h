@@ -4,6 +4,8 @@
 
 #include <jansson.h>
 
+#include "files.h" /* json_load_path, stamp_read: most includers want them too */
+
 struct cell_state {
 	const char *status;   /* "done", "failed", "partial", "never run" (static) */
 	int done, total;      /* repetitions with samples, repetitions wanted */
@@ -17,11 +19,5 @@ struct aggregate_summary {
 /* Write DIR/results.json and DIR/results.csv from what DIR holds; changes the
  * working folder to DIR. 0, or -1 with a message. */
 int aggregate_dir(const char *dir, struct aggregate_summary *sum);
-
-/* Load a JSON file (new reference), or NULL with "PATH:LINE:COL: ..." printed
- * unless quiet. */
-json_t *json_load_path(const char *path, int quiet);
-/* The first line of a stamp file, fresh, or NULL if there is none. */
-char *stamp_read(const char *path);
 
 #endif

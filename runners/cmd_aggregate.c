@@ -25,31 +25,6 @@
 #include "stats.h"
 #include "util.h"
 
-json_t *
-json_load_path(const char *path, int quiet)
-{
-	json_error_t err;
-	json_t *j = json_load_file(path, 0, &err);
-
-	if (!j && !quiet)
-		error("%s:%d:%d: %s", path, err.line, err.column, err.text);
-	return j;
-}
-
-/* Read the first line of a stamp file into a fresh string, or NULL. */
-char *
-stamp_read(const char *path)
-{
-	char *data;
-	size_t n;
-
-	if (!path_exists(path) || read_file(path, &data, NULL) < 0)
-		return NULL;
-	n = strcspn(data, "\n");
-	data[n] = '\0';
-	return data;
-}
-
 /* Add one sample of a metric to the cell's metric table, creating the entry
  * on first sight. */
 static void

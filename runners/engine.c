@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "files.h"
 #include "util.h"
 
 /* One transfer's state, for the curl callbacks. */
@@ -785,17 +786,9 @@ engine_demux_data(const char *p, size_t n, void *arg)
 json_t *
 engine_config_load(const char *path)
 {
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
+	json_t *j = json_load_path(path, 0);
 
-	if (!j) {
-		if (jerr.line < 1)
-			error("%s: %s", path, jerr.text);
-		else
-			error("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-		return NULL;
-	}
-	if (!json_is_object(j)) {
+	if (j && !json_is_object(j)) {
 		json_decref(j);
 		error("%s: not a JSON object", path);
 		return NULL;
@@ -806,21 +799,16 @@ engine_config_load(const char *path)
 char *
 engine_stamp_read(const char *path)
 {
-	char *data;
-	size_t n;
+	char *s;
 
-	if (read_file(path, &data, NULL) < 0)
-		return NULL;
-	n = strcspn(data, "\r\n");
-	while (n > 0 && isspace((unsigned char)data[n - 1]))
-		n--;
-	if (n == 0) {
-		free(data);
-		error("stamp '%s' is empty", path);
+	if (!path_exists(path)) {
+		error("stamp '%s' is missing", path);
 		return NULL;
 	}
-	data[n] = '\0';
-	return data;
+	s = stamp_read(path);
+	if (!s)
+		error("stamp '%s' is empty", path);
+	return s;
 }
 
 const char *
