@@ -1,6 +1,6 @@
-/* cmd_gen.c: jockey gen [-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX, and the 'cell' edge's plumbing form
- * jockey gen --cell CELL_JSON RUN_JSON PARSE_JSON BASE_JSON BENCH_JSON HOST_JSON
- * (see gen.h). */
+/* cmd_gen.c: jockey gen [-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX, and the 'cells' edge's plumbing form
+ * jockey gen --cells BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON...
+ * (one RUN_JSON per HOST_JSON; see gen.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,10 +68,16 @@ cmd_gen(int argc, char **argv)
 	const char *dir = NULL, *durations = NULL;
 	int c, quiet = 0, shard = 0, nshards = 0;
 
-	if (argc > 1 && strcmp(argv[1], "--cell") == 0) {
-		if (argc != 8)
-			usage("gen --cell CELL_JSON RUN_JSON PARSE_JSON BASE_JSON BENCH_JSON HOST_JSON");
-		return gen_cell((const char *const *)argv + 2, argv[5], argv[6], argv[7]) < 0 ?
+	if (argc > 1 && strcmp(argv[1], "--cells") == 0) {
+		int sep;
+
+		for (sep = 2; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
+			;
+		if (sep < 5 || argc - sep - 1 != sep - 4)
+			usage("gen --cells BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON... "
+			      "(a RUN_JSON for each HOST_JSON)");
+		return gen_cells(argv[2], argv[3], (const char *const *)argv + 4,
+				 (const char *const *)argv + sep + 1, (size_t)(sep - 4)) < 0 ?
 		       EXIT_RUNTIME : EXIT_OK;
 	}
 	optind = 1;

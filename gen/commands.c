@@ -50,7 +50,7 @@ static const struct command commands[] = {
 	{ "probe", cmd_probe, PLUMBING, "[--offline] BASE_JSON STAMP", "resolve a base image to its digest", NULL },
 	{ "build-image", cmd_build_image, PLUMBING, "BUILD_JSON STAMP", "build one benchmark image", NULL },
 	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
-	{ "parse", cmd_parse, PLUMBING, "PARSE_JSON REP", "parse one repetition's log", NULL },
+	{ "parse", cmd_parse, PLUMBING, "cells/ID/REP/log PARSERS_JSON", "parse one repetition's log", NULL },
 	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },
 };
 

@@ -6,6 +6,7 @@
  * and lets ninja skip what did not move. Output is deterministic: JSON keys
  * sorted, lists in a fixed order, no timestamps. */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -771,7 +772,7 @@ add_out(struct out **outs, size_t *n, char *path, json_t *o)
 	add_out_flags(outs, n, path, o, JSON_FLAGS);
 }
 
-/* Render cells/ID/{cell,run,parse}.json from the axis objects. */
+/* Render cells/ID/{cell,run}.json from the axis objects. */
 static void
 cell_compose(const char *id, const json_t *base, const json_t *bench, const json_t *host,
 	     struct out **outs, size_t *nouts)
@@ -779,7 +780,7 @@ cell_compose(const char *id, const json_t *base, const json_t *bench, const json
 	static const char *const bench_drop[] = { "schema", NULL };
 	static const char *const host_drop[] = { "schema", "matrix", "dir", NULL };
 	const char *apply = jstr(host, "apply_to");
-	json_t *keys = json_array(), *run, *labels, *cell, *parse;
+	json_t *keys = json_array(), *run, *labels, *cell;
 	int pair = json_is_true(json_object_get(bench, "pair"));
 
 	labels = json_pack("{s:s, s:s, s:s, s:s}", "jockey", "1", "jockey.matrix", jstr(host, "matrix"),
@@ -802,8 +803,6 @@ cell_compose(const char *id, const json_t *base, const json_t *bench, const json
 	} else {
 		json_object_set_new(run, "main", run_side(json_object_get(bench, "main"), base, host, 1, keys));
 	}
-	parse = json_pack("{s:i, s:s, s:s, s:O}", "schema", 1, "cell", id, "benchmark",
-			  jstr(bench, "name"), "parsers", json_object_get(bench, "parsers"));
 	cell = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o}",
 			 "schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
 			 "image", "name", jstr(base, "name"), "tag", jstr(base, "tag"),
@@ -812,12 +811,12 @@ cell_compose(const char *id, const json_t *base, const json_t *bench, const json
 			 "host", copy_without(host, host_drop), "image_keys", keys);
 	add_out(outs, nouts, xasprintf("cells/%s/cell.json", id), cell);
 	add_out(outs, nouts, xasprintf("cells/%s/run.json", id), run);
-	add_out(outs, nouts, xasprintf("cells/%s/parse.json", id), parse);
 }
 
-/* 1 if path holds exactly data. Compares in chunks rather than reading the
- * whole file (write_file_if_changed does): build.ninja of a big matrix is
- * over 100 MB, and a fresh 100 MB buffer costs more than the comparison. */
+/* 1 if path holds exactly data, 0 if it holds something else, -1 if it is
+ * not there. Compares in chunks rather than reading the whole file
+ * (write_file_if_changed does): build.ninja of a big matrix is over 50 MB,
+ * and a fresh buffer that size costs more than the comparison. */
 static int
 same_content(const char *path, const char *data, size_t len)
 {
@@ -828,7 +827,7 @@ same_content(const char *path, const char *data, size_t len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), same = 0;
 
 	if (fd < 0)
-		return 0;
+		return errno == ENOENT ? -1 : 0;
 	if (fstat(fd, &st) == 0 && (size_t)st.st_size == len) {
 		for (same = 1; same && off < len; off += (size_t)r) {
 			r = read(fd, chunk, sizeof(chunk));
@@ -842,31 +841,81 @@ same_content(const char *path, const char *data, size_t len)
 	return same;
 }
 
-/* write_file_if_changed, comparing with same_content. */
+/* A file that is not there yet is written in place: no earlier content can
+ * be lost, and one left half-written by an interruption differs from what
+ * the next gen renders, which then replaces it. That saves a rename per file
+ * (a fresh 100,000-cell folder has thousands), and the folder made last is
+ * remembered so that its files skip mkdir. */
 static int
-write_if_changed(const char *path, const char *data, size_t len)
+write_new(const char *path, const char *data, size_t len, struct buf *lastdir)
 {
-	if (same_content(path, data, len))
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0;
+	int fd;
+
+	if (slash && !(lastdir->len == dl && memcmp(lastdir->data, path, dl) == 0)) {
+		if (mkdirs_parent(path) < 0)
+			return -1;
+		buf_reset(lastdir);
+		buf_add(lastdir, path, dl);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return errno == EEXIST ? write_file_atomic(path, data, len) : error("open '%s':", path);
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			error("write '%s':", path);
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) < 0) {
+		error("close '%s':", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write data to path unless it holds it already: 1 if written, 0 if
+ * unchanged, -1 on error. */
+static int
+write_if_changed(const char *path, const char *data, size_t len, struct buf *lastdir)
+{
+	int same = same_content(path, data, len);
+
+	if (same == 1)
 		return 0;
+	if (same < 0 && lastdir)
+		return write_new(path, data, len, lastdir) < 0 ? -1 : 1;
 	return write_file_atomic(path, data, len) < 0 ? -1 : 1;
 }
 
 static int
 outs_write(const char *dir, struct out *outs, size_t n, size_t *written)
 {
+	struct buf lastdir = BUF_INIT;
 	size_t i;
 	int ret = 0, r;
 	char *p;
 
 	for (i = 0; i < n; i++) {
 		p = dir ? xasprintf("%s/%s", dir, outs[i].path) : xstrdup(outs[i].path);
-		r = write_if_changed(p, outs[i].data, outs[i].len);
+		r = write_if_changed(p, outs[i].data, outs[i].len, &lastdir);
 		free(p);
 		if (r < 0)
 			ret = -1;
 		else if (written)
 			*written += (size_t)r;
 	}
+	buf_release(&lastdir);
 	return ret;
 }
 
@@ -918,43 +967,49 @@ cell_id_of(const char *path, const char *name)
 	return id;
 }
 
-int
-gen_cell(const char *const out[3], const char *base_json, const char *bench_json, const char *host_json)
+/* 1 when the object loaded from path is the axis file named by key. */
+static int
+axis_ok(const json_t *o, const char *key, const char *path, const char *id)
 {
-	static const char *const names[3] = { "cell.json", "run.json", "parse.json" };
-	json_t *base = NULL, *bench = NULL, *host = NULL;
+	if (jstr(o, key))
+		return 1;
+	error("cell '%s': '%s' is not one of jockey's axis files", id, path);
+	return 0;
+}
+
+int
+gen_cells(const char *base_json, const char *bench_json, const char *const *hosts,
+	  const char *const *runs, size_t n)
+{
+	json_t *base = NULL, *bench = NULL, *host;
 	struct out *outs = NULL;
-	size_t n = 0, i;
-	char *id = cell_id_of(out[0], names[0]), *other;
+	size_t nouts = 0, i;
+	char *id = NULL;
 	int ret = -1;
 
-	for (i = 0; id && i < 3; i++) {
-		other = cell_id_of(out[i], names[i]);
-		if (!other || strcmp(other, id) != 0) {
-			free(id);
-			id = NULL;
+	for (i = 0; i < n; i++) {
+		free(id);
+		if (!(id = cell_id_of(runs[i], "run.json"))) {
+			error("'%s' is not cells/ID/run.json", runs[i]);
+			goto out;
 		}
-		free(other);
+		if (!base && (!(base = load_json(base_json)) || !(bench = load_json(bench_json)) ||
+			      !axis_ok(base, "slug", base_json, id) || !axis_ok(bench, "name", bench_json, id)))
+			goto out;
+		if (!(host = load_json(hosts[i])))
+			goto out;
+		if (axis_ok(host, "matrix", hosts[i], id))
+			cell_compose(id, base, bench, host, &outs, &nouts);
+		json_decref(host);
+		if (nouts < 2 * (i + 1))
+			goto out;
 	}
-	if (!id)
-		return error("'%s %s %s' are not cells/ID/{cell,run,parse}.json of one cell",
-			     out[0], out[1], out[2]);
-	if (!(base = load_json(base_json)) || !(bench = load_json(bench_json)) ||
-	    !(host = load_json(host_json)))
-		goto out;
-	if (!jstr(base, "slug") || !jstr(bench, "name") || !jstr(host, "matrix")) {
-		error("cell '%s': '%s', '%s' and '%s' are not jockey's axis files", id,
-		      base_json, bench_json, host_json);
-		goto out;
-	}
-	cell_compose(id, base, bench, host, &outs, &n);
-	ret = outs_write(NULL, outs, n, NULL);
+	ret = outs_write(NULL, outs, nouts, NULL);
 out:
 	free(id);
-	outs_free(outs, n);
+	outs_free(outs, nouts);
 	json_decref(base);
 	json_decref(bench);
-	json_decref(host);
 	return ret;
 }
 
@@ -1237,12 +1292,12 @@ static const char *const rule_probe[] = {
 	"command", "$jockey probe $in $out", "description", "PROBE $out", "restat", "1", NULL };
 static const char *const rule_image[] = {
 	"command", "$jockey build-image $in $out", "description", "IMAGE $out", "restat", "1", NULL };
-static const char *const rule_cell[] = {
-	"command", "$jockey gen --cell $out $in", "description", "CELL $in", "restat", "1", NULL };
-static const char *const rule_run[] = {
-	"command", "$jockey run-cell $in $rep", "description", "RUN $in $rep", NULL };
+/* One edge writes the cell files of an image:tag and a benchmark, for each
+ * host: $in is the base's and the benchmark's files, then the hosts'. */
+static const char *const rule_cells[] = {
+	"command", "$jockey gen --cells $in -- $out", "description", "CELLS $in", "restat", "1", NULL };
 static const char *const rule_parse[] = {
-	"command", "$jockey parse $in $rep", "description", "PARSE $in $rep", NULL };
+	"command", "$jockey parse $in", "description", "PARSE $out", NULL };
 /* With one engine its pool goes on the rules, not on 100,000 edges. */
 static const char one_pool[] = "  pool = engine_0\n";
 static const char *const rule_aggregate[] = {
@@ -1268,6 +1323,19 @@ edge(struct buf *b, const char *rule, const char *const *outs, size_t nouts,
 	struct ninja_edge e = { rule, outs, nouts, ins, nins, imp, nimp, vars, nvars };
 
 	return ninja_build(b, &e);
+}
+
+/* The most repetitions (warmups included) of any cell. */
+static int
+reps_max(const struct gen *g)
+{
+	size_t i;
+	int n = 1;
+
+	for (i = 0; i < g->m->nbenchmarks; i++)
+		if (g->m->benchmarks[i].warmup + g->m->benchmarks[i].repeat > n)
+			n = g->m->benchmarks[i].warmup + g->m->benchmarks[i].repeat;
+	return n;
 }
 
 static int
@@ -1313,12 +1381,18 @@ ninja_head(struct gen *g, struct buf *b)
 		buf_puts(b, one_pool);
 	/* Cell edges share the engine's pool too: with 100,000 cells they would
 	 * otherwise run beside the measurements. */
-	ninja_rule(b, "cell", rule_cell);
+	ninja_rule(b, "cells", rule_cells);
 	if (g->nengines == 1)
 		buf_puts(b, one_pool);
-	ninja_rule(b, "run", rule_run);
-	if (g->nengines == 1)
-		buf_puts(b, one_pool);
+	/* A run rule per repetition number rather than a "rep" variable on each
+	 * edge: ninja makes a scope for every edge that has one, and with
+	 * 100,000 cells that is a third of its load time. */
+	for (i = 1; i <= (size_t)reps_max(g); i++) {
+		buf_printf(b, "rule run%zu\n  command = $jockey run-cell $in %zu\n"
+			   "  description = RUN $in %zu\n", i, i, i);
+		if (g->nengines == 1)
+			buf_puts(b, one_pool);
+	}
 	ninja_rule(b, "parse", rule_parse);
 	ninja_rule(b, "aggregate", rule_aggregate);
 	buf_putc(b, '\n');
@@ -1488,29 +1562,9 @@ groups_write(struct buf *b, struct group *v, size_t n)
 
 /* Paths of one cell, rebuilt in place for each cell and repetition. */
 struct cellpaths {
-	struct buf cell, run, parse, base, bench, host, log, metrics, tsv, samples;
+	struct buf run, parse, log, samples;
 	struct buf keys[2];
 };
-
-static void
-path3(struct buf *b, const char *a, const char *mid, const char *z)
-{
-	buf_reset(b);
-	buf_puts(b, a);
-	buf_puts(b, mid);
-	buf_puts(b, z);
-}
-
-static void
-cellpaths_set(struct cellpaths *p, const struct cell *c, const char *base)
-{
-	path3(&p->cell, "cells/", c->id, "/cell.json");
-	path3(&p->run, "cells/", c->id, "/run.json");
-	path3(&p->parse, "cells/", c->id, "/parse.json");
-	path3(&p->base, "base/", base, ".json");
-	path3(&p->bench, "conf/bench/", c->bench->name, ".json");
-	path3(&p->host, "conf/host/", c->host->name, ".json");
-}
 
 /* "cells/ID/REP/" + name */
 static void
@@ -1523,18 +1577,6 @@ reppath(struct buf *b, const struct cell *c, const char *rep, const char *name)
 	buf_puts(b, rep);
 	buf_putc(b, '/');
 	buf_puts(b, name);
-}
-
-static void
-cellpaths_rep(struct cellpaths *p, const struct cell *c, int rep)
-{
-	char r[16];
-
-	snprintf(r, sizeof(r), "%d", rep);
-	reppath(&p->log, c, r, "log");
-	reppath(&p->metrics, c, r, "metrics.json");
-	reppath(&p->tsv, c, r, "metrics.tsv");
-	reppath(&p->samples, c, r, "samples.json");
 }
 
 /* The image stamps a cell's run needs (one per distinct side image). */
@@ -1566,21 +1608,75 @@ cell_keys(const struct gen *g, const struct cell *c, const char *img, struct cel
  * inputs would make a run quadratic. */
 enum { SAMPLES_CHUNK = 256 };
 
+/* A set of strings: the names of the cell groups written so far. */
+struct strset {
+	char **v;
+	size_t cap, n;
+};
+
+/* 1 if k was added, 0 if it was there already. */
+static int
+strset_add(struct strset *s, const char *k)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct strset t = { xcalloc(s->cap ? 2 * s->cap : 64, sizeof(char *)), s->cap ? 2 * s->cap : 64, 0 };
+
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i])
+				t.v[fnv64(1469598103934665603ULL, s->v[i], strlen(s->v[i])) & (t.cap - 1)] = NULL;
+		for (i = 0; i < s->cap; i++) {
+			size_t h;
+
+			if (!s->v[i])
+				continue;
+			h = fnv64(1469598103934665603ULL, s->v[i], strlen(s->v[i])) & (t.cap - 1);
+			while (t.v[h])
+				h = (h + 1) & (t.cap - 1);
+			t.v[h] = s->v[i];
+			t.n++;
+		}
+		free(s->v);
+		*s = t;
+	}
+	for (i = fnv64(1469598103934665603ULL, k, strlen(k)) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->v[i], k) == 0)
+			return 0;
+	s->v[i] = xstrdup(k);
+	s->n++;
+	return 1;
+}
+
+static void
+strset_free(struct strset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
 /* The state of writing the cells' edges, with what neighbouring cells share. */
 struct cellwriter {
 	struct gen *g;
 	struct buf *b;              /* build.ninja */
 	struct buf *top;            /* the aggregate's inputs: " samples$:N" each */
+	char **cbase;               /* per cell: its base file's name */
 	struct cellpaths p;
 	struct buf phony;           /* this cell's samples, escaped */
+	struct buf members;         /* this group's cells, escaped: " cell$:ID" each */
 	struct buf chunk;           /* the current samples chunk, escaped */
 	size_t nchunk, nchunks;
-	struct buf member, name;
+	struct buf path, name;      /* scratch */
 	char **pools;               /* per engine: "engine_N" */
 	const struct cell *prev;    /* the cell before: keys are reused when they match */
 	size_t nkeys;
 	struct group *groups[4];    /* image:NAME, image:NAME:TAG, benchmark:, host: */
 	size_t ngroups[4];
+	struct strset seen;         /* group names */
+	int bad;                    /* a path ninja cannot hold */
 };
 
 static void
@@ -1597,77 +1693,113 @@ samples_flush(struct cellwriter *w)
 	buf_reset(&w->chunk);
 }
 
+/* " " and a + mid + z escaped for ninja, on b. */
 static void
-samples_add(struct cellwriter *w, const char *path)
+put_path(struct cellwriter *w, struct buf *b, const char *a, const char *mid, const char *z)
 {
-	size_t mark = w->phony.len;
+	buf_reset(&w->path);
+	buf_puts(&w->path, a);
+	buf_puts(&w->path, mid);
+	buf_puts(&w->path, z);
+	buf_putc(b, ' ');
+	if (ninja_escape_path(b, w->path.data) < 0) {
+		error("cannot write '%s' to build.ninja: ninja paths cannot hold '|' or a newline",
+		      w->path.data);
+		w->bad = 1;
+	}
+}
 
-	buf_putc(&w->phony, ' ');
-	ninja_escape_path(&w->phony, path);
-	buf_add(&w->chunk, w->phony.data + mark, w->phony.len - mark);
-	if (++w->nchunk == SAMPLES_CHUNK)
-		samples_flush(w);
+static int
+cell_engine(const struct gen *g, const struct cell *c)
+{
+	return g->host_engine[c->host - g->m->hosts];
 }
 
 static int
 same_images(const struct gen *g, const struct cell *a, const struct cell *b)
 {
 	return a && a->image == b->image && a->bench == b->bench &&
-	       g->host_engine[a->host - g->m->hosts] == g->host_engine[b->host - g->m->hosts] &&
-	       strcmp(a->tag, b->tag) == 0;
+	       cell_engine(g, a) == cell_engine(g, b) && strcmp(a->tag, b->tag) == 0;
 }
 
-static int
+/* The edge that writes the cell files of cells[i..j) on engine e, which
+ * share an image:tag and a benchmark. */
+static void
+ninja_cell_files(struct cellwriter *w, size_t i, size_t j, int e)
+{
+	struct gen *g = w->g;
+	const struct cell *c = NULL;
+	size_t k;
+
+	buf_puts(w->b, "build");
+	for (k = i; k < j; k++)
+		if (cell_engine(g, &g->cells[k]) == e)
+			put_path(w, w->b, "cells/", (c = &g->cells[k])->id, "/run.json");
+	buf_puts(w->b, ": cells");
+	put_path(w, w->b, "base/", w->cbase[c - g->cells], ".json");
+	put_path(w, w->b, "conf/bench/", c->bench->name, ".json");
+	for (k = i; k < j; k++)
+		if (cell_engine(g, &g->cells[k]) == e)
+			put_path(w, w->b, "conf/host/", g->cells[k].host->name, ".json");
+	buf_puts(w->b, " |");
+	put_path(w, w->b, g->o->jockey, "", "");
+	buf_putc(w->b, '\n');
+	if (g->nengines > 1)
+		buf_printf(w->b, "  pool = %s\n", w->pools[e]);
+}
+
+/* A cell's run and parse edges, one each per repetition, and cell:ID. */
+static void
 ninja_cell(struct cellwriter *w, const struct cell *c)
 {
 	struct gen *g = w->g;
 	struct cellpaths *p = &w->p;
-	char repstr[16];
-	const char *outs[3] = { p->cell.data, p->run.data, p->parse.data };
-	const char *ins[3] = { p->base.data, p->bench.data, p->host.data };
-	const char *imp[3] = { g->o->jockey };
-	const char *rin[1] = { p->run.data }, *pin[1] = { p->parse.data }, *pimp[1];
-	const char *rout[3], *pout[1];
-	const char *vars[4] = { "rep", repstr, "pool", w->pools[g->host_engine[c->host - g->m->hosts]] };
-	size_t mark;
-	int rep, reps = c->bench->warmup + c->bench->repeat, r = 0;
+	char rep_s[16], rule[24];
+	int rep, reps = c->bench->warmup + c->bench->repeat, e = cell_engine(g, c);
+	size_t k;
 
-	r |= edge(w->b, "cell", outs, 3, ins, 3, imp, 1, vars + 2, g->nengines > 1);
 	if (!same_images(g, w->prev, c)) {
 		char *img = img_slug(c->image->name, c->tag);
 
 		w->nkeys = cell_keys(g, c, img, p);
 		free(img);
 	}
-	imp[0] = p->keys[0].data;
-	imp[1] = p->keys[1].data;
+	buf_reset(&p->run);
+	put_path(w, &p->run, "cells/", c->id, "/run.json");
 	buf_reset(&w->phony);
 	for (rep = 1; rep <= reps; rep++) {
-		cellpaths_rep(p, c, rep);
-		snprintf(repstr, sizeof(repstr), "%d", rep);
-		rout[0] = p->log.data;
-		rout[1] = p->metrics.data;
-		rout[2] = p->tsv.data;
-		pout[0] = p->samples.data;
-		pimp[0] = p->log.data;
-		/* One engine: the pool is the rule's, no need to repeat it. */
-		r |= edge(w->b, "run", rout, 3, rin, 1, imp, w->nkeys, vars, g->nengines > 1 ? 2 : 1);
-		r |= edge(w->b, "parse", pout, 1, pin, 1, pimp, 1, vars, 1);
-		samples_add(w, p->samples.data);
-	}
-	mark = w->b->len;
-	buf_puts(w->b, "build cell$:");
-	if (ninja_escape_path(w->b, c->id) < 0) {
-		w->b->len = mark;
-		w->b->data[mark] = '\0';
-		r = -1;
-	} else {
-		buf_puts(w->b, ": phony");
-		buf_add(w->b, w->phony.data, w->phony.len);
+		snprintf(rep_s, sizeof(rep_s), "%d", rep);
+		snprintf(rule, sizeof(rule), "run%d", rep);
+		reppath(&p->log, c, rep_s, "log");
+		reppath(&p->samples, c, rep_s, "samples.json");
+		/* run: cells/ID/REP/log (and metrics.json, metrics.tsv) */
+		buf_puts(w->b, "build");
+		put_path(w, w->b, p->log.data, "", "");
+		buf_printf(w->b, ": %s", rule);
+		buf_add(w->b, p->run.data, p->run.len);
+		if (w->nkeys)
+			buf_puts(w->b, " |");
+		for (k = 0; k < w->nkeys; k++)
+			put_path(w, w->b, p->keys[k].data, "", "");
 		buf_putc(w->b, '\n');
+		if (g->nengines > 1)
+			buf_printf(w->b, "  pool = %s\n", w->pools[e]);
+		/* parse: the log and the benchmark's parsers */
+		buf_puts(w->b, "build");
+		put_path(w, w->b, p->samples.data, "", "");
+		buf_puts(w->b, ": parse");
+		put_path(w, w->b, p->log.data, "", "");
+		buf_add(w->b, p->parse.data, p->parse.len);
+		buf_putc(w->b, '\n');
+		put_path(w, &w->phony, p->samples.data, "", "");
 	}
+	buf_puts(w->b, "build");
+	put_path(w, w->b, "cell:", c->id, "");
+	buf_puts(w->b, ": phony");
+	buf_add(w->b, w->phony.data, w->phony.len);
+	buf_putc(w->b, '\n');
+	put_path(w, &w->members, "cell:", c->id, "");
 	w->prev = c;
-	return r;
 }
 
 static void
@@ -1679,9 +1811,10 @@ group_add(struct group **v, size_t *n, struct buf *name, const char *member)
 	ninja_escape_path(cells, member);
 }
 
-/* Put the cell (w->member) in group "prefix:a" or "prefix:a:b". */
+/* Put member in group "prefix:a" or "prefix:a:b". */
 static void
-group_cell(struct cellwriter *w, int which, const char *prefix, const char *a, const char *b)
+group_put(struct cellwriter *w, int which, const char *prefix, const char *a, const char *b,
+	     const char *member)
 {
 	buf_reset(&w->name);
 	buf_puts(&w->name, prefix);
@@ -1690,7 +1823,7 @@ group_cell(struct cellwriter *w, int which, const char *prefix, const char *a, c
 		buf_putc(&w->name, ':');
 		buf_puts(&w->name, b);
 	}
-	group_add(&w->groups[which], &w->ngroups[which], &w->name, w->member.data);
+	group_add(&w->groups[which], &w->ngroups[which], &w->name, member);
 }
 
 /* image:NAME lists its image:NAME:TAG targets rather than every cell. */
@@ -1719,14 +1852,62 @@ images_group(const struct gen *g, struct group **v, size_t *n, struct group *tag
 	buf_release(&tag);
 }
 
+/* Cells sharing an image:tag and a benchmark form a group: one edge writes
+ * their cell files (per engine), and cells:IMAGE-TAG.BENCHMARK lists them, so
+ * that image:, benchmark: and the aggregate name a group rather than each
+ * cell. Every name ninja reads costs it time at load: this keeps a cell to
+ * about a dozen. */
+static void
+ninja_group(struct cellwriter *w, size_t i, size_t j)
+{
+	struct gen *g = w->g;
+	const struct cell *c = &g->cells[i];
+	char *img = img_slug(c->image->name, c->tag), *gname;
+	size_t k, e, nth;
+
+	for (e = 0; e < g->nengines; e++) {
+		for (k = i; k < j && cell_engine(g, &g->cells[k]) != (int)e; k++)
+			;
+		if (k < j)
+			ninja_cell_files(w, i, j, (int)e);
+	}
+	buf_reset(&w->p.parse);
+	put_path(w, &w->p.parse, "conf/parse/", c->bench->name, ".json");
+	buf_reset(&w->members);
+	for (k = i; k < j; k++) {
+		const struct cell *ck = &g->cells[k];
+
+		ninja_cell(w, ck);
+		put_path(w, &w->groups[3][ck->host - g->m->hosts].cells, "cell:", ck->id, "");
+	}
+	/* ids sort a group's cells together unless names with dots interleave
+	 * two groups: a second run of one group gets a number */
+	gname = xasprintf("cells:%s.%s", img, c->bench->name);
+	for (nth = 2; !strset_add(&w->seen, gname); nth++) {
+		free(gname);
+		gname = xasprintf("cells:%s.%s:%zu", img, c->bench->name, nth);
+	}
+	buf_puts(w->b, "build");
+	put_path(w, w->b, gname, "", "");
+	buf_puts(w->b, ": phony");
+	buf_add(w->b, w->members.data, w->members.len);
+	buf_putc(w->b, '\n');
+	group_put(w, 1, "image:", c->image->name, c->tag, gname);
+	group_put(w, 2, "benchmark:", c->bench->name, NULL, gname);
+	put_path(w, &w->chunk, gname, "", "");
+	if (++w->nchunk == SAMPLES_CHUNK)
+		samples_flush(w);
+	free(gname);
+	free(img);
+}
+
 static int
 ninja_cells(struct gen *g, struct buf *b, char **cbase, struct buf *top)
 {
-	struct cellwriter w = { .g = g, .b = b, .top = top };
-	struct buf *bufs[] = { &w.p.cell, &w.p.run, &w.p.parse, &w.p.base, &w.p.bench, &w.p.host,
-			       &w.p.log, &w.p.metrics, &w.p.tsv, &w.p.samples, &w.p.keys[0],
-			       &w.p.keys[1], &w.phony, &w.chunk, &w.member, &w.name };
-	size_t i, k;
+	struct cellwriter w = { .g = g, .b = b, .top = top, .cbase = cbase };
+	struct buf *bufs[] = { &w.p.run, &w.p.parse, &w.p.log, &w.p.samples, &w.p.keys[0],
+			       &w.p.keys[1], &w.phony, &w.members, &w.chunk, &w.path, &w.name };
+	size_t i, j, k;
 	int r = 0;
 
 	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
@@ -1734,17 +1915,20 @@ ninja_cells(struct gen *g, struct buf *b, char **cbase, struct buf *top)
 	w.pools = xcalloc(g->nengines, sizeof(char *));
 	for (i = 0; i < g->nengines; i++)
 		w.pools[i] = xasprintf("engine_%zu", i);
-	for (i = 0; i < g->ncells; i++) {
+	/* host:NAME at the host's index: a cell finds its group directly */
+	for (i = 0; i < g->m->nhosts; i++) {
+		buf_reset(&w.name);
+		buf_printf(&w.name, "host:%s", g->m->hosts[i].name);
+		group_get(&w.groups[3], &w.ngroups[3], w.name.data);
+	}
+	for (i = 0; i < g->ncells; i = j) {
 		const struct cell *c = &g->cells[i];
 
-		cellpaths_set(&w.p, c, cbase[i]);
-		r |= ninja_cell(&w, c);
-		buf_reset(&w.member);
-		buf_puts(&w.member, "cell:");
-		buf_puts(&w.member, c->id);
-		group_cell(&w, 1, "image:", c->image->name, c->tag);
-		group_cell(&w, 2, "benchmark:", c->bench->name, NULL);
-		group_cell(&w, 3, "host:", c->host->name, NULL);
+		for (j = i + 1; j < g->ncells && g->cells[j].image == c->image &&
+				g->cells[j].bench == c->bench && strcmp(g->cells[j].tag, c->tag) == 0;
+		     j++)
+			;
+		ninja_group(&w, i, j);
 	}
 	samples_flush(&w);
 	images_group(g, &w.groups[0], &w.ngroups[0], w.groups[1], w.ngroups[1]);
@@ -1755,7 +1939,8 @@ ninja_cells(struct gen *g, struct buf *b, char **cbase, struct buf *top)
 	for (i = 0; i < g->nengines; i++)
 		free(w.pools[i]);
 	free(w.pools);
-	return r ? -1 : 0;
+	strset_free(&w.seen);
+	return r || w.bad ? -1 : 0;
 }
 
 /* ---- the other files ---- */
@@ -1926,8 +2111,14 @@ render_json(struct gen *g, char **cbase, const struct key **ctx, size_t nctx)
 		cell_compose(c->id, base[b - g->bases], bench[c->bench - g->m->benchmarks],
 			     host[c->host - g->m->hosts], &g->outs, &g->nouts);
 	}
-	for (i = 0; i < g->m->nbenchmarks; i++)
+	for (i = 0; i < g->m->nbenchmarks; i++) {
+		/* the parse edges read only the parsers: a change elsewhere in
+		 * the benchmark leaves this file, and them, alone */
+		add_out(&g->outs, &g->nouts, xasprintf("conf/parse/%s.json", g->m->benchmarks[i].name),
+			json_pack("{s:i, s:s, s:O}", "schema", 1, "benchmark", g->m->benchmarks[i].name,
+				  "parsers", json_object_get(bench[i], "parsers")));
 		add_out(&g->outs, &g->nouts, xasprintf("conf/bench/%s.json", g->m->benchmarks[i].name), bench[i]);
+	}
 	for (i = 0; i < g->m->nhosts; i++)
 		add_out(&g->outs, &g->nouts, xasprintf("conf/host/%s.json", g->m->hosts[i].name), host[i]);
 	for (i = 0; i < g->nbases; i++)
@@ -1993,7 +2184,7 @@ files_write(struct gen *g, const struct buf *nb)
 	if (outs_write(g->o->dir, g->outs, g->nouts, &written) < 0)
 		ret = -1;
 	if (ret == 0) {
-		r = write_if_changed(p, nb->data, nb->len);
+		r = write_if_changed(p, nb->data, nb->len, NULL);
 		if (r < 0)
 			ret = -1;
 		written += r > 0;

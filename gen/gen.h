@@ -2,11 +2,12 @@
  * folder"): build.ninja and every configuration file the edges read.
  *
  * Shared per-axis files carry what cells have in common (base/IMG.json for an
- * image:tag, conf/bench/B.json, conf/host/H.json); a cell's own files
- * cells/ID/{cell,run,parse}.json are a pure function of its three axis files.
- * gen writes them itself for small matrices and always emits a 'cell' edge
- * (jockey gen --cell OUTPUTS INPUTS) that rewrites them from the axis files, so a matrix of
- * 100,000 cells does not make gen create 300,000 files before ninja starts. */
+ * image:tag, conf/bench/B.json, conf/host/H.json, conf/parse/B.json); a
+ * cell's own files cells/ID/{cell,run}.json are a pure function of its three
+ * axis files. gen writes them itself for small matrices and always emits a
+ * 'cells' edge per image:tag and benchmark (jockey gen --cells INPUTS -- OUTPUTS)
+ * that rewrites them from the axis files, so a matrix of 100,000 cells does not
+ * make gen create 200,000 files before ninja starts. */
 #ifndef JOCKEY_GEN_H
 #define JOCKEY_GEN_H
 
@@ -38,11 +39,12 @@ struct gen_options {
 int gen_write(const struct matrix *m, const struct cell *cells, size_t ncells,
 	      const struct gen_options *o);
 
-/* The 'cell' edge: from the axis files (paths relative to the current folder,
- * the results folder) write out = cells/ID/{cell,run,parse}.json where they
- * changed. */
-int gen_cell(const char *const out[3], const char *base_json, const char *bench_json,
-	     const char *host_json);
+/* The 'cells' edge: from the axis files (paths relative to the current
+ * folder, the results folder) of one image:tag and one benchmark, and the
+ * host file of each of n cells, write each cell's cells/ID/run.json (runs[i],
+ * with hosts[i]) and cells/ID/cell.json beside it, where they changed. */
+int gen_cells(const char *base_json, const char *bench_json, const char *const *hosts,
+	      const char *const *runs, size_t n);
 
 /* The absolute results folder: dir (or results/NAME when NULL) made
  * absolute against the current folder, lexically ("." and ".." resolved, no

@@ -1,7 +1,9 @@
-/* cmd_parse.c: jockey parse cells/ID/parse.json REP
+/* cmd_parse.c: jockey parse cells/ID/REP/log PARSERS_JSON
  *
  * Reads cells/ID/REP/log and cells/ID/REP/metrics.json (run-cell's), runs the
- * cell's parsers and writes cells/ID/REP/samples.json:
+ * parsers of PARSERS_JSON (gen's conf/parse/BENCHMARK.json:
+ * {"schema": 1, "benchmark": NAME, "parsers": [...]}) and writes
+ * cells/ID/REP/samples.json:
  *   {"schema": 1, "cell": ID, "rep": REP, "metrics": [{name, value, unit, better}]}
  * always with elapsed_s and the cgroup totals (cpu_s, mem_peak_bytes, ...) as
  * metrics too, lower being better. A parser that finds nothing fails the edge:
@@ -115,23 +117,31 @@ add_run_metrics(json_t *out, const char *path, char **reason)
 	return 0;
 }
 
-/* The folder of path ("cells/ID/parse.json" -> "cells/ID"). */
-static char *
-dir_of(const char *path)
+/* Split ".../cells/ID/REP/log" into the cell folder (".../cells/ID"), the
+ * cell id and REP; -1 if it is not such a path. */
+static int
+log_split(const char *log, char **dir, const char **id, long *rep)
 {
-	const char *slash = strrchr(path, '/');
+	const char *end = log + strlen(log), *rep_s, *id_s;
+	char *e;
 
-	return slash ? xstrndup(path, slash - path) : xstrdup(".");
-}
-
-/* The cell id: parse.json's "cell", else the folder's name. */
-static const char *
-cell_of(json_t *spec, const char *dir)
-{
-	const char *cell = json_string_value(json_object_get(spec, "cell"));
-	const char *slash = strrchr(dir, '/');
-
-	return cell ? cell : slash ? slash + 1 : dir;
+	if (end - log < 4 || strcmp(end - 4, "/log") != 0)
+		return -1;
+	for (rep_s = end - 4; rep_s > log && rep_s[-1] != '/'; rep_s--)
+		;
+	if (rep_s == log || rep_s == end - 4)
+		return -1;
+	errno = 0;
+	*rep = strtol(rep_s, &e, 10);
+	if (errno || e != end - 4 || *rep < 1 || *rep_s < '0' || *rep_s > '9')
+		return -1;
+	for (id_s = rep_s - 1; id_s > log && id_s[-1] != '/'; id_s--)
+		;
+	if (id_s == rep_s - 1)
+		return -1;
+	*dir = xstrndup(log, (size_t)(rep_s - 1 - log));
+	*id = *dir + (id_s - log);
+	return 0;
 }
 
 static int
@@ -180,26 +190,27 @@ cmd_parse(int argc, char **argv)
 {
 	json_error_t err;
 	json_t *spec;
-	char *end, *dir;
+	const char *id;
+	char *dir;
 	long rep;
 	int rc;
 
 	if (argc != 3)
 		usage("%s", command_usage("parse"));
-	errno = 0;
-	rep = strtol(argv[2], &end, 10);
-	if (errno || *end || rep < 1)
-		usage("%s: REP must be a repetition number from 1, not '%s'", command_usage("parse"), argv[2]);
-	spec = json_load_file(argv[1], 0, &err);
-	if (!spec)
-		return error("%s:%d:%d: %s", argv[1], err.line, err.column, err.text), EXIT_RUNTIME;
+	if (log_split(argv[1], &dir, &id, &rep) < 0)
+		usage("%s: '%s' is not cells/ID/REP/log with REP from 1", command_usage("parse"), argv[1]);
+	spec = json_load_file(argv[2], 0, &err);
+	if (!spec) {
+		free(dir);
+		return error("%s:%d:%d: %s", argv[2], err.line, err.column, err.text), EXIT_RUNTIME;
+	}
 	if (json_integer_value(json_object_get(spec, "schema")) != 1 ||
 	    !json_is_array(json_object_get(spec, "parsers"))) {
 		json_decref(spec);
-		return error("%s: not a schema 1 parse.json with a 'parsers' list", argv[1]), EXIT_RUNTIME;
+		free(dir);
+		return error("%s: not a schema 1 parsers file with a 'parsers' list", argv[2]), EXIT_RUNTIME;
 	}
-	dir = dir_of(argv[1]);
-	rc = run_parsers(spec, dir, cell_of(spec, dir), rep);
+	rc = run_parsers(spec, dir, id, rep);
 	free(dir);
 	json_decref(spec);
 	return rc;

@@ -890,7 +890,7 @@ parse_run(const json_t *parser, const char *log, size_t len, const char *log_pat
 
 	*reason = NULL;
 	if (!kind)
-		return *reason = xstrdup("a parser in parse.json has no 'kind'"), -1;
+		return *reason = xstrdup("a parser in the parsers file has no 'kind'"), -1;
 	if (strcmp(kind, "builtin") == 0) {
 		label = json_string_value(json_object_get(parser, "name"));
 		if (!label || !(b = builtin_find(label)))

@@ -3,7 +3,7 @@
  * A metric is a JSON object {"name", "value", "unit", "better"}: name a
  * lowercase slug of [a-z0-9_], value a number, unit a string or null, better
  * "higher" or "lower". Parsers append them to a JSON array. Three kinds, as
- * parse.json's "parsers" lists them (docs/design.md):
+ * conf/parse/B.json's "parsers" lists them (docs/design.md):
  *   {"kind": "builtin", "name": "sysbench"}        a parser of this file's table
  *   {"kind": "regex", "pattern", "metric", "unit", "better"}   PCRE2; the LAST match counts
  *   {"kind": "command", "command": [argv...]}      argv + the log path; prints JSON
@@ -19,7 +19,7 @@ int parse_builtin_exists(const char *name);
 /* A NULL-terminated list of the built-in parsers' names. */
 const char *const *parse_builtin_names(void);
 
-/* Run one parser (an element of parse.json's "parsers") on log (len bytes,
+/* Run one parser (an element of conf/parse/B.json's "parsers") on log (len bytes,
  * NUL-terminated), whose path is log_path (for command parsers and
  * messages), appending its metrics to out. Returns the number of metrics
  * added (at least 1), or -1 with *reason set (malloc'd): finding nothing is a

@@ -6,7 +6,8 @@
  *   have moved them since);
  * - an image stamp newer than the cell's repetitions: rebuilt since;
  * - run.json newer than the repetitions: the host or benchmark config (the
- *   conf/ file that is newer too) changed; parse.json: the parser changed.
+ *   conf/ file that is newer too) changed; conf/parse/BENCHMARK.json newer
+ *   than the samples: the parser changed.
  */
 #include <glob.h>
 #include <stdarg.h>
@@ -223,7 +224,7 @@ conf_changed_run(const char *path, struct timespec ran, struct timespec run_json
 	return ts_after(t, ran) && !ts_after(t, run_json);
 }
 
-/* run.json or parse.json newer than the repetitions: say which input. */
+/* run.json or the parsers newer than the repetitions: say which input. */
 static void
 config_reasons(const char *dir, const char *cell_dir, json_t *run, struct timespec ran,
 	       json_t *reasons)
@@ -259,8 +260,8 @@ config_reasons(const char *dir, const char *cell_dir, json_t *run, struct timesp
 		free(b);
 	}
 	free(p);
-	p = in_dir(cell_dir, "parse.json");
-	if (!ts_zero(parsed) && ts_after(mtime_of(p), parsed))
+	p = bench ? xasprintf("%s/conf/parse/%s.json", dir, bench) : NULL;
+	if (p && !ts_zero(parsed) && ts_after(mtime_of(p), parsed))
 		reason_add(reasons, reason_new("parser", "parser changed"));
 	free(p);
 }

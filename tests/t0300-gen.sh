@@ -68,7 +68,7 @@ test_expect_success 'default folder is results/NAME under the current folder' '
 
 test_expect_success 'ninja -n accepts the file and plans every edge' '
 	ninja -C det -n >plan &&
-	test_grep "CELL" plan && test_grep "RUN" plan && test_grep "PARSE" plan &&
+	test_grep "CELLS" plan && test_grep "RUN" plan && test_grep "PARSE" plan &&
 	test_grep "AGGREGATE" plan && test_grep "FETCH" plan && test_grep "PROBE" plan &&
 	test_grep "IMAGE" plan
 '
@@ -86,7 +86,8 @@ test_expect_success 'ninja -t targets all lists the phony targets' '
 test_expect_success 'every plumbing command gets only paths and slugs' '
 	sed -n "s/^  command = //p" det/build.ninja >cmds &&
 	! grep -v "^\$jockey " cmds &&
-	grep -q "run-cell \$in \$rep" cmds && grep -q "parse \$in \$rep" cmds &&
+	grep -q "run-cell \$in 1\$" cmds && grep -q "run-cell \$in 3\$" cmds &&
+	grep -q "parse \$in\$" cmds && grep -q "gen --cells \$in -- \$out\$" cmds &&
 	grep -q "probe \$in \$out" cmds && grep -q "build-image \$in \$out" cmds
 '
 
@@ -102,33 +103,53 @@ test_expect_success 'touching the matrix regenerates once, then ninja is quiet' 
 test_expect_success 'an edited matrix regenerates build.ninja through ninja' '
 	sed "s/repeat: 2/repeat: 4/" det.yaml >det.new && mv det.new det.yaml &&
 	ninja -C det build.ninja >regen2 && test_grep "GEN build.ninja" regen2 &&
-	test_grep "^build cells/debian-bookworm.sysbench-cpu.bridge/4/log " det/build.ninja &&
+	test_grep "^build cells/debian-bookworm.sysbench-cpu.bridge/4/log: run4 " det/build.ninja &&
 	ninja -C det build.ninja >quiet3 && test_grep "no work to do" quiet3
 '
 
-test_expect_success 'the cell edge rewrites a cell from the axis files, byte for byte' '
+test_expect_success 'the cells edge rewrites a cell from the axis files, byte for byte' '
 	c=cells/debian-bookworm.shell.host-net &&
-	cp det/$c/run.json run.want && cp det/$c/cell.json cell.want && cp det/$c/parse.json parse.want &&
-	rm det/$c/run.json det/$c/cell.json det/$c/parse.json &&
-	ninja -C det $c/run.json >cellout && test_grep "CELL" cellout &&
+	cp det/$c/run.json run.want && cp det/$c/cell.json cell.want &&
+	rm det/$c/run.json det/$c/cell.json &&
+	ninja -C det $c/run.json >cellout && test_grep "CELLS" cellout &&
 	test_cmp run.want det/$c/run.json && test_cmp cell.want det/$c/cell.json &&
-	test_cmp parse.want det/$c/parse.json
+	test_cmp det/conf/parse/shell.json - <<-\EOF
+	{
+	  "benchmark": "shell",
+	  "parsers": [
+	    {
+	      "better": "higher",
+	      "kind": "regex",
+	      "metric": "score",
+	      "pattern": "score: ([0-9.]+)",
+	      "unit": "ops"
+	    }
+	  ],
+	  "schema": 1
+	}
+	EOF
 '
 
-test_expect_success 'a host change recomposes only that host'"'"'s cells' '
-	ninja -C det -t targets all | sed -n "s/^\(cells\/[^:]*\/run.json\): cell$/\1/p" >cellfiles &&
+test_expect_success 'a host change rewrites only that host'"'"'s cells' '
+	ninja -C det -t targets all | sed -n "s/^\(cells\/[^:]*\/run.json\): cells$/\1/p" >cellfiles &&
+	test "$(wc -l <cellfiles)" = 5 &&
 	ninja -C det $(cat cellfiles) >/dev/null &&
 	ninja -C det $(cat cellfiles) >none && test_grep "no work to do" none &&
+	for f in $(cat cellfiles); do stat -c "%Y.%y $f" det/$f; done >before &&
 	sleep 1 &&
 	sed "s/C.UTF-8/en_US.UTF-8/" det.yaml >det.new && mv det.new det.yaml &&
 	"$JOCKEY" gen -q -o det det.yaml &&
-	ninja -C det -d explain $(cat cellfiles) >some 2>explain &&
-	test_grep "CELL conf/host/host-net.json|host-net" some &&
-	! grep "CELL .*bridge" some &&
+	ninja -C det $(cat cellfiles) >some &&
+	test_grep "CELLS .*conf/host/host-net.json" some &&
+	for f in $(cat cellfiles); do stat -c "%Y.%y $f" det/$f; done >after &&
+	diff before after | sed -n "s/^> .* //p" | sort >changed &&
+	printf "%s\n" cells/debian-bookworm.shell.host-net/run.json \
+		cells/debian-bookworm.sysbench-cpu.host-net/run.json >want &&
+	test_cmp want changed &&
 	test_grep "en_US.UTF-8" det/cells/debian-bookworm.shell.host-net/run.json
 '
 
-test_expect_success 'above 2000 cells gen leaves the cell files to the cell edges' '
+test_expect_success 'above 2000 cells gen leaves the cell files to the cells edges' '
 	{
 		echo "name: big"
 		echo "dockerfiles: {repo: ./dockerfiles}"
@@ -145,7 +166,28 @@ test_expect_success 'above 2000 cells gen leaves the cell files to the cell edge
 	test_grep "\"H\": \"3\"" big/cells/debian-a.b7.h3/run.json &&
 	test_grep "\"7\"" big/cells/debian-a.b7.h3/run.json &&
 	test_grep "stamps/img/ctx.debian-a.id" big/cells/debian-a.b7.h3/run.json &&
-	test -f big/cells/debian-a.b7.h3/cell.json && test -f big/cells/debian-a.b7.h3/parse.json
+	test -f big/cells/debian-a.b7.h3/cell.json && test -f big/conf/parse/b7.json &&
+	grep "debian-a.b7.h3/run.json .*: cells base/debian-a.json conf/bench/b7.json conf/host/h1.json" big/build.ninja >edge &&
+	test "$(wc -l <edge)" = 1 && test_grep "conf/host/h25.json" edge &&
+	grep -qF "build cells\$:debian-a.b7: phony cell\$:debian-a.b7.h1 " big/build.ninja
+
+'
+
+test_expect_success 'names with dots that interleave two groups: each run of a group gets its own target' '
+	cat >il.yaml <<-\EOF &&
+	name: il
+	images: [{name: a, tags: ["1"], pull: never}]
+	benchmarks:
+	  - {name: b, command: ["true"]}
+	  - {name: b.c, command: ["true"]}
+	hosts: [{name: a}, {name: z}]
+	EOF
+	"$JOCKEY" gen -q -o il il.yaml &&
+	ninja -C il -t query benchmark:b >q &&
+	test_grep "^    cells:a-1.b$" q && test_grep "^    cells:a-1.b:2$" q &&
+	ninja -C il -t query cells:a-1.b:2 >q2 && test_grep "^    cell:a-1.b.z$" q2 &&
+	ninja -C il -t query cells:a-1.b.c >q3 && test_grep "^    cell:a-1.b.c.a$" q3 &&
+	test_grep "^    cell:a-1.b.c.z$" q3
 '
 
 test_expect_success 'an invalid matrix: exit 2 and nothing written' '
