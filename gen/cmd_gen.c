@@ -1,6 +1,7 @@
 /* cmd_gen.c: jockey gen [-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX, and the 'cells' edge's plumbing form
  * jockey gen --cells BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON...
- * (one RUN_JSON per HOST_JSON; see gen.h). */
+ * (one RUN_JSON per HOST_JSON), and the 'images' edge's
+ * jockey gen --images RECIPE_JSON BASE_JSON... -- IMAGE_JSON... (see gen.h). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,18 @@ cmd_gen(int argc, char **argv)
 			      "(a RUN_JSON for each HOST_JSON)");
 		return gen_cells(argv[2], argv[3], (const char *const *)argv + 4,
 				 (const char *const *)argv + sep + 1, (size_t)(sep - 4)) < 0 ?
+		       EXIT_RUNTIME : EXIT_OK;
+	}
+	if (argc > 1 && strcmp(argv[1], "--images") == 0) {
+		int sep;
+
+		for (sep = 2; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
+			;
+		if (sep < 4 || argc - sep - 1 != sep - 3)
+			usage("gen --images RECIPE_JSON BASE_JSON... -- IMAGE_JSON... "
+			      "(an IMAGE_JSON for each BASE_JSON)");
+		return gen_images(argv[2], (const char *const *)argv + 3,
+				  (const char *const *)argv + sep + 1, (size_t)(sep - 3)) < 0 ?
 		       EXIT_RUNTIME : EXIT_OK;
 	}
 	optind = 1;

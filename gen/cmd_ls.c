@@ -88,7 +88,7 @@ state_text(const struct state *st)
 	if (st->done == st->reps)
 		return xstrdup("done");
 	if (st->reason)
-		return xasprintf("failed: %s", st->reason);
+		return xasprintf("failed last time: %s", st->reason);
 	if (st->done == 0)
 		return xstrdup("never run");
 	return xasprintf("partial %d/%d", st->done, st->reps);

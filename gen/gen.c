@@ -48,6 +48,7 @@ struct base {
 /* One image to build (or, without context, to inspect): images/KEY.json. */
 struct key {
 	char *key;
+	char *recipe;         /* conf/image/RECIPE.json: CTX (or "asis") + ".hHASH" of the build args */
 	const char *context;  /* path in the repo, or NULL (as is) */
 	char *ctx_slug;
 	const struct kvlist *args;
@@ -79,6 +80,7 @@ struct gen {
 	size_t nkeys;
 	struct out *outs;
 	size_t nouts;
+	char (*parse_hash)[17];   /* per benchmark: its parsers' hash, in its parse rule */
 	int bad;                  /* a problem that makes the matrix unwritable */
 };
 
@@ -622,12 +624,18 @@ json_labels(const struct gen *g)
  * and the tag part to be at most 128 of [A-Za-z0-9_.-], not starting with '.'
  * or '-': a slug can break either (a context "bench/" slugs to "bench-", a
  * digest tag makes a long key), so trim the one and hash the other. */
+/* The plain tag of an image: "jockey/CTX:IMG-TAG-DIRHASH" (the rest of the
+ * key after the context, and 8 hex of the results folder: each folder builds
+ * its own image, and two folders sharing a tag would leave the first one's
+ * image untagged, for `docker image prune` to delete under its stamp). A tag
+ * holds at most 128 characters: a longer one keeps its start and a hash of
+ * the whole. */
 static char *
-docker_tag(const struct key *k)
+docker_tag(const char *ctx_slug, const char *key, const char *dir)
 {
-	const char *c = k->ctx_slug, *rest = k->key + strlen(k->ctx_slug) + 1, *p;
+	const char *c = ctx_slug, *rest = key + strlen(ctx_slug) + 1;
+	uint64_t dh = fnv64(14695981039346656037ULL, dir ? dir : "", dir ? strlen(dir) : 0);
 	size_t n;
-	uint64_t h = 14695981039346656037ULL;
 	char *repo, *tag;
 
 	while (*c && !isalnum((unsigned char)*c))
@@ -636,33 +644,50 @@ docker_tag(const struct key *k)
 	while (n && !isalnum((unsigned char)c[n - 1]))
 		n--;
 	repo = n ? xstrndup(c, n) : xstrdup("context");
-	if (strlen(rest) <= 128 && rest[0] != '.' && rest[0] != '-') {
-		tag = xasprintf("jockey/%s:%s", repo, rest);
+	if (strlen(rest) <= 128 - 9 && rest[0] != '.' && rest[0] != '-') {
+		tag = xasprintf("jockey/%s:%s-%08llx", repo, rest, (unsigned long long)(dh & 0xffffffffULL));
 	} else {
-		for (p = rest; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		uint64_t h = fnv64(dh, rest, strlen(rest));
+
 		tag = xasprintf("jockey/%s:x%.110s-%016llx", repo, rest, (unsigned long long)h);
 	}
 	free(repo);
 	return tag;
 }
 
-static json_t *
-json_key(const struct gen *g, const struct key *k)
-{
-	json_t *labels = json_labels(g), *o;
-	char *tree = k->ctx_slug ? xasprintf("stamps/ctx/%s.tree", k->ctx_slug) : NULL;
-	char *bstamp = xasprintf("stamps/base/%s.digest", k->base_file);
-	char *tag = NULL;
+static const char *jstr(const json_t *o, const char *k);
 
-	json_object_set_new(labels, "jockey.key", json_string(k->key));
-	if (k->ctx_slug)
-		tag = docker_tag(k);
-	o = json_pack("{s:i, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:s}", "schema", 1,
-		      "key", k->key, "context", json_str_or_null(k->context),
+/* conf/image/RECIPE.json: how the images of one context and one set of
+ * build args are made, whatever their base. */
+static json_t *
+json_recipe(const struct gen *g, const struct key *k)
+{
+	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "schema", 1, "recipe", k->recipe,
+			 "context", json_str_or_null(k->context), "ctx_slug", json_str_or_null(k->ctx_slug),
+			 "build_args", json_kv(k->args), "labels", json_labels(g));
+}
+
+/* images/KEY.json from the recipe and the base (base/BASE_FILE.json), in
+ * gen for small matrices and in the images edge for the others. */
+static json_t *
+key_compose(const char *key, const json_t *recipe, const json_t *base, const char *base_file)
+{
+	const char *ctx_slug = jstr(recipe, "ctx_slug");
+	json_t *labels = json_deep_copy(json_object_get(recipe, "labels")), *o;
+	char *tree = ctx_slug ? xasprintf("stamps/ctx/%s.tree", ctx_slug) : NULL;
+	char *bstamp = xasprintf("stamps/base/%s.digest", base_file);
+	char *tag = ctx_slug ? docker_tag(ctx_slug, key, jstr(json_object_get(recipe, "labels"), "jockey.dir")) :
+			       NULL;
+
+	if (!labels)
+		labels = json_object();
+	json_object_set_new(labels, "jockey.key", json_string(key));
+	o = json_pack("{s:i, s:s, s:O, s:o, s:s, s:s, s:s, s:O, s:o, s:o, s:s}", "schema", 1,
+		      "key", key, "context", json_object_get(recipe, "context"),
 		      "tree_stamp", json_str_or_null(tree), "repo_json", "repo.json",
-		      "base", k->base_ref, "base_stamp", bstamp, "build_args", json_kv(k->args),
-		      "tag", json_str_or_null(tag), "labels", labels, "engine", g->engines[k->engine]);
+		      "base", jstr(base, "ref"), "base_stamp", bstamp,
+		      "build_args", json_object_get(recipe, "build_args"),
+		      "tag", json_str_or_null(tag), "labels", labels, "engine", jstr(base, "engine"));
 	free(tree);
 	free(bstamp);
 	free(tag);
@@ -690,8 +715,33 @@ side_key(const json_t *side, const json_t *base, const json_t *host)
 
 /* A side of run.json: its image stamp, command and env (host env on top
  * where the host's settings apply). */
+/* The image id in stamp (under dir, or the current folder when NULL), or
+ * NULL when it has not been built yet. */
 static json_t *
-run_side(const json_t *side, const json_t *base, const json_t *host, int host_env, json_t *keys)
+stamp_id(const char *dir, const char *stamp)
+{
+	char *path = dir ? xasprintf("%s/%s", dir, stamp) : xstrdup(stamp), *data = NULL;
+	size_t len = 0;
+	json_t *id = NULL;
+
+	if (path_exists(path) && read_file(path, &data, &len) == 0) {
+		while (len && (data[len - 1] == '\n' || data[len - 1] == ' ' || data[len - 1] == '\r'))
+			len--;
+		if (len)
+			id = json_stringn(data, len);
+	}
+	free(data);
+	free(path);
+	return id ? id : json_null();
+}
+
+/* One side of run.json. It holds the image id its stamp had when it was
+ * written: the cells edge depends on the stamps, so a rebuilt image
+ * rewrites run.json and reruns the cell, while the run edge itself names
+ * only run.json (one path fewer per repetition for ninja to read). */
+static json_t *
+run_side(const json_t *side, const json_t *base, const json_t *host, int host_env, json_t *keys,
+	 const char *dir)
 {
 	char *key = side_key(side, base, host), *stamp = xasprintf("stamps/img/%s.id", key);
 	json_t *env = json_deep_copy(json_object_get(side, "env"));
@@ -701,8 +751,8 @@ run_side(const json_t *side, const json_t *base, const json_t *host, int host_en
 
 	if (host_env)
 		json_object_update(env, json_object_get(host, "env"));
-	o = json_pack("{s:s, s:O, s:o}", "image_stamp", stamp, "command",
-		      json_object_get(side, "command"), "env", env);
+	o = json_pack("{s:s, s:o, s:O, s:o}", "image_stamp", stamp, "image_id", stamp_id(dir, stamp),
+		      "command", json_object_get(side, "command"), "env", env);
 	if (ready)
 		json_object_set(o, "ready", ready);
 	for (i = 0; i < json_array_size(keys); i++)
@@ -775,7 +825,7 @@ add_out(struct out **outs, size_t *n, char *path, json_t *o)
 /* Render cells/ID/{cell,run}.json from the axis objects. */
 static void
 cell_compose(const char *id, const json_t *base, const json_t *bench, const json_t *host,
-	     struct out **outs, size_t *nouts)
+	     const char *dir, struct out **outs, size_t *nouts)
 {
 	static const char *const bench_drop[] = { "schema", NULL };
 	static const char *const host_drop[] = { "schema", "matrix", "dir", NULL };
@@ -796,12 +846,12 @@ cell_compose(const char *id, const json_t *base, const json_t *bench, const json
 			"hostconfig", json_object_get(host, "hostconfig"), "labels", labels);
 	if (pair) {
 		json_object_set_new(run, "server", run_side(json_object_get(bench, "server"), base, host,
-							    strcmp(apply, "client") != 0, keys));
+							    strcmp(apply, "client") != 0, keys, dir));
 		json_object_set_new(run, "client", run_side(json_object_get(bench, "client"), base, host,
-							    strcmp(apply, "server") != 0, keys));
+							    strcmp(apply, "server") != 0, keys, dir));
 		json_object_set_new(run, "apply_to", json_string(apply));
 	} else {
-		json_object_set_new(run, "main", run_side(json_object_get(bench, "main"), base, host, 1, keys));
+		json_object_set_new(run, "main", run_side(json_object_get(bench, "main"), base, host, 1, keys, dir));
 	}
 	cell = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o}",
 			 "schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
@@ -999,7 +1049,7 @@ gen_cells(const char *base_json, const char *bench_json, const char *const *host
 		if (!(host = load_json(hosts[i])))
 			goto out;
 		if (axis_ok(host, "matrix", hosts[i], id))
-			cell_compose(id, base, bench, host, &outs, &nouts);
+			cell_compose(id, base, bench, host, NULL, &outs, &nouts);
 		json_decref(host);
 		if (nouts < 2 * (i + 1))
 			goto out;
@@ -1010,6 +1060,65 @@ out:
 	outs_free(outs, nouts);
 	json_decref(base);
 	json_decref(bench);
+	return ret;
+}
+
+/* "DIR/NAME.EXT" (DIR and EXT given) -> fresh NAME if it is a slug, or NULL. */
+static char *
+name_of(const char *path, const char *dir, const char *ext)
+{
+	size_t n = strlen(path), nd = strlen(dir), ne = strlen(ext);
+	char *name;
+
+	if (n <= nd + ne || strncmp(path, dir, nd) != 0 || strcmp(path + n - ne, ext) != 0)
+		return NULL;
+	name = xstrndup(path + nd, n - nd - ne);
+	if (!slug_ok(name)) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+int
+gen_images(const char *recipe_json, const char *const *bases, const char *const *outs, size_t n)
+{
+	json_t *recipe = load_json(recipe_json), *base;
+	struct out *o = NULL;
+	size_t no = 0, i;
+	int ret = -1;
+
+	if (!recipe)
+		return -1;
+	if (json_integer_value(json_object_get(recipe, "schema")) != 1 ||
+	    !json_object_get(recipe, "context") || !json_is_object(json_object_get(recipe, "build_args"))) {
+		error("'%s' is not one of jockey's image recipes", recipe_json);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		char *key = name_of(outs[i], "images/", ".json"), *file = name_of(bases[i], "base/", ".json");
+
+		if (!key || !file) {
+			error("'%s' from '%s' is not images/KEY.json from base/IMG.json", outs[i], bases[i]);
+			free(key);
+			free(file);
+			goto out;
+		}
+		base = load_json(bases[i]);
+		if (base && (!jstr(base, "ref") || !jstr(base, "engine")))
+			error("'%s' is not one of jockey's base files", bases[i]);
+		else if (base)
+			add_out(&o, &no, xstrdup(outs[i]), key_compose(key, recipe, base, file));
+		json_decref(base);
+		free(key);
+		free(file);
+		if (no < i + 1)
+			goto out;
+	}
+	ret = outs_write(NULL, o, no, NULL);
+out:
+	outs_free(o, no);
+	json_decref(recipe);
 	return ret;
 }
 
@@ -1144,6 +1253,8 @@ key_add(struct gen *g, const struct side *s, const struct sidekey *sk, const str
 	g->keys = xreallocarray(g->keys, g->nkeys + 1, sizeof(*g->keys));
 	k = &g->keys[g->nkeys++];
 	k->key = key_make(sk->ctx_slug, b->slug, sk->hash, suffix);
+	k->recipe = xasprintf("%s%s%s", sk->ctx_slug ? sk->ctx_slug : "asis", sk->hash ? ".h" : "",
+			      sk->hash ? sk->hash : "");
 	k->context = s->context;
 	k->ctx_slug = sk->ctx_slug;
 	k->args = &s->build_args;
@@ -1234,6 +1345,7 @@ keys_unique(struct gen *g)
 	for (i = 0; i < g->nkeys; i++) {
 		if (n && strcmp(g->keys[n - 1].key, g->keys[i].key) == 0) {
 			free(g->keys[i].key);
+			free(g->keys[i].recipe);
 			free(g->keys[i].base_file);
 			free(g->keys[i].base_ref);
 			continue;
@@ -1292,12 +1404,15 @@ static const char *const rule_probe[] = {
 	"command", "$jockey probe $in $out", "description", "PROBE $out", "restat", "1", NULL };
 static const char *const rule_image[] = {
 	"command", "$jockey build-image $in $out", "description", "IMAGE $out", "restat", "1", NULL };
+/* One edge writes images/KEY.json of the keys of one recipe: $in is the
+ * recipe, then each key's base. */
+static const char *const rule_images[] = {
+	"command", "$jockey gen --images $in -- $out", "description", "IMAGES $in", "restat", "1", NULL };
 /* One edge writes the cell files of an image:tag and a benchmark, for each
  * host: $in is the base's and the benchmark's files, then the hosts'. */
 static const char *const rule_cells[] = {
 	"command", "$jockey gen --cells $in -- $out", "description", "CELLS $in", "restat", "1", NULL };
-static const char *const rule_parse[] = {
-	"command", "$jockey parse $in", "description", "PARSE $out", NULL };
+
 /* With one engine its pool goes on the rules, not on 100,000 edges. */
 static const char one_pool[] = "  pool = engine_0\n";
 static const char *const rule_aggregate[] = {
@@ -1376,6 +1491,7 @@ ninja_head(struct gen *g, struct buf *b)
 	ninja_rule(b, "gen", g->o->shard_count > 0 ? rule_gen_shard : rule_gen);
 	ninja_rule(b, "fetch", rule_fetch);
 	ninja_rule(b, "probe", rule_probe);
+	ninja_rule(b, "images", rule_images);
 	ninja_rule(b, "image", rule_image);
 	if (g->nengines == 1)
 		buf_puts(b, one_pool);
@@ -1393,7 +1509,14 @@ ninja_head(struct gen *g, struct buf *b)
 		if (g->nengines == 1)
 			buf_puts(b, one_pool);
 	}
-	ninja_rule(b, "parse", rule_parse);
+	/* A parse rule per benchmark names its parsers file and their hash:
+	 * a new parser changes the command, and ninja reruns every edge whose
+	 * command changed, so the edges need not read the file as an input
+	 * (one path fewer per repetition). */
+	for (i = 0; i < g->m->nbenchmarks; i++)
+		buf_printf(b, "rule parse.%s\n  command = $jockey parse $in conf/parse/%s.json # parsers %s\n"
+			   "  description = PARSE $out\n", g->m->benchmarks[i].name,
+			   g->m->benchmarks[i].name, g->parse_hash[i]);
 	ninja_rule(b, "aggregate", rule_aggregate);
 	buf_putc(b, '\n');
 	if (g->o->durations)
@@ -1432,6 +1555,30 @@ contexts_list(const struct gen *g, const struct key ***out)
 	free(slugs);
 	*out = v;
 	return n;
+}
+
+static int
+recipe_cmp(const void *a, const void *b)
+{
+	const struct key *x = *(const struct key *const *)a, *y = *(const struct key *const *)b;
+	int c = strcmp(x->recipe, y->recipe);
+
+	return c ? c : strcmp(x->key, y->key);
+}
+
+/* The image keys sorted by recipe (then key) in *out; the number of keys. */
+static size_t
+keys_by_recipe(const struct gen *g, const struct key ***out)
+{
+	const struct key **v = xcalloc(g->nkeys + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < g->nkeys; i++)
+		v[i] = &g->keys[i];
+	if (g->nkeys)
+		qsort(v, g->nkeys, sizeof(*v), recipe_cmp);
+	*out = v;
+	return g->nkeys;
 }
 
 static int
@@ -1489,6 +1636,51 @@ ninja_image(struct buf *b, const struct key *k, size_t nengines)
 	return r;
 }
 
+/* One images edge per recipe writes images/KEY.json of each of its keys
+ * from the recipe and the key's base: gen itself writes only the recipes
+ * (a handful) rather than a file per image (thousands, in a big matrix). */
+static int
+ninja_recipes(struct gen *g, struct buf *b)
+{
+	const struct key **v;
+	size_t n = keys_by_recipe(g, &v), i, j, k;
+	struct buf line = BUF_INIT, p = BUF_INIT;
+	int r = 0;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[j]->recipe, v[i]->recipe) == 0; j++)
+			;
+		buf_reset(&line);
+		buf_puts(&line, "build");
+		for (k = i; k < j; k++) {
+			buf_reset(&p);
+			buf_printf(&p, "images/%s.json", v[k]->key);
+			buf_putc(&line, ' ');
+			r |= ninja_escape_path(&line, p.data) < 0;
+		}
+		buf_reset(&p);
+		buf_printf(&p, "conf/image/%s.json", v[i]->recipe);
+		buf_puts(&line, ": images ");
+		r |= ninja_escape_path(&line, p.data) < 0;
+		for (k = i; k < j; k++) {
+			buf_reset(&p);
+			buf_printf(&p, "base/%s.json", v[k]->base_file);
+			buf_putc(&line, ' ');
+			r |= ninja_escape_path(&line, p.data) < 0;
+		}
+		buf_puts(&line, " | ");
+		r |= ninja_escape_path(&line, g->o->jockey) < 0;
+		buf_putc(&line, '\n');
+		buf_add(b, line.data, line.len);
+	}
+	buf_release(&line);
+	buf_release(&p);
+	free(v);
+	if (r)
+		error("cannot write the images edges to build.ninja: ninja paths cannot hold '|' or a newline");
+	return r ? -1 : 0;
+}
+
 static int
 ninja_images(struct gen *g, struct buf *b, const struct key **ctx, size_t nctx)
 {
@@ -1499,6 +1691,7 @@ ninja_images(struct gen *g, struct buf *b, const struct key **ctx, size_t nctx)
 		r |= ninja_fetch(b, ctx, nctx);
 	for (i = 0; i < g->nbases; i++)
 		r |= ninja_probe(b, &g->bases[i]);
+	r |= ninja_recipes(g, b);
 	for (i = 0; i < g->nkeys; i++)
 		r |= ninja_image(b, &g->keys[i], g->nengines);
 	return r ? -1 : 0;
@@ -1562,7 +1755,7 @@ groups_write(struct buf *b, struct group *v, size_t n)
 
 /* Paths of one cell, rebuilt in place for each cell and repetition. */
 struct cellpaths {
-	struct buf run, parse, log, samples;
+	struct buf run, log, samples;
 	struct buf keys[2];
 };
 
@@ -1671,8 +1864,6 @@ struct cellwriter {
 	size_t nchunk, nchunks;
 	struct buf path, name;      /* scratch */
 	char **pools;               /* per engine: "engine_N" */
-	const struct cell *prev;    /* the cell before: keys are reused when they match */
-	size_t nkeys;
 	struct group *groups[4];    /* image:NAME, image:NAME:TAG, benchmark:, host: */
 	size_t ngroups[4];
 	struct strset seen;         /* group names */
@@ -1715,21 +1906,16 @@ cell_engine(const struct gen *g, const struct cell *c)
 	return g->host_engine[c->host - g->m->hosts];
 }
 
-static int
-same_images(const struct gen *g, const struct cell *a, const struct cell *b)
-{
-	return a && a->image == b->image && a->bench == b->bench &&
-	       cell_engine(g, a) == cell_engine(g, b) && strcmp(a->tag, b->tag) == 0;
-}
-
 /* The edge that writes the cell files of cells[i..j) on engine e, which
- * share an image:tag and a benchmark. */
+ * share an image:tag and a benchmark, and so their images: their stamps are
+ * its inputs (run.json holds the ids). */
 static void
 ninja_cell_files(struct cellwriter *w, size_t i, size_t j, int e)
 {
 	struct gen *g = w->g;
 	const struct cell *c = NULL;
-	size_t k;
+	size_t k, nkeys;
+	char *img;
 
 	buf_puts(w->b, "build");
 	for (k = i; k < j; k++)
@@ -1743,6 +1929,11 @@ ninja_cell_files(struct cellwriter *w, size_t i, size_t j, int e)
 			put_path(w, w->b, "conf/host/", g->cells[k].host->name, ".json");
 	buf_puts(w->b, " |");
 	put_path(w, w->b, g->o->jockey, "", "");
+	img = img_slug(c->image->name, c->tag);
+	nkeys = cell_keys(g, c, img, &w->p);
+	free(img);
+	for (k = 0; k < nkeys; k++)
+		put_path(w, w->b, w->p.keys[k].data, "", "");
 	buf_putc(w->b, '\n');
 	if (g->nengines > 1)
 		buf_printf(w->b, "  pool = %s\n", w->pools[e]);
@@ -1756,14 +1947,7 @@ ninja_cell(struct cellwriter *w, const struct cell *c)
 	struct cellpaths *p = &w->p;
 	char rep_s[16], rule[24];
 	int rep, reps = c->bench->warmup + c->bench->repeat, e = cell_engine(g, c);
-	size_t k;
 
-	if (!same_images(g, w->prev, c)) {
-		char *img = img_slug(c->image->name, c->tag);
-
-		w->nkeys = cell_keys(g, c, img, p);
-		free(img);
-	}
 	buf_reset(&p->run);
 	put_path(w, &p->run, "cells/", c->id, "/run.json");
 	buf_reset(&w->phony);
@@ -1777,19 +1961,14 @@ ninja_cell(struct cellwriter *w, const struct cell *c)
 		put_path(w, w->b, p->log.data, "", "");
 		buf_printf(w->b, ": %s", rule);
 		buf_add(w->b, p->run.data, p->run.len);
-		if (w->nkeys)
-			buf_puts(w->b, " |");
-		for (k = 0; k < w->nkeys; k++)
-			put_path(w, w->b, p->keys[k].data, "", "");
 		buf_putc(w->b, '\n');
 		if (g->nengines > 1)
 			buf_printf(w->b, "  pool = %s\n", w->pools[e]);
 		/* parse: the log and the benchmark's parsers */
 		buf_puts(w->b, "build");
 		put_path(w, w->b, p->samples.data, "", "");
-		buf_puts(w->b, ": parse");
+		buf_printf(w->b, ": parse.%s", c->bench->name);
 		put_path(w, w->b, p->log.data, "", "");
-		buf_add(w->b, p->parse.data, p->parse.len);
 		buf_putc(w->b, '\n');
 		put_path(w, &w->phony, p->samples.data, "", "");
 	}
@@ -1799,7 +1978,6 @@ ninja_cell(struct cellwriter *w, const struct cell *c)
 	buf_add(w->b, w->phony.data, w->phony.len);
 	buf_putc(w->b, '\n');
 	put_path(w, &w->members, "cell:", c->id, "");
-	w->prev = c;
 }
 
 static void
@@ -1856,7 +2034,7 @@ images_group(const struct gen *g, struct group **v, size_t *n, struct group *tag
  * their cell files (per engine), and cells:IMAGE-TAG.BENCHMARK lists them, so
  * that image:, benchmark: and the aggregate name a group rather than each
  * cell. Every name ninja reads costs it time at load: this keeps a cell to
- * about a dozen. */
+ * ten, with one repetition (docs/design.md). */
 static void
 ninja_group(struct cellwriter *w, size_t i, size_t j)
 {
@@ -1871,8 +2049,6 @@ ninja_group(struct cellwriter *w, size_t i, size_t j)
 		if (k < j)
 			ninja_cell_files(w, i, j, (int)e);
 	}
-	buf_reset(&w->p.parse);
-	put_path(w, &w->p.parse, "conf/parse/", c->bench->name, ".json");
 	buf_reset(&w->members);
 	for (k = i; k < j; k++) {
 		const struct cell *ck = &g->cells[k];
@@ -1905,7 +2081,7 @@ static int
 ninja_cells(struct gen *g, struct buf *b, char **cbase, struct buf *top)
 {
 	struct cellwriter w = { .g = g, .b = b, .top = top, .cbase = cbase };
-	struct buf *bufs[] = { &w.p.run, &w.p.parse, &w.p.log, &w.p.samples, &w.p.keys[0],
+	struct buf *bufs[] = { &w.p.run, &w.p.log, &w.p.samples, &w.p.keys[0],
 			       &w.p.keys[1], &w.phony, &w.members, &w.chunk, &w.path, &w.name };
 	size_t i, j, k;
 	int r = 0;
@@ -2057,6 +2233,37 @@ json_matrix(const struct gen *g)
 	return o;
 }
 
+/* conf/parse/B.json of benchmark bi. */
+static json_t *
+json_parse_conf(const struct gen *g, size_t bi)
+{
+	const struct benchmark *b = &g->m->benchmarks[bi];
+	json_t *parsers = json_array();
+	size_t i;
+
+	for (i = 0; i < b->nparsers; i++)
+		json_array_append_new(parsers, json_parser(&b->parsers[i]));
+	return json_pack("{s:i, s:s, s:o}", "schema", 1, "benchmark", b->name, "parsers", parsers);
+}
+
+/* Each benchmark's parsers file, hashed as gen writes it. */
+static void
+parse_hashes(struct gen *g)
+{
+	size_t i;
+
+	g->parse_hash = xcalloc(g->m->nbenchmarks + 1, sizeof(*g->parse_hash));
+	for (i = 0; i < g->m->nbenchmarks; i++) {
+		json_t *o = json_parse_conf(g, i);
+		char *text = json_dumps(o, JSON_FLAGS);
+
+		snprintf(g->parse_hash[i], sizeof(g->parse_hash[i]), "%016llx",
+			 (unsigned long long)fnv64(14695981039346656037ULL, text, strlen(text)));
+		free(text);
+		json_decref(o);
+	}
+}
+
 static void
 gen_release(struct gen *g)
 {
@@ -2078,13 +2285,40 @@ gen_release(struct gen *g)
 	free(g->bases);
 	for (i = 0; i < g->nkeys; i++) {
 		free(g->keys[i].key);
+		free(g->keys[i].recipe);
 		free(g->keys[i].base_file);
 		free(g->keys[i].base_ref);
 	}
 	free(g->keys);
+	free(g->parse_hash);
 	free(g->engines);
 	free(g->host_engine);
 	outs_free(g->outs, g->nouts);
+}
+
+/* conf/image/RECIPE.json, and images/KEY.json for small matrices (the
+ * images edges write them for the others). base[] are the bases' objects. */
+static void
+render_images(struct gen *g, json_t **base)
+{
+	const struct key **v;
+	size_t n = keys_by_recipe(g, &v), i, j, k;
+
+	for (i = 0; i < n; i = j) {
+		json_t *recipe = json_recipe(g, v[i]);
+
+		for (j = i + 1; j < n && strcmp(v[j]->recipe, v[i]->recipe) == 0; j++)
+			;
+		for (k = i; g->ncells <= GEN_EAGER_CELLS && k < j; k++) {
+			struct base bkey = { .file = v[k]->base_file };
+			const struct base *b = bsearch(&bkey, g->bases, g->nbases, sizeof(*g->bases), base_cmp);
+
+			add_out(&g->outs, &g->nouts, xasprintf("images/%s.json", v[k]->key),
+				key_compose(v[k]->key, recipe, base[b - g->bases], v[k]->base_file));
+		}
+		add_out(&g->outs, &g->nouts, xasprintf("conf/image/%s.json", v[i]->recipe), recipe);
+	}
+	free(v);
 }
 
 /* Axis files, and the cells' own files for small matrices. */
@@ -2094,7 +2328,7 @@ render_json(struct gen *g, char **cbase, const struct key **ctx, size_t nctx)
 	json_t **bench = xcalloc(g->m->nbenchmarks + 1, sizeof(json_t *));
 	json_t **host = xcalloc(g->m->nhosts + 1, sizeof(json_t *));
 	json_t **base = xcalloc(g->nbases + 1, sizeof(json_t *));
-	size_t i, j;
+	size_t i;
 
 	add_out(&g->outs, &g->nouts, xstrdup("repo.json"), json_repo(g, ctx, nctx));
 	for (i = 0; i < g->m->nbenchmarks; i++)
@@ -2109,23 +2343,20 @@ render_json(struct gen *g, char **cbase, const struct key **ctx, size_t nctx)
 		const struct base *b = bsearch(&key, g->bases, g->nbases, sizeof(*g->bases), base_cmp);
 
 		cell_compose(c->id, base[b - g->bases], bench[c->bench - g->m->benchmarks],
-			     host[c->host - g->m->hosts], &g->outs, &g->nouts);
+			     host[c->host - g->m->hosts], g->o->dir, &g->outs, &g->nouts);
 	}
 	for (i = 0; i < g->m->nbenchmarks; i++) {
 		/* the parse edges read only the parsers: a change elsewhere in
 		 * the benchmark leaves this file, and them, alone */
 		add_out(&g->outs, &g->nouts, xasprintf("conf/parse/%s.json", g->m->benchmarks[i].name),
-			json_pack("{s:i, s:s, s:O}", "schema", 1, "benchmark", g->m->benchmarks[i].name,
-				  "parsers", json_object_get(bench[i], "parsers")));
+			json_parse_conf(g, i));
 		add_out(&g->outs, &g->nouts, xasprintf("conf/bench/%s.json", g->m->benchmarks[i].name), bench[i]);
 	}
 	for (i = 0; i < g->m->nhosts; i++)
 		add_out(&g->outs, &g->nouts, xasprintf("conf/host/%s.json", g->m->hosts[i].name), host[i]);
+	render_images(g, base);
 	for (i = 0; i < g->nbases; i++)
 		add_out(&g->outs, &g->nouts, xasprintf("base/%s.json", g->bases[i].file), base[i]);
-	for (j = 0; j < g->nkeys; j++)
-		add_out(&g->outs, &g->nouts, xasprintf("images/%s.json", g->keys[j].key),
-			json_key(g, &g->keys[j]));
 	free(bench);
 	free(host);
 	free(base);
@@ -2215,6 +2446,7 @@ gen_write(const struct matrix *m, const struct cell *cells, size_t ncells, const
 
 	engines_find(&g);
 	sidekeys_make(&g);
+	parse_hashes(&g);
 	cbase = cells_gather(&g);
 	nctx = contexts_list(&g, &ctx);
 	job.cbase = cbase;

@@ -46,6 +46,11 @@ int gen_write(const struct matrix *m, const struct cell *cells, size_t ncells,
 int gen_cells(const char *base_json, const char *bench_json, const char *const *hosts,
 	      const char *const *runs, size_t n);
 
+/* The 'images' edge: from an image recipe (conf/image/RECIPE.json) and, for
+ * each of n image keys, its base file (bases[i], base/IMG.json), write
+ * outs[i] = images/KEY.json where it changed. */
+int gen_images(const char *recipe_json, const char *const *bases, const char *const *outs, size_t n);
+
 /* The absolute results folder: dir (or results/NAME when NULL) made
  * absolute against the current folder, lexically ("." and ".." resolved, no
  * trailing '/'), so gen and its regeneration edge name it the same. Fresh. */

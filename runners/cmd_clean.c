@@ -278,6 +278,10 @@ cmd_clean(int argc, char **argv)
 		error("results folder '%s':", argv[optind]);
 		return EXIT_RUNTIME;
 	}
+	/* base/ holds every engine from gen on; images/ and cells/ are
+	 * written by edges of big matrices, and folders of older versions
+	 * have no engine in base/ */
+	collect_engines(engines, dir, "base/*.json");
 	collect_engines(engines, dir, "images/*.json");
 	collect_engines(engines, dir, "cells/*/run.json");
 	if (json_object_size(engines) == 0)

@@ -93,6 +93,10 @@ md_value(struct buf *b, json_t *c, const char *metric, double max_cv)
 		buf_puts(b, ", ");
 		num(b, json_number_value(json_array_get(ci, 1)), unit);
 		buf_puts(b, "]");
+		/* under 6 repetitions no interval reaches 95%: say what it has */
+		if (json_is_number(json_object_get(m, "ci_coverage")) &&
+		    json_number_value(json_object_get(m, "ci_coverage")) < 0.95)
+			buf_printf(b, " %.0f%%", 100 * json_number_value(json_object_get(m, "ci_coverage")));
 	}
 	if (rel && strcmp(str(rel, "baseline"), str(c, "id")) != 0) {
 		json_t *rci = json_object_get(rel, "ci");
@@ -250,7 +254,8 @@ report_summary(json_t *results, struct buf *b)
 		   json_array_size(cells) - done - failed, *commit ? commit : "(unknown)",
 		   json_is_true(json_object_get(results, "repo_dirty")) ? " with uncommitted edits" : "",
 		   str(results, "jockey_version"));
-	buf_printf(b, "Each value: the median [its 95%% interval, from order statistics]; "
+	buf_printf(b, "Each value: the median [its 95%% interval, from order statistics; with "
+		      "fewer than 6 repetitions [min, max], followed by its lower coverage]; "
 		      "⚠ marks a noisy metric (coefficient of variation above %.0f%%).", max_cv * 100);
 	if (json_is_object(bl) && (*str(bl, "host") || *str(bl, "image")))
 		buf_printf(b, " Baseline: %s `%s%s%s`; **±x%%** is the change of the median against "

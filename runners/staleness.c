@@ -227,7 +227,7 @@ conf_changed_run(const char *path, struct timespec ran, struct timespec run_json
 /* run.json or the parsers newer than the repetitions: say which input. */
 static void
 config_reasons(const char *dir, const char *cell_dir, json_t *run, struct timespec ran,
-	       json_t *reasons)
+	       json_t *reasons, int image_said)
 {
 	const char *host = json_string_value(json_object_get(run, "host"));
 	const char *bench = json_string_value(json_object_get(run, "benchmark"));
@@ -254,7 +254,9 @@ config_reasons(const char *dir, const char *cell_dir, json_t *run, struct timesp
 			reason_add(reasons, r);
 			named = 1;
 		}
-		if (!named)
+		/* run.json holds the image ids too: a rebuilt image, said
+		 * already, rewrites it */
+		if (!named && !image_said)
 			reason_add(reasons, reason_new("config", "run config changed"));
 		free(h);
 		free(b);
@@ -283,7 +285,7 @@ staleness_cell(const char *dir, const char *id)
 			if (st)
 				image_reasons(dir, st, ran, reasons);
 		}
-		config_reasons(dir, cell_dir, run, ran, reasons);
+		config_reasons(dir, cell_dir, run, ran, reasons, json_array_size(reasons) > 0);
 	}
 	json_decref(run);
 	free(rp);

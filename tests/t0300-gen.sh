@@ -4,7 +4,8 @@ test_description='jockey gen: golden build.ninja and JSON files, determinism, re
 
 # Goldens: tests/gen/NAME.yaml -> tests/gen/NAME.expect/ (every file gen
 # writes, with the jockey path and the scratch folder replaced by @JOCKEY@ and
-# @TRASH@). JOCKEY_UPDATE_GOLDEN=1 rewrites them from the current output.
+# @TRASH@, and the images' tags' hash of that folder by @DIRHASH@).
+# JOCKEY_UPDATE_GOLDEN=1 rewrites them from the current output.
 GOLD=$TOP/tests/gen
 REAL_JOCKEY=$(readlink -f "$JOCKEY")
 REAL_TRASH=$(cd "$TRASH" && pwd -P)
@@ -19,7 +20,9 @@ normalise() {
 	rm -rf "$1.norm" && mkdir -p "$1.norm" &&
 	(cd "$1" && find . -type f ! -name '.ninja_*' | sort) | while read -r f; do
 		mkdir -p "$1.norm/$(dirname "$f")" &&
-		sed -e "s|$REAL_JOCKEY|@JOCKEY@|g" -e "s|$REAL_TRASH|@TRASH@|g" "$1/$f" >"$1.norm/$f" || return 1
+		sed -e "s|$REAL_JOCKEY|@JOCKEY@|g" -e "s|$REAL_TRASH|@TRASH@|g" \
+			-e "s|^\(  \"tag\": \"jockey/[^\"]*\)-[0-9a-f]\{8\}\",\$|\1-@DIRHASH@\",|" \
+			"$1/$f" >"$1.norm/$f" || return 1
 	done
 }
 
@@ -87,7 +90,8 @@ test_expect_success 'every plumbing command gets only paths and slugs' '
 	sed -n "s/^  command = //p" det/build.ninja >cmds &&
 	! grep -v "^\$jockey " cmds &&
 	grep -q "run-cell \$in 1\$" cmds && grep -q "run-cell \$in 3\$" cmds &&
-	grep -q "parse \$in\$" cmds && grep -q "gen --cells \$in -- \$out\$" cmds &&
+	grep -q "parse \$in conf/parse/shell.json # parsers [0-9a-f]\{16\}\$" cmds &&
+	grep -q "gen --cells \$in -- \$out\$" cmds && grep -q "gen --images \$in -- \$out\$" cmds &&
 	grep -q "probe \$in \$out" cmds && grep -q "build-image \$in \$out" cmds
 '
 
@@ -107,12 +111,27 @@ test_expect_success 'an edited matrix regenerates build.ninja through ninja' '
 	ninja -C det build.ninja >quiet3 && test_grep "no work to do" quiet3
 '
 
+# cells_cmds DIR TARGET...: the cells edges' commands among what TARGETs need
+# (they also need images, so an engine: these tests run the edges themselves)
+cells_cmds() {
+	d=$1; shift
+	ninja -C "$d" -t commands "$@" | grep " gen --cells " | sort -u
+}
+
 test_expect_success 'the cells edge rewrites a cell from the axis files, byte for byte' '
 	c=cells/debian-bookworm.shell.host-net &&
+	ninja -C det -t query $c/run.json >q &&
+	test_grep "^    | stamps/img/shell.debian-bookworm.id$" q &&
 	cp det/$c/run.json run.want && cp det/$c/cell.json cell.want &&
 	rm det/$c/run.json det/$c/cell.json &&
-	ninja -C det $c/run.json >cellout && test_grep "CELLS" cellout &&
+	cells_cmds det $c/run.json >cmd && test "$(wc -l <cmd)" = 1 &&
+	(cd det && sh -e ../cmd) &&
 	test_cmp run.want det/$c/run.json && test_cmp cell.want det/$c/cell.json &&
+	test_grep "\"image_id\": null" det/$c/run.json &&
+	mkdir -p det/stamps/img && echo sha256:0123abcd >det/stamps/img/shell.debian-bookworm.id &&
+	(cd det && sh -e ../cmd) && rm det/stamps/img/shell.debian-bookworm.id &&
+	test_grep "\"image_id\": \"sha256:0123abcd\"" det/$c/run.json &&
+	(cd det && sh -e ../cmd) && test_cmp run.want det/$c/run.json &&
 	test_cmp det/conf/parse/shell.json - <<-\EOF
 	{
 	  "benchmark": "shell",
@@ -130,17 +149,28 @@ test_expect_success 'the cells edge rewrites a cell from the axis files, byte fo
 	EOF
 '
 
+test_expect_success 'the images edge rewrites images/KEY.json from the recipe and the base, byte for byte' '
+	for k in shell.busybox-latest shell.debian-bookworm sysbench.debian-bookworm; do
+		cp det/images/$k.json $k.want && rm det/images/$k.json || exit 1
+	done &&
+	ninja -C det images/shell.busybox-latest.json images/sysbench.debian-bookworm.json >imgout &&
+	test_grep "IMAGES conf/image/shell.json base/busybox-latest.json base/debian-bookworm.json" imgout &&
+	for k in shell.busybox-latest shell.debian-bookworm sysbench.debian-bookworm; do
+		test_cmp $k.want det/images/$k.json || exit 1
+	done &&
+	ninja -C det images/shell.debian-bookworm.json >none && test_grep "no work to do" none
+'
+
 test_expect_success 'a host change rewrites only that host'"'"'s cells' '
 	ninja -C det -t targets all | sed -n "s/^\(cells\/[^:]*\/run.json\): cells$/\1/p" >cellfiles &&
 	test "$(wc -l <cellfiles)" = 5 &&
-	ninja -C det $(cat cellfiles) >/dev/null &&
-	ninja -C det $(cat cellfiles) >none && test_grep "no work to do" none &&
+	cells_cmds det $(cat cellfiles) >cmds && test "$(wc -l <cmds)" = 3 &&
+	(cd det && sh -e ../cmds) &&
 	for f in $(cat cellfiles); do stat -c "%Y.%y $f" det/$f; done >before &&
 	sleep 1 &&
 	sed "s/C.UTF-8/en_US.UTF-8/" det.yaml >det.new && mv det.new det.yaml &&
 	"$JOCKEY" gen -q -o det det.yaml &&
-	ninja -C det $(cat cellfiles) >some &&
-	test_grep "CELLS .*conf/host/host-net.json" some &&
+	(cd det && sh -e ../cmds) &&
 	for f in $(cat cellfiles); do stat -c "%Y.%y $f" det/$f; done >after &&
 	diff before after | sed -n "s/^> .* //p" | sort >changed &&
 	printf "%s\n" cells/debian-bookworm.shell.host-net/run.json \
@@ -161,8 +191,10 @@ test_expect_success 'above 2000 cells gen leaves the cell files to the cells edg
 	} >big.yaml &&
 	"$JOCKEY" gen -o big big.yaml 2>bigerr &&
 	test_grep "2250 cells" bigerr &&
-	test ! -e big/cells &&
-	ninja -C big cells/debian-a.b7.h3/run.json >/dev/null &&
+	test ! -e big/cells && test ! -e big/images &&
+	find big -type f | sort >files && test "$(wc -l <files)" -le 100 &&
+	test_grep "^big/conf/image/ctx.json$" files &&
+	cells_cmds big cells/debian-a.b7.h3/run.json >cmd && (cd big && sh -e ../cmd) &&
 	test_grep "\"H\": \"3\"" big/cells/debian-a.b7.h3/run.json &&
 	test_grep "\"7\"" big/cells/debian-a.b7.h3/run.json &&
 	test_grep "stamps/img/ctx.debian-a.id" big/cells/debian-a.b7.h3/run.json &&
@@ -171,6 +203,17 @@ test_expect_success 'above 2000 cells gen leaves the cell files to the cells edg
 	test "$(wc -l <edge)" = 1 && test_grep "conf/host/h25.json" edge &&
 	grep -qF "build cells\$:debian-a.b7: phony cell\$:debian-a.b7.h1 " big/build.ninja
 
+'
+
+test_expect_success 'two results folders of one matrix tag their images apart' '
+	"$JOCKEY" gen -q -o two1 det.yaml && "$JOCKEY" gen -q -o two2 det.yaml &&
+	sed -n "s/^  \"tag\": \"\(.*\)\",$/\1/p" two1/images/shell.busybox-latest.json >tag1 &&
+	sed -n "s/^  \"tag\": \"\(.*\)\",$/\1/p" two2/images/shell.busybox-latest.json >tag2 &&
+	test_grep "^jockey/shell:busybox-latest-[0-9a-f]{8}$" tag1 &&
+	test_grep "^jockey/shell:busybox-latest-[0-9a-f]{8}$" tag2 &&
+	! test_cmp tag1 tag2 2>/dev/null &&
+	"$JOCKEY" gen -q -o two1 det.yaml && sed -n "s/^  \"tag\": \"\(.*\)\",$/\1/p" two1/images/shell.busybox-latest.json >tag1b &&
+	test_cmp tag1 tag1b
 '
 
 test_expect_success 'names with dots that interleave two groups: each run of a group gets its own target' '
@@ -246,7 +289,7 @@ test_expect_success 'jockey ls: never run, partial, failed, done' '
 	test $(wc -l <ls.out) = 5 &&
 	test_grep "^debian-bookworm.shell.bridge +debian:bookworm +shell +bridge +done$" ls.out &&
 	test_grep "^debian-bookworm.sysbench-cpu.bridge +debian:bookworm +sysbench-cpu +bridge +partial 1/2$" ls.out &&
-	test_grep "^busybox-latest.shell.bridge +busybox:latest +shell +bridge +failed: exit code 3$" ls.out &&
+	test_grep "^busybox-latest.shell.bridge +busybox:latest +shell +bridge +failed last time: exit code 3$" ls.out &&
 	test_grep "^debian-bookworm.shell.host-net .* never run$" ls.out
 '
 

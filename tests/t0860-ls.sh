@@ -48,7 +48,7 @@ test_expect_success 'setup: a Dockerfile repo and a first run' '
 	test_must_fail --code=3 "$JOCKEY" run -o out m.yaml >run1.out 2>&1 &&
 	"$JOCKEY" ls -o out m.yaml >ls.out && cat ls.out &&
 	test "$(state $C1)" = done && test "$(state $C2)" = done &&
-	test_grep "^busybox-latest.fails.h1 .* failed: exit code 3" ls.out
+	test_grep "^busybox-latest.fails.h1 .* failed last time: exit code 3" ls.out
 '
 
 test_expect_success 'a Dockerfile commit: ls --probe says the context changed' '
@@ -94,7 +94,7 @@ test_expect_success 'after a run: done again, the failing cell still failed' '
 	test_must_fail --code=3 "$JOCKEY" run -o out m.yaml >run2.out 2>&1 &&
 	"$JOCKEY" ls -o out m.yaml >ls.out && cat ls.out &&
 	for c in $C1 $C2 busybox-latest.hello.h3; do test "$(state $c)" = done || return 1; done &&
-	test_grep "^busybox-latest.fails.h3 .* failed: exit code 3" ls.out &&
+	test_grep "^busybox-latest.fails.h3 .* failed last time: exit code 3" ls.out &&
 	test_grep "^value=7$" out/cells/$C1/1/log
 '
 
