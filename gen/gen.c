@@ -23,6 +23,7 @@
 #include "gen.h"
 #include "matrix.h"
 #include "ninja.h"
+#include "repo.h"
 #include "util.h"
 
 /* 15 digits: what people write (0.05, 1.5) reads back as they wrote it. */
@@ -2124,7 +2125,9 @@ ninja_cells(struct gen *g, struct buf *b, char **cbase, struct buf *top)
 static json_t *
 json_repo(const struct gen *g, const struct key **ctx, size_t nctx)
 {
-	json_t *a = json_array();
+	json_t *a = json_array(), *o;
+	int secret = 0;
+	char *stored = g->m->repo ? repo_stored(g->m->repo, &secret) : NULL;
 	size_t i;
 
 	for (i = 0; i < nctx; i++) {
@@ -2134,8 +2137,12 @@ json_repo(const struct gen *g, const struct key **ctx, size_t nctx)
 						   "path", ctx[i]->context, "stamp", stamp));
 		free(stamp);
 	}
-	return json_pack("{s:i, s:o, s:o, s:o}", "schema", 1, "repo", json_str_or_null(g->m->repo),
-			 "ref", json_str_or_null(g->m->ref), "contexts", a);
+	o = json_pack("{s:i, s:o, s:o, s:o}", "schema", 1, "repo", json_str_or_null(stored),
+		      "ref", json_str_or_null(g->m->ref), "contexts", a);
+	if (secret)
+		json_object_set_new(o, "credentials_from", json_string(g->o->matrix));
+	free(stored);
+	return o;
 }
 
 /* matrix.json lists every cell: with 100,000 of them it is gen's biggest

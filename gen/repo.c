@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "matrix.h"
 #include "repo.h"
 #include "util.h"
 
@@ -28,6 +29,7 @@ struct context {
 
 struct spec {
 	char *repo;  /* as repo.json says, made absolute when local; may hold credentials */
+	char *matrix; /* the matrix to read the URL's credentials from, or NULL */
 	char *shown; /* repo with its credentials redacted: the only form ever printed */
 	char *ref;   /* branch, tag or commit; NULL: the work tree, or the remote's HEAD */
 	char *at;    /* ref for messages: "'main'", "HEAD" or "the work tree" */
@@ -158,6 +160,45 @@ url_bare(const char *url)
 	buf_add(&b, url, start);
 	buf_puts(&b, url + start + len + 1);
 	return buf_detach(&b, NULL);
+}
+
+char *
+repo_stored(const char *url, int *secret)
+{
+	char *shown = repo_redact(url);
+
+	*secret = strcmp(shown, url) != 0;
+	return shown;
+}
+
+/* The fetch of a repo.json whose URL gen stored redacted: the URL with its
+ * credentials from the matrix named in it, which must be the same URL. */
+static int
+spec_credentials(struct spec *s)
+{
+	struct matrix *m;
+	char *a, *b;
+	int rc = -1;
+
+	if (!(m = matrix_load(s->matrix))) {
+		return error("repository '%s': its credentials come from the matrix '%s', which "
+			     "cannot be read: run jockey gen again", s->shown, s->matrix);
+	}
+	a = m->repo ? url_bare(m->repo) : NULL;
+	b = url_bare(s->repo);
+	if (!a || strcmp(a, b) != 0) {
+		error("repository '%s': the matrix '%s' names another one now: run jockey gen again",
+		      s->shown, s->matrix);
+	} else {
+		memset(s->repo, 0, strlen(s->repo));
+		free(s->repo);
+		s->repo = xstrdup(m->repo);
+		rc = 0;
+	}
+	free(a);
+	free(b);
+	matrix_free(m);
+	return rc;
 }
 
 static char *
@@ -394,6 +435,7 @@ spec_release(struct spec *s)
 	if (s->shown)
 		memset(s->repo, 0, strlen(s->repo));
 	free(s->repo);
+	free(s->matrix);
 	free(s->shown);
 	free(s->ref);
 	free(s->at);
@@ -498,6 +540,8 @@ spec_load(const char *file, struct spec *s)
 	}
 	s->remote = url_is_remote(json_string_value(repo));
 	s->repo = s->remote ? xstrdup(json_string_value(repo)) : path_from(dir, json_string_value(repo));
+	if (s->remote && json_is_string(json_object_get(root, "credentials_from")))
+		s->matrix = path_from(dir, json_string_value(json_object_get(root, "credentials_from")));
 	s->shown = repo_redact(s->repo);
 	s->ref = json_is_string(ref) && *json_string_value(ref) ? xstrdup(json_string_value(ref)) : NULL;
 	s->at = s->ref ? xasprintf("'%s'", s->ref) : xstrdup(s->remote ? "HEAD" : "the work tree");
@@ -1235,6 +1279,8 @@ repo_fetch(const char *repo_json_path, int offline)
 		goto out;
 	if (s.remote) {
 		prefix = xstrdup("");
+		if (s.matrix && !offline && spec_credentials(&s) < 0)
+			goto out;
 		if (remote_resolve(&s, offline, &repo, &lockfd, &id) < 0)
 			goto out;
 	} else if (local_resolve(&s, &repo, &prefix, &id, &wt, &use_wt) < 0) {

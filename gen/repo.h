@@ -35,7 +35,8 @@
  *
  * Credentials come from the URL's userinfo, ~/.git-credentials (or
  * $XDG_CONFIG_HOME/git/credentials) or the ssh agent; every message redacts
- * them. */
+ * them. A repo.json that gen wrote holds the URL redacted, and the matrix's
+ * path in "credentials_from": the network fetch reads the URL from there. */
 #ifndef JOCKEY_REPO_H
 #define JOCKEY_REPO_H
 
@@ -57,6 +58,12 @@ int repo_fetch(const char *repo_json_path, int offline);
  * Dockerfile at its root or a symlink leads outside it. 0, or -1 with a
  * message printed (out may then hold part of a tar). */
 int repo_context_tar(const char *repo_json_path, const char *tree_id, struct buf *out);
+
+/* The repository as repo.json stores it: url redacted (repo_redact), with
+ * *secret set when that hid credentials; then gen names the matrix in
+ * repo.json's "credentials_from" and fetch reads the URL from there, so that
+ * no credentials sit in a results folder that CI may upload. Fresh. */
+char *repo_stored(const char *url, int *secret);
 
 /* A copy of url safe to print: its userinfo (user:token@) becomes three
  * stars, except an ssh user name, which is kept without any password; a

@@ -582,6 +582,28 @@ if command -v python3 >/dev/null 2>&1; then
 		! ls -R $XDG_CACHE_HOME | grep "s3cret\|alice"
 	'
 
+	test_expect_success 'auth: credentials in a matrix URL stay in the matrix: repo.json names it' '
+		mkdir -p $TRASH/mcred && cd $TRASH/mcred &&
+		cat >m.yaml <<-EOF &&
+		name: mcred
+		dockerfiles: {repo: "http://alice:s3cret-pw@127.0.0.1:$HTTP_PORT/dfgit.git", ref: main}
+		images: [{name: busybox, tags: [latest], pull: never}]
+		benchmarks: [{name: b, context: a, command: ["true"]}]
+		hosts: [{name: h}]
+		EOF
+		"$JOCKEY" gen -q -o out m.yaml &&
+		! grep -r -a "s3cret" out &&
+		test_grep "\"repo\": \"http://\*\*\*@127.0.0.1:$HTTP_PORT/dfgit.git\"" out/repo.json &&
+		test_grep "\"credentials_from\": \"$TRASH/mcred/m.yaml\"" out/repo.json &&
+		(cd out && "$JOCKEY" fetch repo.json 2>../err) &&
+		tree_of $U main:a >expect && test_cmp expect out/stamps/ctx/a.tree &&
+		! grep -r -a "s3cret" err out $XDG_CACHE_HOME &&
+		sed "s/alice:s3cret-pw@127.0.0.1/alice:s3cret-pw@localhost/" m.yaml >m2 && mv m2 m.yaml &&
+		(cd out && test_must_fail --code=1 "$JOCKEY" fetch repo.json 2>../err2) &&
+		test_grep "names another one now: run jockey gen again" err2 &&
+		! grep "s3cret" err2
+	'
+
 	test_expect_success 'auth: a token as the user name works and is stored nowhere' '
 		write_repo_json $H-tok "http://t0ken-42@127.0.0.1:$HTTP_PORT/dfgit.git" "\"main\"" a &&
 		fetch $H-tok &&
