@@ -56,6 +56,21 @@ out:
 	return ret;
 }
 
+/* The plumbing forms "gen --X FIXED... IN... -- OUT...": how many IN and OUT
+ * (as many of each, at least one) follow the fixed arguments; 0 if the
+ * arguments are not of that form. */
+static size_t
+edge_pairs(int argc, char **argv, int fixed)
+{
+	int sep;
+
+	for (sep = 2; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
+		;
+	if (sep >= argc || sep - 2 - fixed < 1 || argc - sep - 1 != sep - 2 - fixed)
+		return 0;
+	return (size_t)(sep - 2 - fixed);
+}
+
 int
 cmd_gen(int argc, char **argv)
 {
@@ -70,28 +85,22 @@ cmd_gen(int argc, char **argv)
 	int c, quiet = 0, shard = 0, nshards = 0;
 
 	if (argc > 1 && strcmp(argv[1], "--cells") == 0) {
-		int sep;
+		size_t n = edge_pairs(argc, argv, 2);
 
-		for (sep = 2; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
-			;
-		if (sep < 5 || argc - sep - 1 != sep - 4)
+		if (!n)
 			usage("gen --cells BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON... "
 			      "(a RUN_JSON for each HOST_JSON)");
 		return gen_cells(argv[2], argv[3], (const char *const *)argv + 4,
-				 (const char *const *)argv + sep + 1, (size_t)(sep - 4)) < 0 ?
-		       EXIT_RUNTIME : EXIT_OK;
+				 (const char *const *)argv + 5 + n, n) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	}
 	if (argc > 1 && strcmp(argv[1], "--images") == 0) {
-		int sep;
+		size_t n = edge_pairs(argc, argv, 1);
 
-		for (sep = 2; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
-			;
-		if (sep < 4 || argc - sep - 1 != sep - 3)
+		if (!n)
 			usage("gen --images RECIPE_JSON BASE_JSON... -- IMAGE_JSON... "
 			      "(an IMAGE_JSON for each BASE_JSON)");
 		return gen_images(argv[2], (const char *const *)argv + 3,
-				  (const char *const *)argv + sep + 1, (size_t)(sep - 3)) < 0 ?
-		       EXIT_RUNTIME : EXIT_OK;
+				  (const char *const *)argv + 4 + n, n) < 0 ? EXIT_RUNTIME : EXIT_OK;
 	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:q", longopts, NULL)) != -1) {

@@ -1808,6 +1808,17 @@ struct strset {
 	size_t cap, n;
 };
 
+/* Where k is, or the free slot where it would go (linear probing). */
+static size_t
+strset_slot(const struct strset *s, const char *k)
+{
+	size_t i = fnv64(14695981039346656037ULL, k, strlen(k)) & (s->cap - 1);
+
+	while (s->v[i] && strcmp(s->v[i], k) != 0)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
 /* 1 if k was added, 0 if it was there already. */
 static int
 strset_add(struct strset *s, const char *k)
@@ -1819,24 +1830,14 @@ strset_add(struct strset *s, const char *k)
 
 		for (i = 0; i < s->cap; i++)
 			if (s->v[i])
-				t.v[fnv64(1469598103934665603ULL, s->v[i], strlen(s->v[i])) & (t.cap - 1)] = NULL;
-		for (i = 0; i < s->cap; i++) {
-			size_t h;
-
-			if (!s->v[i])
-				continue;
-			h = fnv64(1469598103934665603ULL, s->v[i], strlen(s->v[i])) & (t.cap - 1);
-			while (t.v[h])
-				h = (h + 1) & (t.cap - 1);
-			t.v[h] = s->v[i];
-			t.n++;
-		}
+				t.v[strset_slot(&t, s->v[i])] = s->v[i];
+		t.n = s->n;
 		free(s->v);
 		*s = t;
 	}
-	for (i = fnv64(1469598103934665603ULL, k, strlen(k)) & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (strcmp(s->v[i], k) == 0)
-			return 0;
+	i = strset_slot(s, k);
+	if (s->v[i])
+		return 0;
 	s->v[i] = xstrdup(k);
 	s->n++;
 	return 1;
