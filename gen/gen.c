@@ -431,7 +431,7 @@ args_hash(const struct kvlist *args)
 }
 
 /* The image key of a side: CTX.IMG[.hHASH][.eN], "asis" without a context.
- * Kept in one place: gen and the 'cell' edge both use it. */
+ * Kept in one place: gen and the 'cells' edge both use it. */
 static char *
 key_make(const char *ctx_slug, const char *img, const char *hash, const char *esuffix)
 {

@@ -15,8 +15,9 @@
 
 #include "matrix.h"
 
-/* Matrices with at most this many cells get their cell files from gen itself;
- * larger ones get them from the 'cell' edges when ninja first needs them. */
+/* Matrices with at most this many cells get their cell and image files from
+ * gen itself; larger ones get them from the 'cells' and 'images' edges when
+ * ninja first needs them. */
 enum { GEN_EAGER_CELLS = 2000 };
 
 struct gen_options {
