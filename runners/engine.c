@@ -10,6 +10,18 @@
 #include "files.h"
 #include "util.h"
 
+/* When the first client was opened (monotonic ms), for the trace. */
+static double trace_t0;
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* One transfer's state, for the curl callbacks. */
 struct xfer {
 	struct engine *e;
@@ -54,6 +66,8 @@ engine_open(const char *endpoint)
 		endpoint = getenv("DOCKER_HOST");
 	if (!endpoint || !*endpoint)
 		endpoint = ENGINE_DEFAULT;
+	if (trace_t0 == 0)
+		trace_t0 = mono_ms();
 	e = xcalloc(1, sizeof(*e));
 	e->endpoint = xstrdup(endpoint);
 	if (strncmp(endpoint, "unix://", 7) == 0 && endpoint[7] == '/') {
@@ -82,6 +96,24 @@ engine_open(const char *endpoint)
 	buf_init(&e->body);
 	buf_init(&e->err);
 	return e;
+}
+
+struct engine *
+engine_dup(const struct engine *e)
+{
+	struct engine *d = engine_open(e->endpoint);
+
+	if (!d)
+		return NULL;
+	if (e->api_version)
+		d->api_version = xstrdup(e->api_version);
+	memcpy(d->server, e->server, sizeof(d->server));
+	d->cancel = e->cancel;
+	d->tries = e->tries;
+	d->retry_ms = e->retry_ms;
+	if (e->registry_auth)
+		d->registry_auth = xstrdup(e->registry_auth);
+	return d;
 }
 
 void
@@ -294,9 +326,11 @@ perform(struct engine *e, const char *method, const char *fullpath, const void *
 	if (getenv("JOCKEY_TRACE_ENGINE")) {
 		double t = 0;
 
+		/* "+N ms": when it was sent, from the process's first client: the
+		 * gaps between requests are the client's own time. */
 		curl_easy_getinfo(e->curl, CURLINFO_TOTAL_TIME, &t);
-		fprintf(stderr, "%s: engine: %s %s -> %ld (%.1f ms)\n", progname, method, fullpath,
-			e->status, t * 1000);
+		fprintf(stderr, "%s: engine: %s %s -> %ld (%.1f ms, +%.1f ms)\n", progname, method,
+			fullpath, e->status, t * 1000, mono_ms() - trace_t0 - t * 1000);
 	}
 	if (rc == CURLE_OK) {
 		if (e->status >= 200 && e->status < 300)

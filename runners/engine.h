@@ -64,6 +64,12 @@ typedef int engine_json_fn(json_t *msg, void *arg);
  * $DOCKER_TLS_VERIFY is set: the client certificate and the CA come from
  * $DOCKER_CERT_PATH (default ~/.docker). */
 struct engine *engine_open(const char *endpoint);
+/* A second client for e's engine, with its own connection and e's
+ * negotiated API version, cancel flag and registry auth: for a request made
+ * in another thread while e is busy (each client belongs to one thread).
+ * Must be called from the thread that opened e (libcurl's set-up is not
+ * thread-safe). NULL with a message as engine_open. */
+struct engine *engine_dup(const struct engine *e);
 void engine_free(struct engine *e);
 /* The last error, "engine: ..." or "cannot reach the engine at ...". */
 const char *engine_error(const struct engine *e);

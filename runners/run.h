@@ -13,6 +13,7 @@
 #ifndef JOCKEY_RUN_H
 #define JOCKEY_RUN_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -47,6 +48,7 @@ struct proc {
 	char *tsv_tmp;         /* the sampler's series, until renamed into place */
 	FILE *log;
 	int created;           /* a container may exist: remove it at the end */
+	json_t *stopped;       /* container: an inspection made after it stopped (owned), or NULL */
 	struct native *nat;    /* native.c's state (owned), NULL for a container */
 	pid_t pid;             /* native: the process (and group) started, 0 when none */
 	int pidfd;             /* native: pid's pidfd, -1 when none */
@@ -70,6 +72,9 @@ struct run {
 	long timeout_ms;       /* 0: none */
 	struct engine *e;
 	json_t *info;          /* GET /info, for provenance (owned, may be NULL) */
+	struct engine *info_e; /* the client fetching it in info_thread; NULL once joined */
+	pthread_t info_thread;
+	int info_rc;           /* info_thread's result: 0, or -1 (info_e's error says why) */
 	int pair;              /* server + client; main is the client */
 	struct proc main;      /* the plain container, or the client: its log is the cell's */
 	struct proc server;    /* pairs only */

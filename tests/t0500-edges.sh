@@ -204,6 +204,28 @@ test_expect_success 'run-cell runs a container and writes log, metrics.json, met
 	! ls cells/hello/1 | grep tmp
 '
 
+test_expect_success 'provenance is asked of the engine after a success, while the container goes' '
+	cd "$R" &&
+	cell_json prov "[\"true\"]" 60000 &&
+	JOCKEY_TRACE_ENGINE=1 "$JOCKEY" run-cell cells/prov/run.json 1 2>err &&
+	awk "/\/logs\?/ { l = NR } /\/info / { i = NR } END { exit !(l && i > l) }" err &&
+	test $(grep -c "/info " err) = 1 &&
+	jq -e ".exit_code == 0 and (.started | startswith(\"20\")) and (.finished | startswith(\"20\"))" cells/prov/1/metrics.json &&
+	jq -e ".provenance | .engine_version != null and .os_type == \"linux\" and .ncpu > 0 and .mem_total_bytes > 0 and .cgroup_driver != null and .operating_system != null" cells/prov/1/metrics.json &&
+	no_container prov
+'
+
+test_expect_success 'a command that exits at once: its exit code, times and log; no provenance asked' '
+	cd "$R" &&
+	cell_json quick "[\"sh\",\"-c\",\"echo quick; exit 7\"]" 60000 &&
+	test_must_fail --code=1 env JOCKEY_TRACE_ENGINE=1 "$JOCKEY" run-cell cells/quick/run.json 1 2>err &&
+	jq -e ".reason == \"exit code 7\" and .exit_code == 7 and .oom_killed == false and .timed_out == false" cells/quick/1/failed.json &&
+	jq -e "(.started | startswith(\"20\")) and (.finished | startswith(\"20\"))" cells/quick/1/failed.json &&
+	test_grep "^quick$" cells/quick/1/log.failed &&
+	! grep "/info " err &&
+	no_container quick
+'
+
 test_expect_success 'the container had the labels, name and cgroup parent of the run' '
 	cd "$R" &&
 	cell_json labels "[\"sh\",\"-c\",\"cat /proc/self/cgroup; sleep 2\"]" 60000 &&

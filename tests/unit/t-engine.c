@@ -315,6 +315,41 @@ test_older_engine(const char *dir)
 	fake_stop(&f);
 }
 
+/* A second client (another thread's) speaks the version the first one
+ * negotiated, on a connection of its own, without pinging again. */
+static void
+test_dup(const char *dir)
+{
+	const char *replies[] = {
+		PING_140,
+		http("200 OK", "[]"),
+		http("200 OK", "{\"ServerVersion\":\"4.3.1\"}"),
+	};
+	static volatile sig_atomic_t flag;
+	struct fake f;
+	struct engine *e, *d;
+	json_t *out = NULL;
+
+	fake_start(&f, dir, replies, 3, 0);
+	e = fake_engine(&f);
+	e->cancel = &flag;
+	is_int(engine_get_json(e, "/containers/json", &out), 0, "a first client negotiates");
+	json_decref(out);
+	out = NULL;
+	d = engine_dup(e);
+	/* the fake serves one connection at a time: close the first */
+	engine_free(e);
+	ok(d && d->cancel == &flag, "its copy shares the cancel flag");
+	is_str(d->server, "Libpod/4.3.1 (linux)", "and the Server header");
+	is_int(engine_get_json(d, "/info", &out), 0, "the copy asks on a connection of its own");
+	is_int(f.nrequests, 3, "without a second ping");
+	is_str(request_line(&f, 2), "GET /v1.40/info HTTP/1.1", "in the negotiated version");
+	is_str(json_string_value(json_object_get(out, "ServerVersion")), "4.3.1", "and reads the reply");
+	json_decref(out);
+	engine_free(d);
+	fake_stop(&f);
+}
+
 static void
 test_errors(const char *dir)
 {
@@ -562,6 +597,7 @@ main(void)
 	test_negotiation(dir);
 	test_version_fallback(dir);
 	test_older_engine(dir);
+	test_dup(dir);
 	test_errors(dir);
 	test_unreachable(dir);
 	test_streams(dir);
