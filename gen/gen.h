@@ -19,6 +19,14 @@
  * gen itself; larger ones get them from the 'cells' and 'images' edges when
  * ninja first needs them. */
 enum { GEN_EAGER_CELLS = 2000 };
+/* Matrices with at most this many cells have their cell:ID targets in
+ * build.ninja; larger ones have them only in cells.ninja (which includes
+ * build.ninja), where the image:, benchmark: and host: targets name the
+ * samples files instead: a phony per cell is a fifth of ninja's load time,
+ * which at 100,000 cells would take it over a second. cells.ninja is always
+ * written, so `ninja -f cells.ninja cell:ID` works at any size. */
+enum { GEN_CELL_TARGETS = 20000 };
+#define GEN_CELL_TARGETS_S "20,000"
 
 struct gen_options {
 	const char *dir;      /* absolute results folder */

@@ -278,10 +278,8 @@ cmd_clean(int argc, char **argv)
 		error("results folder '%s':", argv[optind]);
 		return EXIT_RUNTIME;
 	}
-	/* base/ holds every engine from gen on; images/ and cells/ are
-	 * written by edges of big matrices, and folders of older versions
-	 * have no engine in base/ */
-	collect_engines(engines, dir, "base/*.json");
+	/* In a big matrix these files come from edges: a cell or image that
+	 * never got one never ran or was built, so left nothing to clean. */
 	collect_engines(engines, dir, "images/*.json");
 	collect_engines(engines, dir, "cells/*/run.json");
 	if (json_object_size(engines) == 0)

@@ -244,7 +244,7 @@ cells_pending(const char *dir, char **nargv, const struct cell *cells, size_t n,
 	static const char status_ninja[] =
 		"# written by 'jockey run' to ask ninja what is still out of date\n"
 		"build always: phony matrix.json\n"
-		"include build.ninja\n";
+		"include cells.ninja\n";
 	struct buf cmd = BUF_INIT;
 	char line[4096], *path;
 	FILE *p;
@@ -258,6 +258,10 @@ cells_pending(const char *dir, char **nargv, const struct cell *cells, size_t n,
 		return -1;
 	buf_puts(&cmd, "ninja -f .jockey-status.ninja -w dupbuild=warn -n -v");
 	for (i = 1; nargv[i]; i++) {
+		if (strcmp(nargv[i], "-f") == 0 && nargv[i + 1]) {
+			i++; /* the status file includes it */
+			continue;
+		}
 		buf_puts(&cmd, " '");
 		buf_puts(&cmd, nargv[i]); /* paths and cell ids: no quotes in them */
 		buf_puts(&cmd, "'");
@@ -550,7 +554,7 @@ cmd_run(int argc, char **argv)
 	if (!jobs)
 		jobs = jobs_owned = jobs_default(neng, m->parallel);
 
-	nargv = xcalloc(8 + ncells, sizeof(*nargv));
+	nargv = xcalloc(10 + ncells, sizeof(*nargv));
 	nargv[nn++] = "ninja";
 	nargv[nn++] = "-C";
 	nargv[nn++] = (char *)dir;
@@ -567,6 +571,9 @@ cmd_run(int argc, char **argv)
 	if (all) {
 		nargv[nn++] = "all";
 	} else {
+		/* a big matrix has its cell:ID targets only there (gen.h) */
+		nargv[nn++] = "-f";
+		nargv[nn++] = "cells.ninja";
 		for (i = 0; i < ncells; i++)
 			if (sel[i] && !engine_of(eng, neng, &cells[i])->error) {
 				nargv[nn++] = xasprintf("cell:%s", cells[i].id);

@@ -87,7 +87,8 @@ md_value(struct buf *b, json_t *c, const char *metric, double max_cv)
 		return;
 	}
 	num(b, json_number_value(json_object_get(m, "median")), unit);
-	if (json_array_size(ci) == 2) {
+	/* one sample has no interval worth the name (its coverage is 0) */
+	if (json_array_size(ci) == 2 && json_number_value(json_object_get(m, "ci_coverage")) > 0) {
 		buf_puts(b, " [");
 		num(b, json_number_value(json_array_get(ci, 0)), unit);
 		buf_puts(b, ", ");

@@ -216,6 +216,34 @@ test_expect_success 'two results folders of one matrix tag their images apart' '
 	test_cmp tag1 tag1b
 '
 
+test_expect_success 'above 20,000 cells the cell:ID targets live in cells.ninja' '
+	{
+		echo "name: huge"
+		echo "dockerfiles: {repo: ./dockerfiles}"
+		echo "defaults: {repeat: 2}"
+		echo "images: [{name: debian, tags: [a, b, c]}]"
+		echo "benchmarks:"
+		for b in $(seq 1 100); do echo "  - {name: b$b, context: ctx, command: [run, \"$b\"]}"; done
+		echo "hosts:"
+		for h in $(seq 1 70); do echo "  - {name: h$h}"; done
+	} >huge.yaml &&
+	"$JOCKEY" gen -o huge huge.yaml 2>hugeerr && test_grep "21000 cells" hugeerr &&
+	! grep -q "^build cell\\$:" huge/build.ninja &&
+	test "$(grep -c "^build cell\\$:" huge/cells.ninja)" = 21000 &&
+	ninja -C huge -f cells.ninja -t query cell:debian-b.b7.h3 >q &&
+	test_grep "^    cells/debian-b.b7.h3/1/samples.json$" q &&
+	test_grep "^    cells/debian-b.b7.h3/2/samples.json$" q &&
+	ninja -C huge -t query host:h3 >qh &&
+	test_grep "^    cells/debian-b.b7.h3/2/samples.json$" qh &&
+	ninja -C huge -t query cells:debian-b.b7 >qc &&
+	test_grep "^    cells/debian-b.b7.h70/1/samples.json$" qc &&
+	ninja -C huge -f cells.ninja -n cell:debian-b.b7.h3 >plan &&
+	test_grep "RUN cells/debian-b.b7.h3/run.json 2" plan &&
+	! grep -q "RUN cells/debian-b.b7.h4/" plan &&
+	head -4 det/cells.ninja | tail -1 >inc && echo "include build.ninja" >inc.want && test_cmp inc.want inc &&
+	ninja -C det -f cells.ninja -t query cell:debian-bookworm.shell.bridge >/dev/null
+'
+
 test_expect_success 'names with dots that interleave two groups: each run of a group gets its own target' '
 	cat >il.yaml <<-\EOF &&
 	name: il

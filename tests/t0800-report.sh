@@ -112,7 +112,8 @@ test_expect_success 'summary.md: images:tags by hosts, median, interval, change 
 	test_grep "^## shell$" out/summary.md &&
 	test_grep "^\*\*loops_per_s\*\* \(loops/s, higher is better\)$" out/summary.md &&
 	test_grep "^\| image:tag \| bridge \| host-net \|$" out/summary.md &&
-	test_grep "^\| busybox:latest \| [0-9.]+ \[[0-9.]+, [0-9.]+\] \(baseline\)[^|]* \| [0-9.]+ \[[0-9.]+, [0-9.]+\] \*\*[-+][0-9.]+%\*\* \[[-+][0-9.]+%, [-+][0-9.]+%\]" out/summary.md &&
+	test_grep "^\| busybox:latest \| [0-9.]+ \[[0-9.]+, [0-9.]+\] 75% \(baseline\)[^|]* \| [0-9.]+ \[[0-9.]+, [0-9.]+\] 75% \*\*[-+][0-9.]+%\*\* \[[-+][0-9.]+%, [-+][0-9.]+%\]" out/summary.md &&
+	test_grep "with fewer than 6 repetitions \[min, max\], followed by its lower coverage" out/summary.md &&
 	test_grep "^## broken$" out/summary.md &&
 	test_grep "failed" out/summary.md
 '
