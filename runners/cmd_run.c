@@ -241,18 +241,22 @@ cell_classify(const char *dir, const struct cell *c, int pending, const struct t
 static int
 cells_pending(const char *dir, char **nargv, const struct cell *cells, size_t n, char *pending)
 {
-	static const char status_ninja[] =
-		"# written by 'jockey run' to ask ninja what is still out of date\n"
-		"build always: phony matrix.json\n"
-		"include cells.ninja\n";
-	struct buf cmd = BUF_INIT;
+	struct buf cmd = BUF_INIT, st = BUF_INIT;
+	const char *manifest = "build.ninja";
 	char line[4096], *path;
 	FILE *p;
 	size_t i;
 	int status;
 
+	for (i = 1; nargv[i]; i++)
+		if (strcmp(nargv[i], "-f") == 0 && nargv[i + 1])
+			manifest = nargv[i + 1];
+	buf_printf(&st, "# written by 'jockey run' to ask ninja what is still out of date\n"
+			"build always: phony matrix.json\n"
+			"include %s\n", manifest);
 	path = xasprintf("%s/.jockey-status.ninja", dir);
-	status = write_file_if_changed(path, status_ninja, strlen(status_ninja));
+	status = write_file_if_changed(path, st.data, st.len);
+	buf_release(&st);
 	free(path);
 	if (status < 0)
 		return -1;
@@ -554,7 +558,7 @@ cmd_run(int argc, char **argv)
 	if (!jobs)
 		jobs = jobs_owned = jobs_default(neng, m->parallel);
 
-	nargv = xcalloc(10 + ncells, sizeof(*nargv));
+	nargv = xcalloc(12, sizeof(*nargv));
 	nargv[nn++] = "ninja";
 	nargv[nn++] = "-C";
 	nargv[nn++] = (char *)dir;
@@ -571,14 +575,30 @@ cmd_run(int argc, char **argv)
 	if (all) {
 		nargv[nn++] = "all";
 	} else {
-		/* a big matrix has its cell:ID targets only there (gen.h) */
-		nargv[nn++] = "-f";
-		nargv[nn++] = "cells.ninja";
+		/* The selected cells go in a file rather than on ninja's command
+		 * line (tens of thousands of them would pass the kernel's limit),
+		 * as one target: .jockey-select.ninja includes cells.ninja, where
+		 * a big matrix has its cell:ID targets (gen.h). */
+		struct buf sb = BUF_INIT;
+		char *spath = xasprintf("%s/.jockey-select.ninja", dir);
+
+		buf_puts(&sb, "# written by 'jockey run': the cells it was asked to run\n"
+			      "include cells.ninja\nbuild jockey-selected: phony");
 		for (i = 0; i < ncells; i++)
 			if (sel[i] && !engine_of(eng, neng, &cells[i])->error) {
-				nargv[nn++] = xasprintf("cell:%s", cells[i].id);
+				buf_printf(&sb, " cell$:%s", cells[i].id); /* slugs: nothing to escape */
 				ntargets++;
 			}
+		buf_putc(&sb, '\n');
+		if (write_file_if_changed(spath, sb.data, sb.len) < 0)
+			ntargets = 0, ret = EXIT_RUNTIME;
+		buf_release(&sb);
+		free(spath);
+		if (ret != 0)
+			goto out;
+		nargv[nn++] = "-f";
+		nargv[nn++] = ".jockey-select.ninja";
+		nargv[nn++] = "jockey-selected";
 	}
 	clock_gettime(CLOCK_REALTIME, &t0);
 	nret = all || ntargets ? run_child(nargv) : 0;
@@ -626,8 +646,6 @@ cmd_run(int argc, char **argv)
 			     json_string_value(json_object_get(f, "reason")));
 	}
 	json_decref(runj);
-	for (i = nn - ntargets; i < nn && !all; i++)
-		free(nargv[i]);
 	free(nargv);
 	nargv = NULL;
 
@@ -657,11 +675,7 @@ cmd_run(int argc, char **argv)
 		ret = EXIT_OK;
 out:
 	json_decref(moved);
-	if (nargv) {
-		for (i = nn - ntargets; i < nn && !all; i++)
-			free(nargv[i]);
-		free(nargv);
-	}
+	free(nargv);
 	free(pending);
 	free(sel);
 	free(defdir);

@@ -118,6 +118,7 @@ test_expect_success 'a native timeout kills the whole process group' '
 	test_must_fail --code=3 "$JOCKEY" run -o out-slow slow.yaml debian-bookworm.cpu.native >slow.out 2>&1 &&
 	t1=$(date +%s) &&
 	test $((t1 - t0)) -lt 30 &&
+	grep -qxF "build jockey-selected: phony cell\$:debian-bookworm.cpu.native" out-slow/.jockey-select.ninja &&
 	jq -e ".reason == \"timeout after 2s\" and .timed_out == true" out-slow/cells/debian-bookworm.cpu.native/1/failed.json &&
 	chrooted >procs && test_must_be_empty procs &&
 	! ls -d /sys/fs/cgroup/*/jockey-debian-bookworm.cpu.native-* 2>/dev/null | grep .

@@ -377,11 +377,12 @@ fixture_text(const char *name)
 static int
 jockey_parse(const char *dir, const char *rep)
 {
-	char *spec = xasprintf("%s/parse.json", dir);
-	char *argv[] = { "parse", spec, (char *)rep, NULL };
+	char *spec = xasprintf("%s/parse.json", dir), *log = xasprintf("%s/%s/log", dir, rep);
+	char *argv[] = { "parse", log, spec, NULL };
 	int rc = cmd_parse(3, argv);
 
 	free(spec);
+	free(log);
 	return rc;
 }
 
