@@ -179,16 +179,21 @@ test_expect_success 'a host change rewrites only that host'"'"'s cells' '
 	test_grep "en_US.UTF-8" det/cells/debian-bookworm.shell.host-net/run.json
 '
 
+# grid_matrix NAME BENCHMARKS HOSTS [LINE]: a matrix of debian:{a,b,c} x bN x hN
+# (hN sets H=N), with LINE added at the top level
+grid_matrix() {
+	echo "name: $1"
+	echo "dockerfiles: {repo: ./dockerfiles}"
+	[ -n "${4:-}" ] && echo "$4"
+	echo "images: [{name: debian, tags: [a, b, c]}]"
+	echo "benchmarks:"
+	for b in $(seq 1 "$2"); do echo "  - {name: b$b, context: ctx, command: [run, \"$b\"]}"; done
+	echo "hosts:"
+	for h in $(seq 1 "$3"); do echo "  - {name: h$h, env: {H: \"$h\"}}"; done
+}
+
 test_expect_success 'above 2000 cells gen leaves the cell files to the cells edges' '
-	{
-		echo "name: big"
-		echo "dockerfiles: {repo: ./dockerfiles}"
-		echo "images: [{name: debian, tags: [a, b, c]}]"
-		echo "benchmarks:"
-		for b in $(seq 1 30); do echo "  - {name: b$b, context: ctx, command: [run, \"$b\"]}"; done
-		echo "hosts:"
-		for h in $(seq 1 25); do echo "  - {name: h$h, env: {H: \"$h\"}}"; done
-	} >big.yaml &&
+	grid_matrix big 30 25 >big.yaml &&
 	"$JOCKEY" gen -o big big.yaml 2>bigerr &&
 	test_grep "2250 cells" bigerr &&
 	test ! -e big/cells && test ! -e big/images &&
@@ -217,16 +222,7 @@ test_expect_success 'two results folders of one matrix tag their images apart' '
 '
 
 test_expect_success 'above 20,000 cells the cell:ID targets live in cells.ninja' '
-	{
-		echo "name: huge"
-		echo "dockerfiles: {repo: ./dockerfiles}"
-		echo "defaults: {repeat: 2}"
-		echo "images: [{name: debian, tags: [a, b, c]}]"
-		echo "benchmarks:"
-		for b in $(seq 1 100); do echo "  - {name: b$b, context: ctx, command: [run, \"$b\"]}"; done
-		echo "hosts:"
-		for h in $(seq 1 70); do echo "  - {name: h$h}"; done
-	} >huge.yaml &&
+	grid_matrix huge 100 70 "defaults: {repeat: 2}" >huge.yaml &&
 	"$JOCKEY" gen -o huge huge.yaml 2>hugeerr && test_grep "21000 cells" hugeerr &&
 	! grep -q "^build cell\\$:" huge/build.ninja &&
 	test "$(grep -c "^build cell\\$:" huge/cells.ninja)" = 21000 &&
