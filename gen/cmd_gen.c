@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "gen.h"
@@ -22,7 +23,7 @@ gen_main(const char *path, const char *dir_opt, int quiet, int shard, int nshard
 	struct cell *cells = NULL;
 	size_t ncells = 0;
 	struct gen_options o = { 0 };
-	char *dir = NULL, *mpath = NULL, *dpath = durations ? gen_abspath(durations) : NULL;
+	char *dir = NULL, *mpath = NULL, *dpath = durations ? gen_abspath(durations) : NULL, *edge = NULL;
 	const char *dh = getenv("DOCKER_HOST");
 	int ret = EXIT_USAGE, r;
 
@@ -43,11 +44,14 @@ gen_main(const char *path, const char *dir_opt, int quiet, int shard, int nshard
 	o.dir = dir;
 	o.matrix = mpath;
 	o.jockey = self_exe();
+	edge = o.jockey ? xasprintf("%s-edge", o.jockey) : NULL;
+	o.edge = edge && access(edge, X_OK) == 0 ? edge : o.jockey;
 	o.engine = dh && *dh ? dh : default_engine;
 	o.quiet = quiet;
 	r = gen_write(m, cells, ncells, &o);
 	ret = r == 0 ? EXIT_OK : r == -2 ? EXIT_USAGE : EXIT_RUNTIME;
 out:
+	free(edge);
 	free(dir);
 	free(mpath);
 	free(dpath);

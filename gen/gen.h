@@ -32,6 +32,7 @@ struct gen_options {
 	const char *dir;      /* absolute results folder */
 	const char *matrix;   /* absolute path of the matrix file */
 	const char *jockey;   /* absolute path of the jockey binary */
+	const char *edge;       /* jockey-edge beside jockey, else jockey: the run and parse edges' */
 	const char *engine;   /* engine of hosts without one: $DOCKER_HOST or the default */
 	int quiet;
 	/* A CI shard: cells holds only shard shard_index of shard_count (see

@@ -35,9 +35,19 @@ test_expect_success 'no command prints the help to stderr with exit 2' '
 test_expect_success 'ninja install honours DESTDIR and the prefix' '
 	(cd "$TOP" && DESTDIR="$TRASH/dest" ninja install >/dev/null) &&
 	prefix=$(sed -n "s/^prefix = //p" "$TOP/build.ninja") &&
-	test -x "dest$prefix/bin/jockey" &&
+	test -x "dest$prefix/bin/jockey" && test -x "dest$prefix/bin/jockey-edge" &&
 	test -f "dest$prefix/share/man/man1/jockey.1" &&
 	"dest$prefix/bin/jockey" --version >out && test_grep "^jockey " out
+'
+
+test_expect_success 'jockey-edge: the run-cell and parse commands only, with fewer libraries' '
+	E=$TOP/jockey-edge &&
+	test_must_fail --code=2 "$E" 2>err && test_grep "^usage: jockey-edge run-cell" err &&
+	test_must_fail --code=2 "$E" gen x.yaml 2>err && test_grep "^usage: jockey-edge run-cell" err &&
+	test_must_fail --code=2 "$E" parse 2>err && test_grep "^usage: jockey parse cells/ID/REP/log" err &&
+	test_must_fail --code=2 "$E" run-cell 2>err && test_grep "^usage: jockey run-cell cells/ID/run.json REP" err &&
+	ldd "$E" >libs && ! grep -q "libgit2\|libarchive\|libyaml" libs &&
+	ldd "$TOP/jockey" >libs2 && grep -q "libgit2" libs2
 '
 
 test_expect_success 'a write error on standard output is an error' '

@@ -4,7 +4,8 @@ test_description='jockey gen: golden build.ninja and JSON files, determinism, re
 
 # Goldens: tests/gen/NAME.yaml -> tests/gen/NAME.expect/ (every file gen
 # writes, with the jockey path and the scratch folder replaced by @JOCKEY@ and
-# @TRASH@, and the images' tags' hash of that folder by @DIRHASH@).
+# @TRASH@, the images' tags' hash of that folder by @DIRHASH@, and the path
+# of jockey-edge, or of jockey when there is none beside it, by @EDGE@).
 # JOCKEY_UPDATE_GOLDEN=1 rewrites them from the current output.
 GOLD=$TOP/tests/gen
 REAL_JOCKEY=$(readlink -f "$JOCKEY")
@@ -22,6 +23,7 @@ normalise() {
 		mkdir -p "$1.norm/$(dirname "$f")" &&
 		sed -e "s|$REAL_JOCKEY|@JOCKEY@|g" -e "s|$REAL_TRASH|@TRASH@|g" \
 			-e "s|^\(  \"tag\": \"jockey/[^\"]*\)-[0-9a-f]\{8\}\",\$|\1-@DIRHASH@\",|" \
+			-e "s|^edge = '@JOCKEY@\(-edge\)\{0,1\}'\$|edge = '@EDGE@'|" \
 			"$1/$f" >"$1.norm/$f" || return 1
 	done
 }
@@ -88,7 +90,8 @@ test_expect_success 'ninja -t targets all lists the phony targets' '
 
 test_expect_success 'every plumbing command gets only paths and slugs' '
 	sed -n "s/^  command = //p" det/build.ninja >cmds &&
-	! grep -v "^\$jockey " cmds &&
+	! grep -v "^\$jockey \|^\$edge " cmds &&
+	grep -q "^\$edge run-cell " cmds && grep -q "^\$edge parse " cmds &&
 	grep -q "run-cell \$in 1\$" cmds && grep -q "run-cell \$in 3\$" cmds &&
 	grep -q "parse \$in conf/parse/shell.json # parsers [0-9a-f]\{16\}\$" cmds &&
 	grep -q "gen --cells \$in -- \$out\$" cmds && grep -q "gen --images \$in -- \$out\$" cmds &&
