@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "files.h"
 #include "gen.h"
 #include "matrix.h"
 #include "ninja.h"
@@ -620,17 +621,14 @@ json_labels(const struct gen *g)
 			 "jockey.dir", g->o->dir);
 }
 
-/* The engine's tag for a built image: "jockey/CTX:REST" where KEY is
- * CTX.REST. Docker wants the repository part to start and end with [a-z0-9]
- * and the tag part to be at most 128 of [A-Za-z0-9_.-], not starting with '.'
- * or '-': a slug can break either (a context "bench/" slugs to "bench-", a
- * digest tag makes a long key), so trim the one and hash the other. */
-/* The plain tag of an image: "jockey/CTX:IMG-TAG-DIRHASH" (the rest of the
- * key after the context, and 8 hex of the results folder: each folder builds
- * its own image, and two folders sharing a tag would leave the first one's
- * image untagged, for `docker image prune` to delete under its stamp). A tag
- * holds at most 128 characters: a longer one keeps its start and a hash of
- * the whole. */
+/* The engine's tag for a built image: "jockey/CTX:REST-DIRHASH" where KEY is
+ * CTX.REST and DIRHASH 8 hex of the results folder (each folder builds its
+ * own image: two folders sharing a tag would leave the first one's image
+ * untagged, for `docker image prune` to delete under its stamp). Docker wants
+ * the repository part to start and end with [a-z0-9] and the tag part to be
+ * at most 128 of [A-Za-z0-9_.-], not starting with '.' or '-': a slug can
+ * break either (a context "bench/" slugs to "bench-", a digest tag makes a
+ * long key), so trim the one and hash the other. */
 static char *
 docker_tag(const char *ctx_slug, const char *key, const char *dir)
 {
@@ -714,29 +712,21 @@ side_key(const json_t *side, const json_t *base, const json_t *host)
 			jstr(side, "args_hash"), jstr(host, "engine_suffix"));
 }
 
-/* A side of run.json: its image stamp, command and env (host env on top
- * where the host's settings apply). */
 /* The image id in stamp (under dir, or the current folder when NULL), or
- * NULL when it has not been built yet. */
+ * null when it has not been built yet. */
 static json_t *
 stamp_id(const char *dir, const char *stamp)
 {
-	char *path = dir ? xasprintf("%s/%s", dir, stamp) : xstrdup(stamp), *data = NULL;
-	size_t len = 0;
-	json_t *id = NULL;
+	char *path = dir ? xasprintf("%s/%s", dir, stamp) : xstrdup(stamp), *id = stamp_read(path);
+	json_t *o = id ? json_string(id) : json_null();
 
-	if (path_exists(path) && read_file(path, &data, &len) == 0) {
-		while (len && (data[len - 1] == '\n' || data[len - 1] == ' ' || data[len - 1] == '\r'))
-			len--;
-		if (len)
-			id = json_stringn(data, len);
-	}
-	free(data);
+	free(id);
 	free(path);
-	return id ? id : json_null();
+	return o;
 }
 
-/* One side of run.json. It holds the image id its stamp had when it was
+/* A side of run.json: its image stamp, command and env (host env on top
+ * where the host's settings apply), and the image id its stamp had when it was
  * written: the cells edge depends on the stamps, so a rebuilt image
  * rewrites run.json and reruns the cell, while the run edge itself names
  * only run.json (one path fewer per repetition for ninja to read). */
@@ -1646,36 +1636,33 @@ ninja_recipes(struct gen *g, struct buf *b)
 {
 	const struct key **v;
 	size_t n = keys_by_recipe(g, &v), i, j, k;
-	struct buf line = BUF_INIT, p = BUF_INIT;
+	struct buf p = BUF_INIT;
 	int r = 0;
 
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(v[j]->recipe, v[i]->recipe) == 0; j++)
 			;
-		buf_reset(&line);
-		buf_puts(&line, "build");
+		buf_puts(b, "build");
 		for (k = i; k < j; k++) {
 			buf_reset(&p);
 			buf_printf(&p, "images/%s.json", v[k]->key);
-			buf_putc(&line, ' ');
-			r |= ninja_escape_path(&line, p.data) < 0;
+			buf_putc(b, ' ');
+			r |= ninja_escape_path(b, p.data) < 0;
 		}
 		buf_reset(&p);
 		buf_printf(&p, "conf/image/%s.json", v[i]->recipe);
-		buf_puts(&line, ": images ");
-		r |= ninja_escape_path(&line, p.data) < 0;
+		buf_puts(b, ": images ");
+		r |= ninja_escape_path(b, p.data) < 0;
 		for (k = i; k < j; k++) {
 			buf_reset(&p);
 			buf_printf(&p, "base/%s.json", v[k]->base_file);
-			buf_putc(&line, ' ');
-			r |= ninja_escape_path(&line, p.data) < 0;
+			buf_putc(b, ' ');
+			r |= ninja_escape_path(b, p.data) < 0;
 		}
-		buf_puts(&line, " | ");
-		r |= ninja_escape_path(&line, g->o->jockey) < 0;
-		buf_putc(&line, '\n');
-		buf_add(b, line.data, line.len);
+		buf_puts(b, " | ");
+		r |= ninja_escape_path(b, g->o->jockey) < 0;
+		buf_putc(b, '\n');
 	}
-	buf_release(&line);
 	buf_release(&p);
 	free(v);
 	if (r)
@@ -2063,11 +2050,8 @@ ninja_group(struct cellwriter *w, size_t i, size_t j)
 			ninja_cell_files(w, i, j, (int)e);
 	}
 	buf_reset(&w->members);
-	for (k = i; k < j; k++) {
-		const struct cell *ck = &g->cells[k];
-
-		ninja_cell(w, ck);
-	}
+	for (k = i; k < j; k++)
+		ninja_cell(w, &g->cells[k]);
 	/* ids sort a group's cells together unless names with dots interleave
 	 * two groups: a second run of one group gets a number */
 	gname = xasprintf("cells:%s.%s", img, c->bench->name);

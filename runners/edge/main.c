@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "commands.h"
+#include "files.h"
 #include "run.h"
 #include "util.h"
 
@@ -54,7 +55,7 @@ hand_over(char **argv)
 static int
 is_native(const char *run_json)
 {
-	json_t *run = json_load_file(run_json, 0, NULL);
+	json_t *run = json_load_path(run_json, 1);
 	int native = json_is_true(json_object_get(run, "native"));
 
 	json_decref(run);
