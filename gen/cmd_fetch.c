@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "repo.h"
-#include "util.h"
+#include "gen/commands.h"
+#include "gen/repo.h"
+#include "base/util.h"
 
 int
 cmd_fetch(int argc, char **argv)

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "gen.h"
-#include "matrix.h"
-#include "util.h"
+#include "gen/commands.h"
+#include "gen/gen.h"
+#include "gen/matrix.h"
+#include "base/util.h"
 
 static const char default_engine[] = "unix:///var/run/docker.sock";
 

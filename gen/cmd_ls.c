@@ -15,13 +15,13 @@
 
 #include <jansson.h>
 
-#include "buf.h"
-#include "commands.h"
-#include "gen.h"
-#include "matrix.h"
-#include "repo.h"
-#include "staleness.h"
-#include "util.h"
+#include "base/buf.h"
+#include "gen/commands.h"
+#include "gen/gen.h"
+#include "gen/matrix.h"
+#include "gen/repo.h"
+#include "runners/staleness.h"
+#include "base/util.h"
 
 struct state {
 	int reps, done;

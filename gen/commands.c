@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../build/version.h"
-#include "commands.h"
-#include "util.h"
+#include "build/version.h"
+#include "gen/commands.h"
+#include "base/util.h"
 
 static const struct command commands[] = {
 	{ "run", cmd_run, 0,

@@ -19,13 +19,14 @@
 
 #include <jansson.h>
 
-#include "buf.h"
-#include "files.h"
-#include "gen.h"
-#include "matrix.h"
-#include "ninja.h"
-#include "repo.h"
-#include "util.h"
+#include "base/buf.h"
+#include "base/hash.h"
+#include "base/files.h"
+#include "gen/gen.h"
+#include "gen/matrix.h"
+#include "gen/ninja.h"
+#include "gen/repo.h"
+#include "base/util.h"
 
 /* 15 digits: what people write (0.05, 1.5) reads back as they wrote it. */
 #define JSON_FLAGS (JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(15))
@@ -184,21 +185,10 @@ mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static uint64_t
-fnv64(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h;
-}
-
 int
 gen_shard_of(const char *id, int count)
 {
-	uint64_t base = fnv64(14695981039346656037ULL, id, strlen(id) + 1), best = 0, w;
+	uint64_t base = hash_bytes(HASH_INIT, id, strlen(id) + 1), best = 0, w;
 	int k, shard = 1;
 
 	/* Highest random weight: each shard draws a weight for the cell, the
@@ -207,7 +197,7 @@ gen_shard_of(const char *id, int count)
 	for (k = 1; k <= count; k++) {
 		unsigned char kb[4] = { (unsigned char)k, (unsigned char)(k >> 8), 0, 0 };
 
-		w = mix64(fnv64(base, kb, sizeof(kb)));
+		w = mix64(hash_bytes(base, kb, sizeof(kb)));
 		if (k == 1 || w > best) {
 			best = w;
 			shard = k;
@@ -348,7 +338,7 @@ gen_file_hash(const char *path)
 
 	if (read_file(path, &data, &len) < 0)
 		return NULL;
-	h = fnv64(14695981039346656037ULL, data, len);
+	h = hash_bytes(HASH_INIT, data, len);
 	free(data);
 	return xasprintf("%016llx", (unsigned long long)h);
 }
@@ -405,9 +395,8 @@ static char *
 args_hash(const struct kvlist *args)
 {
 	const struct kv **v;
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = HASH_INIT;
 	size_t i;
-	const char *p;
 
 	if (args->n == 0)
 		return NULL;
@@ -416,16 +405,9 @@ args_hash(const struct kvlist *args)
 		v[i] = &args->v[i];
 	qsort(v, args->n, sizeof(*v), kv_cmp);
 	for (i = 0; i < args->n; i++) {
-		for (p = v[i]->key; ; p++) {
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-			if (!*p)
-				break;
-		}
-		for (p = v[i]->value; ; p++) {
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-			if (!*p)
-				break;
-		}
+		/* each with its NUL, so "ab"+"c" and "a"+"bc" differ */
+		h = hash_bytes(h, v[i]->key, strlen(v[i]->key) + 1);
+		h = hash_bytes(h, v[i]->value, strlen(v[i]->value) + 1);
 	}
 	free(v);
 	return xasprintf("%08x", (unsigned)((h ^ (h >> 32)) & 0xffffffffu));
@@ -633,7 +615,7 @@ static char *
 docker_tag(const char *ctx_slug, const char *key, const char *dir)
 {
 	const char *c = ctx_slug, *rest = key + strlen(ctx_slug) + 1;
-	uint64_t dh = fnv64(14695981039346656037ULL, dir ? dir : "", dir ? strlen(dir) : 0);
+	uint64_t dh = hash_bytes(HASH_INIT, dir ? dir : "", dir ? strlen(dir) : 0);
 	size_t n;
 	char *repo, *tag;
 
@@ -646,7 +628,7 @@ docker_tag(const char *ctx_slug, const char *key, const char *dir)
 	if (strlen(rest) <= 128 - 9 && rest[0] != '.' && rest[0] != '-') {
 		tag = xasprintf("jockey/%s:%s-%08llx", repo, rest, (unsigned long long)(dh & 0xffffffffULL));
 	} else {
-		uint64_t h = fnv64(dh, rest, strlen(rest));
+		uint64_t h = hash_bytes(dh, rest, strlen(rest));
 
 		tag = xasprintf("jockey/%s:x%.110s-%016llx", repo, rest, (unsigned long long)h);
 	}
@@ -1800,7 +1782,7 @@ struct strset {
 static size_t
 strset_slot(const struct strset *s, const char *k)
 {
-	size_t i = fnv64(14695981039346656037ULL, k, strlen(k)) & (s->cap - 1);
+	size_t i = hash_bytes(HASH_INIT, k, strlen(k)) & (s->cap - 1);
 
 	while (s->v[i] && strcmp(s->v[i], k) != 0)
 		i = (i + 1) & (s->cap - 1);
@@ -2260,7 +2242,7 @@ parse_hashes(struct gen *g)
 		char *text = json_dumps(o, JSON_FLAGS);
 
 		snprintf(g->parse_hash[i], sizeof(g->parse_hash[i]), "%016llx",
-			 (unsigned long long)fnv64(14695981039346656037ULL, text, strlen(text)));
+			 (unsigned long long)hash_bytes(HASH_INIT, text, strlen(text)));
 		free(text);
 		json_decref(o);
 	}

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "matrix.h"
+#include "gen/matrix.h"
 
 /* Matrices with at most this many cells get their cell and image files from
  * gen itself; larger ones get them from the 'cells' and 'images' edges when

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "util.h"
+#include "gen/commands.h"
+#include "base/util.h"
 
 int
 main(int argc, char **argv)

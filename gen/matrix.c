@@ -21,10 +21,10 @@
 #include <pcre2.h>
 #include <yaml.h>
 
-#include "buf.h"
-#include "matrix.h"
-#include "matrix_priv.h"
-#include "util.h"
+#include "base/buf.h"
+#include "gen/matrix.h"
+#include "gen/matrix_priv.h"
+#include "base/util.h"
 
 /* Bounds that keep a hostile file (alias bombs, deep nesting) from taking
  * unbounded time or stack: a real matrix is far below both. */

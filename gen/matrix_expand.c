@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "matrix.h"
-#include "matrix_priv.h"
-#include "util.h"
+#include "base/hash.h"
+#include "gen/matrix.h"
+#include "gen/matrix_priv.h"
+#include "base/util.h"
 
 struct slot {
 	const char *id;         /* borrowed from the cell; NULL: empty */
@@ -30,20 +31,10 @@ struct expansion {
 	int too_many;           /* includes would pass MATRIX_MAX_CELLS */
 };
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static struct slot *
 tab_find(struct expansion *x, const char *id)
 {
-	size_t i = hash_str(id) & (x->tabsize - 1);
+	size_t i = hash_str(HASH_INIT, id) & (x->tabsize - 1);
 
 	while (x->tab[i].id && strcmp(x->tab[i].id, id) != 0)
 		i = (i + 1) & (x->tabsize - 1);

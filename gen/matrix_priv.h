@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "matrix.h"
-#include "util.h"
+#include "gen/matrix.h"
+#include "base/util.h"
 
 struct diag {
 	struct mark mark;       /* 0:0 for a problem of the whole file */

@@ -1,9 +1,9 @@
 /* ninja.c: ninja and shell escaping and the build.ninja writer (see ninja.h). */
 #include <string.h>
 
-#include "buf.h"
-#include "ninja.h"
-#include "util.h"
+#include "base/buf.h"
+#include "gen/ninja.h"
+#include "base/util.h"
 
 int
 ninja_escape_path(struct buf *out, const char *path)

@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 int ninja_escape_path(struct buf *out, const char *path);
 int ninja_escape_value(struct buf *out, const char *value);

@@ -16,10 +16,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "matrix.h"
-#include "repo.h"
-#include "util.h"
+#include "base/buf.h"
+#include "gen/matrix.h"
+#include "gen/repo.h"
+#include "base/util.h"
 
 struct context {
 	char *name;  /* for messages */
@@ -560,26 +560,13 @@ out:
 
 /* ---- the cache of remote repositories --------------------------------------- */
 
-static char *
-cache_root(void)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/jockey/repos", xdg);
-	if (home && *home)
-		return xasprintf("%s/.cache/jockey/repos", home);
-	error("neither XDG_CACHE_HOME nor HOME is set: no place for the repository cache");
-	return NULL;
-}
-
 /* The cache folder of a URL, without ".git": ROOT/NAME-HASH, NAME the URL's
  * last path component (for people), HASH 16 hex digits of the git blob id
  * of the URL without its userinfo (so credentials change nothing). */
 static char *
 cache_path(const char *url)
 {
-	char *root = cache_root(), *bare, *name, *p, hex[GIT_OID_HEXSZ + 1], *out;
+	char *root = cache_dir("repos"), *bare, *name, *p, hex[GIT_OID_HEXSZ + 1], *out;
 	const char *last;
 	size_t n;
 	git_oid id;

@@ -40,7 +40,7 @@
 #ifndef JOCKEY_REPO_H
 #define JOCKEY_REPO_H
 
-#include "buf.h"
+#include "base/buf.h"
 
 /* The fetch edge: resolve the repo and ref of repo_json_path to a commit,
  * compute each context's tree id and check it (a Dockerfile at its root, no

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "files.h" /* json_load_path, stamp_read: most includers want them too */
+#include "base/files.h" /* json_load_path, stamp_read: most includers want them too */
 
 struct cell_state {
 	const char *status;   /* "done", "failed", "partial", "never run" (static) */

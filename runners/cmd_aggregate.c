@@ -16,14 +16,14 @@
 
 #include <jansson.h>
 
-#include "../build/version.h"
-#include "aggregate.h"
-#include "buf.h"
-#include "commands.h"
-#include "history.h"
-#include "report.h"
-#include "stats.h"
-#include "util.h"
+#include "build/version.h"
+#include "runners/aggregate.h"
+#include "base/buf.h"
+#include "gen/commands.h"
+#include "runners/history.h"
+#include "runners/report.h"
+#include "runners/stats.h"
+#include "base/util.h"
 
 /* Add one sample of a metric to the cell's metric table, creating the entry
  * on first sight. */

@@ -20,11 +20,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "commands.h"
-#include "engine.h"
-#include "repo.h"
-#include "staleness.h"
-#include "util.h"
+#include "base/hash.h"
+#include "gen/commands.h"
+#include "runners/engine.h"
+#include "gen/repo.h"
+#include "runners/staleness.h"
+#include "base/util.h"
 
 struct build {
 	const char *key;    /* for messages: "sysbench.debian-bookworm" */
@@ -173,8 +174,7 @@ static char *
 dated_tag(const char *tag, const char *base_digest)
 {
 	const char *colon = strrchr(tag, ':'), *hex = base_digest ? strstr(base_digest, "sha256:") : NULL;
-	const char *rest, *p;
-	uint64_t h = 14695981039346656037ULL;
+	const char *rest;
 	char date[16], *part, *dated;
 	time_t now = time(NULL);
 
@@ -185,9 +185,7 @@ dated_tag(const char *tag, const char *base_digest)
 	if (strlen(rest) <= 128 - 22) {
 		part = xstrdup(rest);
 	} else {
-		for (p = rest; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-		part = xasprintf("%.89s-%016llx", rest, (unsigned long long)h);
+		part = xasprintf("%.89s-%016llx", rest, (unsigned long long)hash_str(HASH_INIT, rest));
 	}
 	dated = xasprintf("%.*s%s-%s-%.12s", (int)(colon + 1 - tag), tag, part, date, hex + 7);
 	free(part);

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aggregate.h"
-#include "commands.h"
-#include "engine.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "gen/commands.h"
+#include "runners/engine.h"
+#include "base/util.h"
 
 /* Sort images newest first by "Created" (seconds), then by id for ties. */
 static int

@@ -7,11 +7,11 @@
 
 #include <jansson.h>
 
-#include "aggregate.h"
-#include "commands.h"
-#include "compare.h"
-#include "history.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "gen/commands.h"
+#include "runners/compare.h"
+#include "runners/history.h"
+#include "base/util.h"
 
 /* A results folder's results.json (or the file itself), loaded. */
 static json_t *

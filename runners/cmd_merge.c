@@ -22,11 +22,11 @@
 
 #include <jansson.h>
 
-#include "aggregate.h"
-#include "buf.h"
-#include "commands.h"
-#include "gen.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "base/buf.h"
+#include "gen/commands.h"
+#include "gen/gen.h"
+#include "base/util.h"
 
 /* One folder to merge. */
 struct part {

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "commands.h"
-#include "parse.h"
-#include "util.h"
+#include "base/buf.h"
+#include "gen/commands.h"
+#include "runners/parse.h"
+#include "base/util.h"
 
 /* The cgroup totals that become metrics, from metrics.json's "metrics". */
 static const struct {

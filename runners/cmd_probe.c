@@ -24,11 +24,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "engine.h"
-#include "regauth.h"
-#include "staleness.h"
-#include "util.h"
+#include "gen/commands.h"
+#include "runners/engine.h"
+#include "runners/regauth.h"
+#include "runners/staleness.h"
+#include "base/util.h"
 
 struct base {
 	const char *ref;   /* "debian:bookworm" */

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aggregate.h"
-#include "commands.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "gen/commands.h"
+#include "base/util.h"
 
 int
 cmd_report(int argc, char **argv)

@@ -26,15 +26,15 @@
 
 #include <jansson.h>
 
-#include "aggregate.h"
-#include "compare.h"
-#include "staleness.h"
-#include "buf.h"
-#include "commands.h"
-#include "engine.h"
-#include "gen.h"
-#include "matrix.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "runners/compare.h"
+#include "runners/staleness.h"
+#include "base/buf.h"
+#include "gen/commands.h"
+#include "runners/engine.h"
+#include "gen/gen.h"
+#include "gen/matrix.h"
+#include "base/util.h"
 
 /* One engine the selected cells use, and whether it answered. */
 struct engine_use {

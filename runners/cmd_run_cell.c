@@ -25,11 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "engine.h"
-#include "metrics.h"
-#include "run.h"
-#include "util.h"
+#include "gen/commands.h"
+#include "runners/engine.h"
+#include "runners/metrics.h"
+#include "runners/run.h"
+#include "base/util.h"
 
 volatile sig_atomic_t run_signal;
 

@@ -7,12 +7,12 @@
 
 #include <jansson.h>
 
-#include "aggregate.h"
-#include "buf.h"
-#include "compare.h"
-#include "history.h"
-#include "stats.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "base/buf.h"
+#include "runners/compare.h"
+#include "runners/history.h"
+#include "runners/stats.h"
+#include "base/util.h"
 
 /* The samples of a metric object as a fresh array; *n = 0 when none. */
 static double *

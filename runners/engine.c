@@ -6,9 +6,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "engine.h"
-#include "files.h"
-#include "util.h"
+#include "runners/engine.h"
+#include "base/files.h"
+#include "base/util.h"
 
 /* When the first client was opened (monotonic ms), for the trace. */
 static double trace_t0;

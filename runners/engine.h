@@ -23,7 +23,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 #define ENGINE_API_MAX "1.41"
 #define ENGINE_DEFAULT "unix:///var/run/docker.sock"

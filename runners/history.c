@@ -7,26 +7,13 @@
 
 #include <jansson.h>
 
-#include "../build/version.h"
-#include "aggregate.h"
-#include "buf.h"
-#include "history.h"
-#include "util.h"
+#include "build/version.h"
+#include "runners/aggregate.h"
+#include "base/buf.h"
+#include "runners/history.h"
+#include "base/hash.h"
+#include "base/util.h"
 
-/* FNV-1a, 64 bits: a change-detection key, not a security boundary. */
-static uint64_t
-fnv1a(uint64_t h, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define FNV_OFFSET 0xcbf29ce484222325ULL
 
 static uint64_t
 hash_json(uint64_t h, json_t *j)
@@ -35,10 +22,10 @@ hash_json(uint64_t h, json_t *j)
 				       JSON_REAL_PRECISION(17)) : NULL;
 
 	if (s) {
-		h = fnv1a(h, s, strlen(s));
+		h = hash_bytes(h, s, strlen(s));
 		free(s);
 	}
-	return fnv1a(h, "\n", 1);
+	return hash_bytes(h, "\n", 1);
 }
 
 static void
@@ -91,7 +78,7 @@ hash_trees(uint64_t h, json_t *j)
 			char *path = xasprintf("stamps/ctx/%s.tree", json_string_value(v));
 			char *tree = stamp_read(path);
 
-			h = fnv1a(h, tree ? tree : "", tree ? strlen(tree) : 0);
+			h = hash_bytes(h, tree ? tree : "", tree ? strlen(tree) : 0);
 			free(tree);
 			free(path);
 		} else {
@@ -108,7 +95,7 @@ history_hash_cell(json_t *cell)
 	json_t *metrics = json_object_get(cell, "metrics");
 	json_t *images = json_array(), *times = json_array(), *reps = NULL, *conf;
 	char *path = xasprintf("cells/%s/cell.json", id);
-	uint64_t h = FNV_OFFSET;
+	uint64_t h = HASH_INIT;
 	const char *name;
 	json_t *m;
 
@@ -129,14 +116,14 @@ history_hash_cell(json_t *cell)
 	if (conf)
 		h = hash_json(h, conf);
 	else
-		h = fnv1a(h, id, strlen(id));
+		h = hash_bytes(h, id, strlen(id));
 	set_hex(cell, "inputs_hash", h);
 
 	/* the result: the cell, when its repetitions finished, and what they gave */
-	h = fnv1a(FNV_OFFSET, id, strlen(id));
+	h = hash_bytes(HASH_INIT, id, strlen(id));
 	h = hash_json(h, times);
 	json_object_foreach(metrics, name, m) {
-		h = fnv1a(h, name, strlen(name));
+		h = hash_bytes(h, name, strlen(name));
 		h = hash_json(h, json_object_get(m, "samples"));
 	}
 	set_hex(cell, "result_hash", h);

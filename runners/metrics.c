@@ -30,9 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "metrics.h"
-#include "util.h"
+#include "base/buf.h"
+#include "runners/metrics.h"
+#include "base/util.h"
 
 /* The v1 controllers the metrics know: cpuacct, memory, blkio and pids are
  * read; cpuset needs its cpus and mems set before a task can join. The

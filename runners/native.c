@@ -43,9 +43,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "run.h"
-#include "util.h"
+#include "base/buf.h"
+#include "runners/run.h"
+#include "base/util.h"
 
 extern char **environ;
 
@@ -107,16 +107,6 @@ native_free(struct native *n)
 }
 
 /* ---- the root file system cache ---- */
-
-static char *
-cache_dir(void)
-{
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-	if (x && *x == '/')
-		return xasprintf("%s/jockey/rootfs", x);
-	return xasprintf("%s/.cache/jockey/rootfs", home && *home ? home : "/root");
-}
 
 static int
 rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -261,11 +251,14 @@ static char *
 rootfs_get(struct run *r, const char *image_id)
 {
 	const char *hex = strchr(image_id, ':') ? strchr(image_id, ':') + 1 : image_id;
-	char *dir = cache_dir(), *root = xasprintf("%s/%s", dir, hex);
-	char *tmp = xasprintf("%s.tmp.%ld", root, (long)getpid());
-	char *tar = xasprintf("%s.tar.tmp.%ld", root, (long)getpid());
+	char *dir = cache_dir("rootfs"), *root, *tmp, *tar;
 	int ok;
 
+	if (!dir)
+		return NULL;
+	root = xasprintf("%s/%s", dir, hex);
+	tmp = xasprintf("%s.tmp.%ld", root, (long)getpid());
+	tar = xasprintf("%s.tar.tmp.%ld", root, (long)getpid());
 	free(dir);
 	if (path_exists(root))
 		goto done;

@@ -30,9 +30,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "buf.h"
-#include "run.h"
-#include "util.h"
+#include "base/buf.h"
+#include "runners/run.h"
+#include "base/util.h"
 
 /* How often readiness is checked. */
 #define READY_POLL_MS 100

@@ -56,9 +56,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "parse.h"
-#include "util.h"
+#include "base/buf.h"
+#include "runners/parse.h"
+#include "base/util.h"
 
 /* --- metrics ------------------------------------------------------------ */
 

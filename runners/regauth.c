@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "regauth.h"
-#include "util.h"
+#include "runners/regauth.h"
+#include "base/util.h"
 
 char *
 regauth_host(const char *ref)

@@ -8,11 +8,11 @@
 
 #include <jansson.h>
 
-#include "aggregate.h"
-#include "buf.h"
-#include "history.h"
-#include "report.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "base/buf.h"
+#include "runners/history.h"
+#include "runners/report.h"
+#include "base/util.h"
 
 #define SERIES_POINTS 60   /* points kept per repetition's time series */
 #define SERIES_REPS 5      /* repetitions whose time series are kept */

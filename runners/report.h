@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 /* Write summary.md and report.html into the working folder (a results
  * folder) from results (results.json's content), reading the cells' time

@@ -20,8 +20,8 @@
 
 #include <jansson.h>
 
-#include "engine.h"
-#include "metrics.h"
+#include "runners/engine.h"
+#include "runners/metrics.h"
 
 /* How often the sampler reads the cgroup files. */
 #define SAMPLE_MS 200

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "aggregate.h"
-#include "buf.h"
-#include "staleness.h"
-#include "util.h"
+#include "runners/aggregate.h"
+#include "base/buf.h"
+#include "runners/staleness.h"
+#include "base/util.h"
 
 static char *
 swap_suffix(const char *path, const char *old, const char *new)

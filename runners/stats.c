@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
-#include "util.h"
+#include "runners/stats.h"
+#include "base/util.h"
 
 static int
 cmp_double(const void *a, const void *b)

@@ -19,10 +19,10 @@
 
 #include <jansson.h>
 
-#include "commands.h"
-#include "files.h"
-#include "run.h"
-#include "util.h"
+#include "gen/commands.h"
+#include "base/files.h"
+#include "runners/run.h"
+#include "base/util.h"
 
 
 const char *

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "matrix.h"
+#include "gen/matrix.h"
 
 static char path[] = "/tmp/jockey-fuzz-matrix.XXXXXX/m.yaml";
 

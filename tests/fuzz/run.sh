@@ -20,8 +20,8 @@ out=build/fuzz
 mkdir -p "$out/corpus"
 clang -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-Igen $(pkg-config --cflags yaml-0.1 libpcre2-8) \
-	tests/fuzz/fuzz-matrix.c gen/matrix.c gen/matrix_expand.c gen/util.c gen/buf.c \
+	-I. $(pkg-config --cflags yaml-0.1 libpcre2-8) \
+	tests/fuzz/fuzz-matrix.c gen/matrix.c gen/matrix_expand.c base/util.c base/buf.c \
 	$(pkg-config --libs yaml-0.1 libpcre2-8) -lm -o "$out/fuzz-matrix"
 for f in $(find tests/matrix matrix -name '*.yaml'); do
 	cp "$f" "$out/corpus/seed-$(printf '%s' "$f" | tr '/' '_')"

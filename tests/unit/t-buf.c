@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 int
 main(void)

@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "compare.h"
-#include "history.h"
+#include "runners/compare.h"
+#include "runners/history.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static json_t *
 metric(const double *v, size_t n, double scale)

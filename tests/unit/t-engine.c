@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "engine.h"
+#include "base/buf.h"
+#include "runners/engine.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 #define MAXREQ 16
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "matrix.h"
+#include "gen/matrix.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static char top[PATH_MAX];
 

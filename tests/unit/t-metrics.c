@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "metrics.h"
+#include "base/buf.h"
+#include "runners/metrics.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 #define FIX "tests/parse/cgroup"
 

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "ninja.h"
+#include "base/buf.h"
+#include "gen/ninja.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static const char *
 path(const char *s)

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "commands.h"
-#include "parse.h"
+#include "base/buf.h"
+#include "gen/commands.h"
+#include "runners/parse.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 #define FIX "tests/parse/fixtures"
 

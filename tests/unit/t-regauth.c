@@ -7,10 +7,10 @@
 
 #include <jansson.h>
 
-#include "regauth.h"
-#include "staleness.h"
+#include "runners/regauth.h"
+#include "runners/staleness.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 /* The AuthConfig JSON inside an X-Registry-Auth value (base64url). */
 static json_t *

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "repo.h"
+#include "base/buf.h"
+#include "gen/repo.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static char dir[] = "/tmp/jockey-t-repo.XXXXXX";
 

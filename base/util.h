@@ -51,6 +51,11 @@ int mkdirs_parent(const char *path);
 /* 1 if path exists (any type), 0 if not. */
 int path_exists(const char *path);
 
+/* jockey's cache folder for WHAT ("repos", "rootfs"): $XDG_CACHE_HOME/jockey/WHAT
+ * when XDG_CACHE_HOME is absolute, else $HOME/.cache/jockey/WHAT. Fresh; NULL
+ * with a message when neither is set. */
+char *cache_dir(const char *what);
+
 /* The absolute path of the running jockey binary, for commands in build.ninja. */
 const char *self_exe(void);
 

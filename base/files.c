@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "files.h"
-#include "util.h"
+#include "base/files.h"
+#include "base/util.h"
 
 json_t *
 json_load_path(const char *path, int quiet)

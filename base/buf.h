@@ -10,7 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "base/util.h"
 
 struct buf {
 	char *data;  /* owned; points at buf_empty until the first growth */

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 const char *progname = "jockey";
 
@@ -283,6 +283,19 @@ write_file_if_changed(const char *path, const void *data, size_t len)
 		}
 	}
 	return write_file_atomic(path, data, len) < 0 ? -1 : 1;
+}
+
+char *
+cache_dir(const char *what)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/jockey/%s", xdg, what);
+	if (home && *home)
+		return xasprintf("%s/.cache/jockey/%s", home, what);
+	error("neither XDG_CACHE_HOME nor HOME is set: no place for jockey's cache of %s", what);
+	return NULL;
 }
 
 const char *
