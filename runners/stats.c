@@ -1,5 +1,6 @@
 /* stats.c: median, mean, spread, an exact interval of the median, the
- * Mann-Whitney U test and a bootstrap interval of a ratio of medians. */
+ * Mann-Whitney U test, intervals of a ratio of medians (a bootstrap and a
+ * distribution-free one) and the Benjamini-Hochberg correction. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,16 +111,16 @@ stats_mw_min_p(size_t na, size_t nb)
 #define MW_EXACT_MAX 20
 
 /* The exact null distribution of U for m against n samples without ties:
- * cnt[u] = the number of orderings with U = u, by the recurrence
- * N(m, n, u) = N(m - 1, n, u - n) + N(m, n - 1, u), built up over m. */
-static double
-mw_exact_p(size_t m, size_t n, double u)
+ * a fresh array of mn + 1 counts, cnt[u] = the number of orderings with
+ * U = u, by the recurrence N(m, n, u) = N(m - 1, n, u - n) + N(m, n - 1, u),
+ * built up over m. */
+static double *
+mw_null_counts(size_t m, size_t n)
 {
 	size_t umax = m * n, i, j, k;
 	/* row[j][u] for the current i: N(i, j, u), j = 0..n */
 	double *cur = xcalloc((n + 1) * (umax + 1), sizeof(double));
 	double *prev = xcalloc((n + 1) * (umax + 1), sizeof(double));
-	double total, tail = 0, lo, p;
 
 	for (j = 0; j <= n; j++)
 		prev[j * (umax + 1)] = 1; /* N(0, j, 0) = 1 */
@@ -136,13 +137,23 @@ mw_exact_p(size_t m, size_t n, double u)
 			}
 		memcpy(prev, cur, (n + 1) * (umax + 1) * sizeof(double));
 	}
-	total = exp(log_choose(m + n, m));
+	memmove(cur, prev + n * (umax + 1), (umax + 1) * sizeof(double));
+	free(prev);
+	return cur;
+}
+
+static double
+mw_exact_p(size_t m, size_t n, double u)
+{
+	size_t umax = m * n, k;
+	double *cnt = mw_null_counts(m, n);
+	double total = exp(log_choose(m + n, m)), tail = 0, lo, p;
+
 	/* two-sided: twice the smaller tail at u */
 	lo = u < (double)umax / 2 ? u : (double)umax - u;
 	for (k = 0; (double)k <= lo + 1e-9; k++)
-		tail += prev[n * (umax + 1) + k];
-	free(cur);
-	free(prev);
+		tail += cnt[k];
+	free(cnt);
 	p = 2 * tail / total;
 	return p > 1 ? 1 : p;
 }
@@ -249,4 +260,151 @@ stats_bootstrap_ratio(const double *a, size_t na, const double *b, size_t nb,
 	*hi = ratios[(size_t)ceil(0.975 * (k - 1))];
 	free(ratios);
 	return 0;
+}
+
+/* The largest k >= 1 such that [D_(k), D_(mn+1-k)], order statistics of the
+ * mn pairwise differences, covers the shift with probability >= level under
+ * the null distribution of U: coverage(k) = 1 - 2 P(U <= k - 1). When even
+ * k = 1 falls short, k = 1 with its coverage, as stats_compute does. */
+static size_t
+mw_interval_rank(size_t m, size_t n, double level, double *coverage)
+{
+	size_t mn = m * n, k = 1, lo, hi;
+	double sd = sqrt((double)mn * (double)(m + n + 1) / 12);
+
+	if (m <= MW_EXACT_MAX && n <= MW_EXACT_MAX) {
+		double *cnt = mw_null_counts(m, n), total = 0, cum, c;
+		size_t u;
+
+		for (u = 0; u <= mn; u++)
+			total += cnt[u];
+		cum = cnt[0];
+		*coverage = 1 - 2 * cum / total;
+		for (k = 2; 2 * k <= mn + 1; k++) {
+			cum += cnt[k - 1];
+			c = 1 - 2 * cum / total;
+			if (c < level)
+				break;
+			*coverage = c;
+		}
+		free(cnt);
+		return k - 1;
+	}
+	/* the normal approximation with a continuity correction: coverage(k) =
+	 * 1 - 2 Phi((k - 1/2 - mn/2) / sd), decreasing in k; bisect for the
+	 * last k that keeps level */
+	lo = 1;
+	hi = (mn + 1) / 2;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (1 - erfc(((double)mn / 2 - ((double)mid - 0.5)) / sd / sqrt(2.0)) >= level)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*coverage = 1 - erfc(((double)mn / 2 - ((double)lo - 0.5)) / sd / sqrt(2.0));
+	return lo;
+}
+
+int
+stats_ratio_interval(const double *a, size_t na, const double *b, size_t nb, double level,
+		     double *lo, double *hi, double *coverage)
+{
+	size_t mn = na * nb, i, j, k;
+	double *r, cover;
+
+	if (na == 0 || nb == 0)
+		return -1;
+	for (i = 0; i < na; i++)
+		if (!(a[i] > 0) || !isfinite(a[i]))
+			return -1;
+	for (j = 0; j < nb; j++)
+		if (!(b[j] > 0) || !isfinite(b[j]))
+			return -1;
+	/* For positive values a_i / b_j orders as log a_i - log b_j: its order
+	 * statistics are those of the log differences, with no log taken, so
+	 * constant samples give an exact ratio. */
+	r = xcalloc(mn, sizeof(*r));
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			r[i * nb + j] = a[i] / b[j];
+	sort_doubles(r, mn);
+	k = mw_interval_rank(na, nb, level, &cover);
+	*lo = r[k - 1];
+	*hi = r[mn - k];
+	if (coverage)
+		*coverage = cover;
+	free(r);
+	return 0;
+}
+
+struct ranked_p {
+	double p;
+	size_t i;
+};
+
+static int
+cmp_ranked_p(const void *a, const void *b)
+{
+	const struct ranked_p *x = a, *y = b;
+
+	if (x->p != y->p)
+		return (x->p > y->p) - (x->p < y->p);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* A p-value as BH reads it: NaN (a test that could not be computed) as 1. */
+static double
+p_clean(double p)
+{
+	if (isnan(p) || p > 1)
+		return 1;
+	return p < 0 ? 0 : p;
+}
+
+void
+stats_bh(const double *p, size_t n, double *q)
+{
+	struct ranked_p *r;
+	double run = 1;
+	size_t j;
+
+	if (n == 0)
+		return;
+	r = xcalloc(n, sizeof(*r));
+	for (j = 0; j < n; j++)
+		r[j] = (struct ranked_p){ p_clean(p[j]), j };
+	qsort(r, n, sizeof(*r), cmp_ranked_p);
+	/* q_(j) = min over l >= j of m p_(l) / l, capped at 1: a running
+	 * minimum from the largest p down, which also gives tied p-values one q */
+	for (j = n; j-- > 0;) {
+		double v = (double)n * r[j].p / (double)(j + 1);
+
+		if (v < run)
+			run = v;
+		q[r[j].i] = run;
+	}
+	free(r);
+}
+
+size_t
+stats_bh_reject(const double *p, size_t n, double alpha, double *cutoff)
+{
+	double *q = xcalloc(n + 1, sizeof(*q)), cut = -1;
+	size_t i, k = 0;
+
+	stats_bh(p, n, q);
+	/* q is non-decreasing in p, so the rejected tests are exactly those
+	 * with p at or below the largest rejected p */
+	for (i = 0; i < n; i++)
+		if (q[i] <= alpha) {
+			k++;
+			if (p_clean(p[i]) > cut)
+				cut = p_clean(p[i]);
+		}
+	free(q);
+	if (cutoff)
+		*cutoff = cut;
+	return k;
 }
