@@ -60,7 +60,8 @@ strmap_get(const struct strmap *m, const char *key, size_t *value)
 	s = slot(m, key);
 	if (!s->key)
 		return 0;
-	*value = s->value;
+	if (value)
+		*value = s->value;
 	return 1;
 }
 

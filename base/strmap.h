@@ -25,7 +25,8 @@ struct strmap {
 /* Add key with value unless the table holds key already: 1 when added, 0
  * when it was there (then *old, when not NULL, is its value, which stays). */
 int strmap_add(struct strmap *m, const char *key, size_t value, size_t *old);
-/* 1 and *value set when the table holds key, else 0. */
+/* 1 when the table holds key (and *value, when not NULL, is its value),
+ * else 0. */
 int strmap_get(const struct strmap *m, const char *key, size_t *value);
 /* Free the slots (not the keys) and leave m empty. */
 void strmap_release(struct strmap *m);
