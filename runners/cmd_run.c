@@ -30,9 +30,10 @@
 #include "runners/compare.h"
 #include "runners/staleness.h"
 #include "base/buf.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/engine.h"
 #include "gen/gen.h"
+#include "gen/shard.h"
 #include "gen/matrix.h"
 #include "base/util.h"
 
@@ -482,7 +483,7 @@ cmd_run(int argc, char **argv)
 		case 'O': setenv("JOCKEY_OFFLINE", "1", 1); break;
 		case 'D': durations = optarg; break;
 		case 'S':
-			if (gen_shard_parse(optarg, &sidx, &scount) < 0)
+			if (shard_parse(optarg, &sidx, &scount) < 0)
 				return EXIT_USAGE;
 			shard = optarg;
 			break;
@@ -502,7 +503,7 @@ cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ntotal = ncells;
-	if (scount > 0 && gen_shard_filter(cells, &ncells, sidx, scount, durations) < 0) {
+	if (scount > 0 && shard_filter(cells, &ncells, sidx, scount, durations) < 0) {
 		cells_free(cells, ncells);
 		matrix_free(m);
 		return EXIT_USAGE;
