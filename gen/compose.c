@@ -157,14 +157,14 @@ compose_cell(const char *id, const json_t *base, const json_t *bench, const json
 	outs_add(outs, layout_path(NULL, LAYOUT_CELL_RUN, id), run);
 }
 
-/* 1 when the object loaded from path is the axis file named by key. */
+/* The object loaded from path is the axis file that has key: 0, or -1
+ * with a message. */
 static int
-axis_ok(const json_t *o, const char *key, const char *path, const char *id)
+axis_check(const json_t *o, const char *key, const char *path, const char *id)
 {
 	if (jstr(o, key))
-		return 1;
-	error("cell '%s': '%s' is not one of jockey's axis files", id, path);
-	return 0;
+		return 0;
+	return error("cell '%s': '%s' is not one of jockey's axis files", id, path);
 }
 
 int
@@ -184,11 +184,12 @@ compose_cells(const char *base_json, const char *bench_json, const char *const *
 			goto out;
 		}
 		if (!base && (!(base = json_load_path(base_json, 0)) || !(bench = json_load_path(bench_json, 0)) ||
-			      !axis_ok(base, "slug", base_json, id) || !axis_ok(bench, "name", bench_json, id)))
+			      axis_check(base, "slug", base_json, id) < 0 ||
+			      axis_check(bench, "name", bench_json, id) < 0))
 			goto out;
 		if (!(host = json_load_path(hosts[i], 0)))
 			goto out;
-		if (axis_ok(host, "matrix", hosts[i], id))
+		if (axis_check(host, "matrix", hosts[i], id) == 0)
 			compose_cell(id, base, bench, host, NULL, &outs);
 		json_decref(host);
 		if (outs.n < 2 * (i + 1))
@@ -203,15 +204,14 @@ out:
 	return ret;
 }
 
-/* recipe is one of gen's conf/image/RECIPE.json. */
+/* recipe is one of gen's conf/image/RECIPE.json: 0, or -1 with a message. */
 static int
-recipe_ok(const json_t *recipe, const char *path)
+recipe_check(const json_t *recipe, const char *path)
 {
 	if (json_integer_value(json_object_get(recipe, "schema")) == 1 &&
 	    json_object_get(recipe, "context") && json_is_object(json_object_get(recipe, "build_args")))
-		return 1;
-	error("'%s' is not one of jockey's image recipes", path);
-	return 0;
+		return 0;
+	return error("'%s' is not one of jockey's image recipes", path);
 }
 
 int
@@ -224,7 +224,7 @@ compose_images(const char *recipe_json, const char *const *bases, const char *co
 
 	if (!recipe)
 		return -1;
-	if (!recipe_ok(recipe, recipe_json))
+	if (recipe_check(recipe, recipe_json) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		char *key = layout_name(LAYOUT_IMAGE_JSON, outs[i]), *file = layout_name(LAYOUT_BASE_JSON, bases[i]);
