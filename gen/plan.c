@@ -2,8 +2,11 @@
  * key parts, the bases and image keys of the cells, and the contexts (see
  * plan.h). Two different things under one name would overwrite each other's
  * files: that makes the matrix unwritable (g->bad). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "base/hash.h"
 #include "base/slug.h"
@@ -33,7 +36,8 @@ engines_find(struct gen *g)
 		g->engines[g->nengines++] = def;
 }
 
-const struct side *
+/* Side i of g->sk: benchmark i / 3, side i % 3 (main, server, client). */
+static const struct side *
 plan_side(const struct gen *g, size_t i)
 {
 	const struct benchmark *b = &g->m->benchmarks[i / 3];
@@ -179,6 +183,25 @@ sides_gather(struct gen *g, size_t bi, size_t under_test)
 	}
 }
 
+static void
+base_release(struct base *b)
+{
+	free(b->file);
+	free(b->slug);
+	free(b->ref);
+	free(b->name);
+	free(b->tag);
+}
+
+static void
+key_release(struct key *k)
+{
+	free(k->key);
+	free(k->recipe);
+	free(k->base_file);
+	free(k->base_ref);
+}
+
 static int
 base_cmp(const void *a, const void *b)
 {
@@ -208,11 +231,7 @@ bases_unique(struct gen *g)
 				      g->bases[i].slug, g->bases[n - 1].ref, g->bases[n - 1].mark.line);
 				g->bad = 1;
 			}
-			free(g->bases[i].file);
-			free(g->bases[i].slug);
-			free(g->bases[i].ref);
-			free(g->bases[i].name);
-			free(g->bases[i].tag);
+			base_release(&g->bases[i]);
 			continue;
 		}
 		g->bases[n++] = g->bases[i];
@@ -230,10 +249,7 @@ keys_unique(struct gen *g)
 		qsort(g->keys, g->nkeys, sizeof(*g->keys), key_cmp);
 	for (i = 0; i < g->nkeys; i++) {
 		if (n && strcmp(g->keys[n - 1].key, g->keys[i].key) == 0) {
-			free(g->keys[i].key);
-			free(g->keys[i].recipe);
-			free(g->keys[i].base_file);
-			free(g->keys[i].base_ref);
+			key_release(&g->keys[i]);
 			continue;
 		}
 		g->keys[n++] = g->keys[i];
@@ -394,20 +410,11 @@ plan_release(struct gen *g)
 		free(g->sk[i].hash);
 	}
 	free(g->sk);
-	for (i = 0; i < g->nbases; i++) {
-		free(g->bases[i].file);
-		free(g->bases[i].slug);
-		free(g->bases[i].ref);
-		free(g->bases[i].name);
-		free(g->bases[i].tag);
-	}
+	for (i = 0; i < g->nbases; i++)
+		base_release(&g->bases[i]);
 	free(g->bases);
-	for (i = 0; i < g->nkeys; i++) {
-		free(g->keys[i].key);
-		free(g->keys[i].recipe);
-		free(g->keys[i].base_file);
-		free(g->keys[i].base_ref);
-	}
+	for (i = 0; i < g->nkeys; i++)
+		key_release(&g->keys[i]);
 	free(g->keys);
 	free(g->parse_hash);
 	free(g->engines);

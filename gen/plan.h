@@ -73,8 +73,6 @@ void plan_make(struct gen *g);
 /* Free what plan_make made (and the rendered files). */
 void plan_release(struct gen *g);
 
-/* Side i of g->sk: benchmark i / 3, side i % 3 (main, server, client). */
-const struct side *plan_side(const struct gen *g, size_t i);
 /* The base of a cell's image under test, found by its file name. */
 const struct base *plan_base(const struct gen *g, const char *file);
 /* The engine (index into g->engines) of cell c. */
