@@ -51,17 +51,21 @@ test_strmap(void)
 static void
 test_path(void)
 {
+	static const struct {
+		const char *dir, *path, *want, *what;
+	} cases[] = {
+		{ "/a/b", "../c/./d//e/", "/a/c/d/e", "'..', '.', '//' and a trailing '/'" },
+		{ "/a", "/x/../../y", "/y", "an absolute path ignores dir; '..' stops at the root" },
+		{ "/", "..", "/", "nothing left is the root" },
+	};
+	size_t i;
 	char *p;
 
-	p = path_clean("/a/b", "../c/./d//e/");
-	is_str(p, "/a/c/d/e", "path_clean: '..', '.', '//' and a trailing '/'");
-	free(p);
-	p = path_clean("/a", "/x/../../y");
-	is_str(p, "/y", "path_clean: an absolute path ignores dir; '..' stops at the root");
-	free(p);
-	p = path_clean("/", "..");
-	is_str(p, "/", "path_clean: nothing left is the root");
-	free(p);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = path_clean(cases[i].dir, cases[i].path);
+		is_str(p, cases[i].want, "path_clean: %s", cases[i].what);
+		free(p);
+	}
 	p = path_absolute("/etc/./passwd");
 	is_str(p, "/etc/passwd", "path_absolute: an absolute path, cleaned");
 	free(p);
