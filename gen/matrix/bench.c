@@ -67,25 +67,25 @@ load_ready(struct ld *ld, yaml_node_t *v, struct ready *r)
 	map_check_keys(ld, &mp, keys, "'ready'");
 	if ((x = map_get(&mp, "tcp"))) {
 		how++;
-		if (get_int(ld, x, "tcp", 1, 65535, &r->tcp) < 0)
+		if (value_int(ld, x, "tcp", 1, 65535, &r->tcp) < 0)
 			ret = -1;
 	}
 	if ((x = map_get(&mp, "log"))) {
 		how++;
-		if (!(r->log = get_str(ld, x, "log", 0)) || check_regex(ld, x, "log", r->log, 0) < 0)
+		if (!(r->log = value_str(ld, x, "log", 0)) || check_regex(ld, x, "log", r->log, 0) < 0)
 			ret = -1;
 	}
 	if ((x = map_get(&mp, "command"))) {
 		how++;
-		if (get_strlist(ld, x, "command", S_EMPTY_OK,
-		                " (a command is never split: write [prog, arg, ...])", &r->command) < 0)
+		if (value_strlist(ld, x, "command", S_EMPTY_OK,
+		                  " (a command is never split: write [prog, arg, ...])", &r->command) < 0)
 			ret = -1;
 		else if (r->command.n == 0) {
 			ERR(ld, x, "'command' must not be empty");
 			ret = -1;
 		}
 	}
-	if ((x = map_get(&mp, "timeout")) && get_duration(ld, x, "timeout", &r->timeout_ms) < 0)
+	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &r->timeout_ms) < 0)
 		ret = -1;
 	if (how != 1) {
 		ERR(ld, v, "'ready' needs exactly one of 'tcp', 'log' or 'command'");
@@ -116,13 +116,13 @@ load_side(struct ld *ld, const struct map *mp, struct side *s, enum role role,
 	s->mark = nmark(mp->node);
 	s->ready.timeout_ms = 30000;
 	env_defaults(ld, &s->env);
-	if (outer_env && get_kvlist(ld, outer_env, "env", &s->env) < 0)
+	if (outer_env && value_kvlist(ld, outer_env, "env", &s->env) < 0)
 		ret = -1;
 	if ((x = map_get(mp, "context")) &&
-	    (!(s->context = get_str(ld, x, "context", 0)) || check_context(ld, x, s->context) < 0))
+	    (!(s->context = value_str(ld, x, "context", 0)) || check_context(ld, x, s->context) < 0))
 		ret = -1;
 	if ((x = map_get(mp, "base"))) {
-		if (!(s->base = get_str(ld, x, "base", 0)))
+		if (!(s->base = value_str(ld, x, "base", 0)))
 			ret = -1;
 		else if (!map_get(mp, "context")) {
 			ERR(ld, map_pair(mp, "base")->knode,
@@ -131,7 +131,7 @@ load_side(struct ld *ld, const struct map *mp, struct side *s, enum role role,
 		}
 	}
 	if ((x = map_get(mp, "build_args"))) {
-		if (get_kvlist(ld, x, "build_args", &s->build_args) < 0)
+		if (value_kvlist(ld, x, "build_args", &s->build_args) < 0)
 			ret = -1;
 		else if (!map_get(mp, "context")) {
 			ERR(ld, map_pair(mp, "build_args")->knode, "'build_args' needs a 'context' to build");
@@ -139,10 +139,10 @@ load_side(struct ld *ld, const struct map *mp, struct side *s, enum role role,
 		}
 	}
 	if ((x = map_get(mp, "command")) &&
-	    get_strlist(ld, x, "command", S_EMPTY_OK,
-	                " (a command is never split: write [prog, arg, ...])", &s->command) < 0)
+	    value_strlist(ld, x, "command", S_EMPTY_OK,
+	                  " (a command is never split: write [prog, arg, ...])", &s->command) < 0)
 		ret = -1;
-	if ((x = map_get(mp, "env")) && get_kvlist(ld, x, "env", &s->env) < 0)
+	if ((x = map_get(mp, "env")) && value_kvlist(ld, x, "env", &s->env) < 0)
 		ret = -1;
 	if ((x = map_get(mp, "ready"))) {
 		if (role == ROLE_SERVER) {
@@ -257,7 +257,7 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 	if (!(x = map_get(&mp, "name"))) {
 		ERR(ld, v, "a benchmark needs a 'name'");
 		ret = -1;
-	} else if (!(b->name = get_str(ld, x, "name", 0)) ||
+	} else if (!(b->name = value_str(ld, x, "name", 0)) ||
 	           check_slug_name(ld, x, "benchmark", b->name) < 0) {
 		ret = -1;
 	}
@@ -282,11 +282,11 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 		if (load_side(ld, &mp, &b->main, ROLE_PLAIN, NULL) < 0)
 			ret = -1;
 	}
-	if ((x = map_get(&mp, "repeat")) && get_int(ld, x, "repeat", 1, 100000, &b->repeat) < 0)
+	if ((x = map_get(&mp, "repeat")) && value_int(ld, x, "repeat", 1, 100000, &b->repeat) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "warmup")) && get_int(ld, x, "warmup", 0, 100000, &b->warmup) < 0)
+	if ((x = map_get(&mp, "warmup")) && value_int(ld, x, "warmup", 0, 100000, &b->warmup) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "timeout")) && get_duration(ld, x, "timeout", &b->timeout_ms) < 0)
+	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &b->timeout_ms) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "parser"))) {
 		if (load_parsers(ld, x, &b->parsers, &b->nparsers) < 0)
@@ -298,7 +298,7 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 		b->nparsers = ld->def.nparsers;
 	}
 	if ((x = map_get(&mp, "images"))) {
-		if (get_strlist(ld, x, "images", 0, " (write [name, \"name:tag\", ...])", &b->images) < 0) {
+		if (value_strlist(ld, x, "images", 0, " (write [name, \"name:tag\", ...])", &b->images) < 0) {
 			ret = -1;
 		} else if (b->images.n == 0) {
 			ERR(ld, x, "'images' must not be empty (leave it out to run on every image)");

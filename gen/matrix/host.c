@@ -98,13 +98,13 @@ load_volume(struct ld *ld, yaml_node_t *v, struct volume *vol)
 		map_check_keys(ld, &mp, keys, "a volume");
 		if (!(x = map_get(&mp, "source")))
 			ERR(ld, v, "a volume needs a 'source'"), ret = -1;
-		else if (!(src = get_str(ld, x, "source", 0)))
+		else if (!(src = value_str(ld, x, "source", 0)))
 			ret = -1;
 		if (!(x = map_get(&mp, "target")))
 			ERR(ld, v, "a volume needs a 'target'"), ret = -1;
-		else if (!(dst = get_str(ld, x, "target", 0)))
+		else if (!(dst = value_str(ld, x, "target", 0)))
 			ret = -1;
-		if ((x = map_get(&mp, "readonly")) && get_bool(ld, x, "readonly", &vol->readonly) < 0)
+		if ((x = map_get(&mp, "readonly")) && value_bool(ld, x, "readonly", &vol->readonly) < 0)
 			ret = -1;
 		map_release(&mp);
 	}
@@ -248,7 +248,7 @@ host_network(struct ld *ld, const struct map *mp, struct host *h)
 	int ret = 0;
 
 	if ((x = map_get(mp, "network"))) {
-		if (!(h->network = get_str(ld, x, "network", 0)))
+		if (!(h->network = value_str(ld, x, "network", 0)))
 			ret = -1;
 		else if (!word_ok(h->network)) {
 			ERR(ld, x, "'network' must be bridge, host, none or a network's name, not '%s'",
@@ -270,7 +270,7 @@ host_limits(struct ld *ld, const struct map *mp, struct host *h)
 	int ret = 0;
 
 	if ((x = map_get(mp, "cpuset"))) {
-		if (!(h->cpuset = get_str(ld, x, "cpuset", 0)))
+		if (!(h->cpuset = value_str(ld, x, "cpuset", 0)))
 			ret = -1;
 		else if (!check_cpuset(h->cpuset)) {
 			ERR(ld, x, "'cpuset' must list CPUs such as \"0\", \"0-3\" or \"0,2\", not '%s'",
@@ -278,7 +278,7 @@ host_limits(struct ld *ld, const struct map *mp, struct host *h)
 			ret = -1;
 		}
 	}
-	if ((x = map_get(mp, "cpus")) && get_double(ld, x, "cpus", 0, 4096, &h->cpus) < 0)
+	if ((x = map_get(mp, "cpus")) && value_double(ld, x, "cpus", 0, 4096, &h->cpus) < 0)
 		ret = -1;
 	if ((x = map_get(mp, "memory"))) {
 		if (x->type != YAML_SCALAR_NODE || (h->memory = parse_size(sval(x))) < 0) {
@@ -291,7 +291,7 @@ host_limits(struct ld *ld, const struct map *mp, struct host *h)
 		}
 	}
 	if ((x = map_get(mp, "runtime"))) {
-		if (!(h->runtime = get_str(ld, x, "runtime", 0)))
+		if (!(h->runtime = value_str(ld, x, "runtime", 0)))
 			ret = -1;
 		else if (!word_ok(h->runtime)) {
 			ERR(ld, x, "'runtime' must be a runtime's name such as runc, not '%s'", h->runtime);
@@ -338,11 +338,11 @@ load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 	if (!(x = map_get(&mp, "name"))) {
 		ERR(ld, v, "a host needs a 'name'");
 		ret = -1;
-	} else if (!(h->name = get_str(ld, x, "name", 0)) ||
+	} else if (!(h->name = value_str(ld, x, "name", 0)) ||
 	           check_slug_name(ld, x, "host", h->name) < 0) {
 		ret = -1;
 	}
-	if ((x = map_get(&mp, "native")) && get_bool(ld, x, "native", &h->native) < 0)
+	if ((x = map_get(&mp, "native")) && value_bool(ld, x, "native", &h->native) < 0)
 		ret = -1;
 	if (host_network(ld, &mp, h) < 0)
 		ret = -1;
@@ -350,19 +350,19 @@ load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 		ret = -1;
 	if ((x = map_get(&mp, "volumes")) && host_volumes(ld, x, h) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "privileged")) && get_bool(ld, x, "privileged", &h->privileged) < 0)
+	if ((x = map_get(&mp, "privileged")) && value_bool(ld, x, "privileged", &h->privileged) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "env")) && get_kvlist(ld, x, "env", &h->env) < 0)
+	if ((x = map_get(&mp, "env")) && value_kvlist(ld, x, "env", &h->env) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "sysctls")) && get_kvlist(ld, x, "sysctls", &h->sysctls) < 0)
+	if ((x = map_get(&mp, "sysctls")) && value_kvlist(ld, x, "sysctls", &h->sysctls) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "ulimits")) && load_ulimits(ld, x, h) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "engine")) &&
-	    (!(h->engine = get_str(ld, x, "engine", 0)) || check_engine(ld, x, h->engine) < 0))
+	    (!(h->engine = value_str(ld, x, "engine", 0)) || check_engine(ld, x, h->engine) < 0))
 		ret = -1;
 	if ((x = map_get(&mp, "apply_to"))) {
-		int a = get_choice(ld, x, "apply_to", applies);
+		int a = value_choice(ld, x, "apply_to", applies);
 
 		if (a < 0)
 			ret = -1;

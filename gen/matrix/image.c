@@ -146,7 +146,7 @@ load_image(struct ld *ld, yaml_node_t *v, struct image *im)
 	if (!(x = map_get(&mp, "name"))) {
 		ERR(ld, v, "an image needs a 'name'");
 		ret = -1;
-	} else if (!(im->name = get_str(ld, x, "name", 0))) {
+	} else if (!(im->name = value_str(ld, x, "name", 0))) {
 		ret = -1;
 	} else {
 		im->slug = slug_make(im->name);
@@ -156,7 +156,7 @@ load_image(struct ld *ld, yaml_node_t *v, struct image *im)
 	if (!(x = map_get(&mp, "tags"))) {
 		ERR(ld, v, "an image needs 'tags', e.g. tags: [latest]");
 		ret = -1;
-	} else if (get_strlist(ld, x, "tags", 0, " (write e.g. [latest])", &im->tags) < 0) {
+	} else if (value_strlist(ld, x, "tags", 0, " (write e.g. [latest])", &im->tags) < 0) {
 		ret = -1;
 	} else if (im->tags.n == 0) {
 		ERR(ld, x, "'tags' must not be empty");
@@ -179,7 +179,7 @@ load_image(struct ld *ld, yaml_node_t *v, struct image *im)
 		free(in);
 	}
 	if ((x = map_get(&mp, "pull"))) {
-		int p = get_choice(ld, x, "pull", pulls);
+		int p = value_choice(ld, x, "pull", pulls);
 
 		if (p < 0)
 			ret = -1;

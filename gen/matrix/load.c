@@ -99,20 +99,20 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 		return -1;
 	}
 	map_check_keys(ld, &mp, keys, "'defaults'");
-	if ((x = map_get(&mp, "repeat")) && get_int(ld, x, "repeat", 1, 100000, &ld->def.repeat) < 0)
+	if ((x = map_get(&mp, "repeat")) && value_int(ld, x, "repeat", 1, 100000, &ld->def.repeat) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "warmup")) && get_int(ld, x, "warmup", 0, 100000, &ld->def.warmup) < 0)
+	if ((x = map_get(&mp, "warmup")) && value_int(ld, x, "warmup", 0, 100000, &ld->def.warmup) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "timeout")) && get_duration(ld, x, "timeout", &ld->def.timeout_ms) < 0)
+	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &ld->def.timeout_ms) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "parser"))) {
 		ld->def.has_parser = 1;
 		if (load_parsers(ld, x, &ld->def.parsers, &ld->def.nparsers) < 0)
 			ret = -1;
 	}
-	if ((x = map_get(&mp, "env")) && get_kvlist(ld, x, "env", &ld->def.env) < 0)
+	if ((x = map_get(&mp, "env")) && value_kvlist(ld, x, "env", &ld->def.env) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "max_cv")) && get_double(ld, x, "max_cv", 0, 100, &ld->m->max_cv) < 0)
+	if ((x = map_get(&mp, "max_cv")) && value_double(ld, x, "max_cv", 0, 100, &ld->m->max_cv) < 0)
 		ret = -1;
 	map_release(&mp);
 	return ret;
@@ -135,9 +135,9 @@ load_dockerfiles(struct ld *ld, yaml_node_t *v)
 		return -1;
 	}
 	map_check_keys(ld, &mp, keys, "'dockerfiles'");
-	if ((x = map_get(&mp, "ref")) && !(m->ref = get_str(ld, x, "ref", 0)))
+	if ((x = map_get(&mp, "ref")) && !(m->ref = value_str(ld, x, "ref", 0)))
 		ret = -1;
-	if ((x = map_get(&mp, "repo")) && (repo = get_str(ld, x, "repo", 0))) {
+	if ((x = map_get(&mp, "repo")) && (repo = value_str(ld, x, "repo", 0))) {
 		m->repo_mark = nmark(x);
 		if ((sep = strstr(repo, "://"))) {
 			size_t i, len = sep - repo;
@@ -276,14 +276,14 @@ load_top(struct ld *ld, yaml_node_t *root)
 
 	if (!(x = map_get(&mp, "name")))
 		ERR(ld, root, "the matrix needs a 'name' (its results go to results/NAME)");
-	else if ((m->name = get_str(ld, x, "name", 0)))
+	else if ((m->name = value_str(ld, x, "name", 0)))
 		check_slug_name(ld, x, "matrix", m->name);
 	if ((x = map_get(&mp, "dockerfiles")))
 		load_dockerfiles(ld, x);
 	if (!m->repo)
 		m->repo = path_clean(m->dir, "../dockerfiles");
 	if ((x = map_get(&mp, "parallel")))
-		get_int(ld, x, "parallel", 1, 1024, &m->parallel);
+		value_int(ld, x, "parallel", 1, 1024, &m->parallel);
 	if ((x = map_get(&mp, "defaults")))
 		load_defaults(ld, x);
 	if (!(x = map_get(&mp, "images")))

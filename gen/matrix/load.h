@@ -112,23 +112,23 @@ void map_check_keys(struct ld *ld, const struct map *mp, const char *const *know
 /* ---- typed values (value.c): 0 (or a fresh string), else -1 (or NULL)
  * with the problem reported at v; key names the value in messages ---- */
 
-enum { S_EMPTY_OK = 1 };  /* get_str, get_strlist: "" is a value */
+enum { S_EMPTY_OK = 1 };  /* value_str, value_strlist: "" is a value */
 
-char *get_str(struct ld *ld, yaml_node_t *v, const char *key, int flags);
-int get_long(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, long *out);
-int get_int(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, int *out);
-int get_double(struct ld *ld, yaml_node_t *v, const char *key, double min_excl, double max,
-               double *out);
-int get_bool(struct ld *ld, yaml_node_t *v, const char *key, int *out);
+char *value_str(struct ld *ld, yaml_node_t *v, const char *key, int flags);
+int value_long(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, long *out);
+int value_int(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, int *out);
+int value_double(struct ld *ld, yaml_node_t *v, const char *key, double min_excl, double max,
+                 double *out);
+int value_bool(struct ld *ld, yaml_node_t *v, const char *key, int *out);
 /* One of the NULL-terminated choices; returns its index or -1. */
-int get_choice(struct ld *ld, yaml_node_t *v, const char *key, const char *const *choices);
-int get_duration(struct ld *ld, yaml_node_t *v, const char *key, long *out);
+int value_choice(struct ld *ld, yaml_node_t *v, const char *key, const char *const *choices);
+int value_duration(struct ld *ld, yaml_node_t *v, const char *key, long *out);
 /* A list of strings. hint, if not NULL, follows the error for a lone string. */
-int get_strlist(struct ld *ld, yaml_node_t *v, const char *key, int flags, const char *hint,
-                struct strlist *out);
+int value_strlist(struct ld *ld, yaml_node_t *v, const char *key, int flags, const char *hint,
+                  struct strlist *out);
 /* A map of names to string values, added to (and overriding entries of) out.
  * For env and build_args a name holds no '='. */
-int get_kvlist(struct ld *ld, yaml_node_t *v, const char *key, struct kvlist *out);
+int value_kvlist(struct ld *ld, yaml_node_t *v, const char *key, struct kvlist *out);
 /* Check that a slug-only name (matrix, benchmark, host) is one. */
 int check_slug_name(struct ld *ld, yaml_node_t *v, const char *what, const char *name);
 

@@ -116,8 +116,8 @@ parser_command(struct ld *ld, const struct map *mp, struct parser *p)
 			    "'%s' does not go with 'command' in a parser (only with 'regex')", *k);
 			ret = -1;
 		}
-	if (get_strlist(ld, map_get(mp, "command"), "command", S_EMPTY_OK,
-	                " (a command is never split: write [prog, arg, ...])", &p->command) < 0)
+	if (value_strlist(ld, map_get(mp, "command"), "command", S_EMPTY_OK,
+	                  " (a command is never split: write [prog, arg, ...])", &p->command) < 0)
 		ret = -1;
 	else if (p->command.n == 0) {
 		ERR(ld, map_get(mp, "command"), "'command' must not be empty");
@@ -135,19 +135,19 @@ parser_regex(struct ld *ld, yaml_node_t *v, const struct map *mp, struct parser 
 	int ret = 0;
 
 	p->kind = PARSER_REGEX;
-	if (!(p->pattern = get_str(ld, x, "regex", 0)) ||
+	if (!(p->pattern = value_str(ld, x, "regex", 0)) ||
 	    check_regex(ld, x, "regex", p->pattern, 1) < 0)
 		ret = -1;
 	if (!(x = map_get(mp, "metric"))) {
 		ERR(ld, v, "a regex parser needs 'metric': the name of what it measures");
 		ret = -1;
-	} else if (!(p->metric = get_str(ld, x, "metric", 0))) {
+	} else if (!(p->metric = value_str(ld, x, "metric", 0))) {
 		ret = -1;
 	}
-	if ((x = map_get(mp, "unit")) && !(p->unit = get_str(ld, x, "unit", 0)))
+	if ((x = map_get(mp, "unit")) && !(p->unit = value_str(ld, x, "unit", 0)))
 		ret = -1;
 	if ((x = map_get(mp, "better"))) {
-		int b = get_choice(ld, x, "better", betters);
+		int b = value_choice(ld, x, "better", betters);
 
 		if (b < 0)
 			ret = -1;

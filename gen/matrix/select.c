@@ -126,15 +126,15 @@ load_selector(struct ld *ld, yaml_node_t *v, const char *key, struct selector *s
 	snprintf(what, sizeof(what), "an entry of '%s'", key);
 	map_check_keys(ld, &mp, keys, what);
 	if ((x = map_get(&mp, "image")) &&
-	    (!(s->image = get_str(ld, x, "image", 0)) || check_image_ref(ld, x, s->image) < 0))
+	    (!(s->image = value_str(ld, x, "image", 0)) || check_image_ref(ld, x, s->image) < 0))
 		ret = -1;
-	if ((x = tagv = map_get(&mp, "tag")) && !(s->tag = get_str(ld, x, "tag", 0)))
+	if ((x = tagv = map_get(&mp, "tag")) && !(s->tag = value_str(ld, x, "tag", 0)))
 		ret = -1;
 	if ((x = map_get(&mp, "benchmark")) &&
-	    (!(s->benchmark = get_str(ld, x, "benchmark", 0)) || check_bench_ref(ld, x, s->benchmark) < 0))
+	    (!(s->benchmark = value_str(ld, x, "benchmark", 0)) || check_bench_ref(ld, x, s->benchmark) < 0))
 		ret = -1;
 	if ((x = map_get(&mp, "host")) &&
-	    (!(s->host = get_str(ld, x, "host", 0)) || check_host_ref(ld, x, s->host) < 0))
+	    (!(s->host = value_str(ld, x, "host", 0)) || check_host_ref(ld, x, s->host) < 0))
 		ret = -1;
 	if (s->tag && ret == 0) {
 		const struct image *im = s->image ? find_image(ld->m, s->image) : NULL;
@@ -202,10 +202,10 @@ load_baseline(struct ld *ld, yaml_node_t *v)
 		ret = -1;
 	}
 	if ((x = map_get(&mp, "host")) &&
-	    (!(b->host = get_str(ld, x, "host", 0)) || check_host_ref(ld, x, b->host) < 0))
+	    (!(b->host = value_str(ld, x, "host", 0)) || check_host_ref(ld, x, b->host) < 0))
 		ret = -1;
 	if ((x = map_get(&mp, "image"))) {
-		char *s = get_str(ld, x, "image", 0);
+		char *s = value_str(ld, x, "image", 0);
 		const struct image *im = s ? find_image(ld->m, s) : NULL;
 		size_t i;
 

@@ -28,7 +28,7 @@ is_slug(const char *s)
 }
 
 char *
-get_str(struct ld *ld, yaml_node_t *v, const char *key, int flags)
+value_str(struct ld *ld, yaml_node_t *v, const char *key, int flags)
 {
 	char t[64];
 
@@ -48,7 +48,7 @@ get_str(struct ld *ld, yaml_node_t *v, const char *key, int flags)
 }
 
 int
-get_long(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, long *out)
+value_long(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, long *out)
 {
 	const char *s;
 	char *end, t[64];
@@ -79,19 +79,19 @@ bad:
 }
 
 int
-get_int(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, int *out)
+value_int(struct ld *ld, yaml_node_t *v, const char *key, long min, long max, int *out)
 {
 	long n;
 
-	if (get_long(ld, v, key, min, max, &n) < 0)
+	if (value_long(ld, v, key, min, max, &n) < 0)
 		return -1;
 	*out = (int)n;
 	return 0;
 }
 
 int
-get_double(struct ld *ld, yaml_node_t *v, const char *key, double min_excl, double max,
-           double *out)
+value_double(struct ld *ld, yaml_node_t *v, const char *key, double min_excl, double max,
+             double *out)
 {
 	char *end, t[64];
 	double x;
@@ -116,7 +116,7 @@ get_double(struct ld *ld, yaml_node_t *v, const char *key, double min_excl, doub
 }
 
 int
-get_bool(struct ld *ld, yaml_node_t *v, const char *key, int *out)
+value_bool(struct ld *ld, yaml_node_t *v, const char *key, int *out)
 {
 	char t[64];
 
@@ -133,7 +133,7 @@ get_bool(struct ld *ld, yaml_node_t *v, const char *key, int *out)
 }
 
 int
-get_choice(struct ld *ld, yaml_node_t *v, const char *key, const char *const *choices)
+value_choice(struct ld *ld, yaml_node_t *v, const char *key, const char *const *choices)
 {
 	const char *best;
 	char t[64], *all;
@@ -155,7 +155,7 @@ get_choice(struct ld *ld, yaml_node_t *v, const char *key, const char *const *ch
 }
 
 int
-get_duration(struct ld *ld, yaml_node_t *v, const char *key, long *out)
+value_duration(struct ld *ld, yaml_node_t *v, const char *key, long *out)
 {
 	char t[64];
 	long ms;
@@ -179,8 +179,8 @@ get_duration(struct ld *ld, yaml_node_t *v, const char *key, long *out)
 }
 
 int
-get_strlist(struct ld *ld, yaml_node_t *v, const char *key, int flags, const char *hint,
-            struct strlist *out)
+value_strlist(struct ld *ld, yaml_node_t *v, const char *key, int flags, const char *hint,
+              struct strlist *out)
 {
 	yaml_node_item_t *it;
 	char t[64];
@@ -206,7 +206,7 @@ get_strlist(struct ld *ld, yaml_node_t *v, const char *key, int flags, const cha
 			ret = -1;
 			continue;
 		}
-		if (!(s = get_str(ld, item, key, flags))) {
+		if (!(s = value_str(ld, item, key, flags))) {
 			ret = -1;
 			continue;
 		}
@@ -274,7 +274,7 @@ kvlist_release(struct kvlist *l)
 }
 
 int
-get_kvlist(struct ld *ld, yaml_node_t *v, const char *key, struct kvlist *out)
+value_kvlist(struct ld *ld, yaml_node_t *v, const char *key, struct kvlist *out)
 {
 	struct map mp;
 	size_t i;
