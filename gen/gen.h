@@ -4,10 +4,14 @@
  * Shared per-axis files carry what cells have in common (base/IMG.json for an
  * image:tag, conf/bench/B.json, conf/host/H.json, conf/parse/B.json); a
  * cell's own files cells/ID/{cell,run}.json are a pure function of its three
- * axis files. gen writes them itself for small matrices and always emits a
- * 'cells' edge per image:tag and benchmark (jockey gen --cells INPUTS -- OUTPUTS)
- * that rewrites them from the axis files, so a matrix of 100,000 cells does not
- * make gen create 200,000 files before ninja starts. */
+ * axis files (compose.h). gen writes them itself for small matrices and
+ * always emits a 'cells' edge per image:tag and benchmark (jockey cells
+ * INPUTS -- OUTPUTS) that rewrites them from the axis files, so a matrix of
+ * 100,000 cells does not make gen create 200,000 files before ninja starts.
+ *
+ * Two steps: gen_render checks and renders everything in memory, so that a
+ * matrix that cannot be written leaves the folder untouched; gen_write then
+ * writes each file that changed. */
 #ifndef JOCKEY_GEN_H
 #define JOCKEY_GEN_H
 
@@ -29,64 +33,54 @@ enum { GEN_CELL_TARGETS = 20000 };
 #define GEN_CELL_TARGETS_S "20,000"
 
 struct gen_options {
-	const char *dir;      /* absolute results folder */
-	const char *matrix;   /* absolute path of the matrix file */
-	const char *jockey;   /* absolute path of the jockey binary */
-	const char *edge;       /* jockey-edge beside jockey, else jockey: the run and parse edges' */
+	char *dir;            /* owned: the absolute results folder */
+	char *matrix;         /* owned: the absolute path of the matrix file */
+	const char *jockey;   /* the absolute path of the jockey binary (self_exe) */
+	char *edge;           /* owned: jockey-edge beside jockey, else jockey: the run and parse edges' */
 	const char *engine;   /* engine of hosts without one: $DOCKER_HOST or the default */
-	int quiet;
-	/* A CI shard: cells holds only shard shard_index of shard_count (see
-	 * gen_shard_filter), out of cells_total; 0: not sharded. */
+	int quiet;            /* say nothing when all went well */
+	/* A CI shard: the cells are only shard shard_index of shard_count (see
+	 * shard.h), out of cells_total; shard_count 0: not sharded. */
 	int shard_index, shard_count;
 	size_t cells_total;
-	const char *durations; /* absolute path of the results.json that balanced the shards, or NULL */
+	char *durations;      /* owned: absolute path of the results.json that balanced the shards, or NULL */
 };
 
-/* Check and render everything in memory, then write each file that changed.
- * Returns 0, -1 on a runtime error (files), or -2 when the matrix cannot be
- * written (a path ninja cannot hold, two names with one slug): then nothing
- * has been written. */
-int gen_write(const struct matrix *m, const struct cell *cells, size_t ncells,
-	      const struct gen_options *o);
+/* What gen generates from: a matrix, its cells and the options. */
+struct gen_input {
+	struct matrix *m;
+	struct cell *cells;     /* a shard's, when sharded */
+	size_t ncells;
+	struct gen_options o;
+};
 
-/* The 'cells' edge: from the axis files (paths relative to the current
- * folder, the results folder) of one image:tag and one benchmark, and the
- * host file of each of n cells, write each cell's cells/ID/run.json (runs[i],
- * with hosts[i]) and cells/ID/cell.json beside it, where they changed. */
-int gen_cells(const char *base_json, const char *bench_json, const char *const *hosts,
-	      const char *const *runs, size_t n);
+/* Load, check and expand the matrix at path, to be written to dir (NULL:
+ * results/NAME); with count > 0 keep only the cells of shard index of
+ * count, balanced by the results.json at durations when not NULL (see
+ * shard.h; messages name it as given). 0, or -1 after every problem is
+ * printed: the matrix is invalid. */
+int gen_input_load(struct gen_input *in, const char *path, const char *dir, int index, int count,
+		   const char *durations);
+void gen_input_release(struct gen_input *in);
 
-/* The 'images' edge: from an image recipe (conf/image/RECIPE.json) and, for
- * each of n image keys, its base file (bases[i], base/IMG.json), write
- * outs[i] = images/KEY.json where it changed. */
-int gen_images(const char *recipe_json, const char *const *bases, const char *const *outs, size_t n);
+/* The results folder rendered in memory. */
+struct gen;
+
+/* Check and render every file in memory. NULL, after every problem is
+ * printed, when the matrix cannot be written (a path ninja cannot hold,
+ * two names with one slug): then nothing has been written. m, cells and o
+ * must outlive the result. */
+struct gen *gen_render(const struct matrix *m, const struct cell *cells, size_t ncells,
+		       const struct gen_options *o);
+/* Write every rendered file that changed, build.ninja last: an interrupted
+ * gen leaves the old graph, and the new one never names a file that is not
+ * there yet. Says how many it wrote unless quiet. 0, or -1 with a message. */
+int gen_write(struct gen *g);
+void gen_free(struct gen *g);
 
 /* The absolute results folder: dir (or results/NAME when NULL) made
  * absolute against the current folder, lexically ("." and ".." resolved, no
  * trailing '/'), so gen and its regeneration edge name it the same. Fresh. */
 char *gen_dir(const struct matrix *m, const char *dir);
-/* path made absolute and lexically clean the same way. Fresh. */
-char *gen_abspath(const char *path);
-
-/* Shards (jockey gen --shard I/N): parse "I/N" (1 <= I <= N <= 4096) into
- * *index, *count; 0, or -1 with a message. */
-int gen_shard_parse(const char *s, int *index, int *count);
-/* The shard (1..count) of a cell: rendezvous (highest random weight)
- * hashing of its id, so a cell's shard depends on nothing but its id and
- * count; adding or removing other cells moves no cell. */
-int gen_shard_of(const char *id, int count);
-/* Keep the cells of shard index of count in place (freeing the others) and
- * set *n to their number. durations (may be NULL) is a results.json of an
- * earlier run (an unsharded one, or 'jockey merge'): cells whose duration it
- * knows may move from the most loaded shard to the least loaded, a bounded
- * greedy pass that never moves a cell it does not know. Every shard must be
- * given the same file. 0, or -1 with a message when it cannot be read. */
-int gen_shard_filter(struct cell *cells, size_t *n, int index, int count, const char *durations);
-/* 16 hex digits identifying a file's content (FNV-1a 64 of its bytes),
- * fresh; NULL with a message when it cannot be read. */
-char *gen_file_hash(const char *path);
-
-/* Slug of s: lowercase, every byte outside [a-z0-9._-] becomes '-'. Fresh. */
-char *gen_slug(const char *s);
 
 #endif

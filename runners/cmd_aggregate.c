@@ -19,7 +19,7 @@
 #include "build/version.h"
 #include "runners/aggregate.h"
 #include "base/buf.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/history.h"
 #include "runners/report.h"
 #include "runners/stats.h"

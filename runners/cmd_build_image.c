@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "base/hash.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/engine.h"
 #include "gen/repo.h"
 #include "runners/staleness.h"

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "runners/aggregate.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/engine.h"
 #include "base/util.h"
 

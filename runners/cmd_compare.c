@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "runners/aggregate.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/compare.h"
 #include "runners/history.h"
 #include "base/util.h"

@@ -24,8 +24,8 @@
 
 #include "runners/aggregate.h"
 #include "base/buf.h"
-#include "gen/commands.h"
-#include "gen/gen.h"
+#include "runners/commands.h"
+#include "base/path.h"
 #include "base/util.h"
 
 /* One folder to merge. */
@@ -326,12 +326,12 @@ static int
 matrix_write(const struct part *v, size_t n, json_t *cells, const char *out)
 {
 	json_t *m = json_deep_copy(v[0].matrix), *from = json_array();
-	char *abs = gen_abspath(out), *path, *text;
+	char *abs = path_absolute(out), *path, *text;
 	size_t i;
 	int r;
 
 	for (i = 0; i < n; i++) {
-		char *d = gen_abspath(v[i].dir);
+		char *d = path_absolute(v[i].dir);
 		json_t *o = json_pack("{s:s, s:I, s:f}", "dir", d, "cells",
 				      (json_int_t)json_array_size(json_object_get(v[i].matrix, "cells")),
 				      "elapsed_s", v[i].elapsed);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/parse.h"
 #include "base/util.h"
 

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/engine.h"
 #include "runners/regauth.h"
 #include "runners/staleness.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "runners/aggregate.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "base/util.h"
 
 int

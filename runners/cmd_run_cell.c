@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "runners/engine.h"
 #include "runners/metrics.h"
 #include "runners/run.h"

@@ -24,9 +24,9 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/docker_host.h"
 
 #define ENGINE_API_MAX "1.41"
-#define ENGINE_DEFAULT "unix:///var/run/docker.sock"
 
 struct engine {
 	char *endpoint;        /* as given: "unix:///var/run/docker.sock", "tcp://h:2375" */

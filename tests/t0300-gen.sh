@@ -94,7 +94,7 @@ test_expect_success 'every plumbing command gets only paths and slugs' '
 	grep -q "^\$edge run-cell " cmds && grep -q "^\$edge parse " cmds &&
 	grep -q "run-cell \$in 1\$" cmds && grep -q "run-cell \$in 3\$" cmds &&
 	grep -q "parse \$in conf/parse/shell.json # parsers [0-9a-f]\{16\}\$" cmds &&
-	grep -q "gen --cells \$in -- \$out\$" cmds && grep -q "gen --images \$in -- \$out\$" cmds &&
+	grep -q "^\$jockey cells \$in -- \$out\$" cmds && grep -q "^\$jockey images \$in -- \$out\$" cmds &&
 	grep -q "probe \$in \$out" cmds && grep -q "build-image \$in \$out" cmds
 '
 
@@ -118,7 +118,7 @@ test_expect_success 'an edited matrix regenerates build.ninja through ninja' '
 # (they also need images, so an engine: these tests run the edges themselves)
 cells_cmds() {
 	d=$1; shift
-	ninja -C "$d" -t commands "$@" | grep " gen --cells " | sort -u
+	ninja -C "$d" -t commands "$@" | grep " cells base/" | sort -u
 }
 
 test_expect_success 'the cells edge rewrites a cell from the axis files, byte for byte' '

@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "base/files.h"
 #include "runners/run.h"
 #include "base/util.h"

@@ -21,7 +21,8 @@ mkdir -p "$out/corpus"
 clang -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I. $(pkg-config --cflags yaml-0.1 libpcre2-8) \
-	tests/fuzz/fuzz-matrix.c gen/matrix.c gen/matrix_expand.c base/util.c base/buf.c \
+	tests/fuzz/fuzz-matrix.c gen/matrix/*.c base/util.c base/buf.c base/slug.c \
+	base/strmap.c base/path.c \
 	$(pkg-config --libs yaml-0.1 libpcre2-8) -lm -o "$out/fuzz-matrix"
 for f in $(find tests/matrix matrix -name '*.yaml'); do
 	cp "$f" "$out/corpus/seed-$(printf '%s' "$f" | tr '/' '_')"

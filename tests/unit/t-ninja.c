@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "gen/ninja.h"
+#include "gen/ninja/syntax.h"
 #include "tap.h"
 #include "base/util.h"
 

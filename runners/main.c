@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "base/util.h"
 
 int
@@ -24,6 +24,7 @@ main(int argc, char **argv)
 		error("'%s' is not a jockey command; see 'jockey help'", argv[1]);
 		return EXIT_USAGE;
 	}
+	command_running(c);
 	ret = c->fn(argc - 1, argv + 1);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		warn("write error on standard output:");

@@ -15,13 +15,13 @@
 
 #include <jansson.h>
 
-#include "base/buf.h"
-#include "gen/commands.h"
-#include "gen/gen.h"
-#include "gen/matrix.h"
-#include "gen/repo.h"
-#include "runners/staleness.h"
+#include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
+#include "gen/gen.h"
+#include "gen/repo.h"
+#include "runners/commands.h"
+#include "runners/staleness.h"
 
 struct state {
 	int reps, done;
@@ -34,8 +34,7 @@ struct state {
 static char *
 failed_reason(const char *path)
 {
-	json_error_t e;
-	json_t *o = json_load_file(path, 0, &e);
+	json_t *o = json_load_path(path, 1);
 	const char *r = json_string_value(json_object_get(o, "reason"));
 	char *s = xstrdup(r ? r : "(no reason recorded)");
 
@@ -52,14 +51,14 @@ state_read(const char *dir, const struct cell *c, struct state *st)
 	memset(st, 0, sizeof(*st));
 	st->reps = c->bench->warmup + c->bench->repeat;
 	for (rep = 1; rep <= st->reps; rep++) {
-		p = xasprintf("%s/cells/%s/%d/samples.json", dir, c->id, rep);
+		p = layout_rep_path(dir, c->id, rep, LAYOUT_SAMPLES);
 		if (path_exists(p)) {
 			st->done++;
 			free(p);
 			continue;
 		}
 		free(p);
-		p = xasprintf("%s/cells/%s/%d/failed.json", dir, c->id, rep);
+		p = layout_rep_path(dir, c->id, rep, LAYOUT_FAILED);
 		if (!st->reason && path_exists(p)) {
 			st->reason = failed_reason(p);
 			st->failed_rep = rep;
@@ -183,27 +182,28 @@ ls_probe(const char *dir)
 {
 	const char *env = getenv("JOCKEY_OFFLINE");
 	int offline = env && *env && strcmp(env, "0") != 0, ret = 0;
-	char *pat = xasprintf("%s/base/*.json", dir), *cwd;
+	char *pat = layout_path(dir, LAYOUT_BASE_JSON, "*"), *cwd;
 	glob_t g;
 	size_t i;
 
 	if (glob(pat, 0, NULL, &g) == 0) {
 		for (i = 0; i < g.gl_pathc; i++) {
 			const char *file = strrchr(g.gl_pathv[i], '/') + 1;
-			char *stamp = xasprintf("%s/stamps/base/%.*s.digest", dir,
-						(int)(strlen(file) - 5), file);
+			char *img = xstrndup(file, strlen(file) - strlen(".json")); /* base/IMG.json */
+			char *stamp = layout_path(dir, LAYOUT_BASE_DIGEST, img);
 
 			if (mkdirs_parent(stamp) < 0 || probe_base(g.gl_pathv[i], stamp, offline) < 0)
 				ret = -1;
+			free(img);
 			free(stamp);
 		}
 		globfree(&g);
 	}
 	free(pat);
 	/* repo.json names its stamps relative to the results folder. */
-	pat = xasprintf("%s/repo.json", dir);
+	pat = xasprintf("%s/" LAYOUT_REPO_JSON, dir);
 	if (path_exists(pat) && (cwd = getcwd(NULL, 0))) {
-		if (chdir(dir) < 0 || repo_fetch("repo.json", offline) < 0)
+		if (chdir(dir) < 0 || repo_fetch(LAYOUT_REPO_JSON, offline) < 0)
 			ret = -1;
 		if (chdir(cwd) < 0)
 			ret = error("cannot return to '%s':", cwd);
@@ -223,10 +223,7 @@ cmd_ls(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir_opt = NULL;
-	struct matrix *m;
-	struct cell *cells = NULL;
-	size_t ncells = 0;
-	char *dir;
+	struct gen_input in;
 	int c, json = 0, probe = 0, ret;
 
 	optind = 1;
@@ -247,19 +244,12 @@ cmd_ls(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		usage("%s", command_usage("ls"));
-	if (!(m = matrix_load(argv[optind])))
+	if (gen_input_load(&in, argv[optind], dir_opt, 0, 0, NULL) < 0)
 		return EXIT_USAGE;
-	if (matrix_expand(m, &cells, &ncells) < 0) {
-		matrix_free(m);
-		return EXIT_USAGE;
-	}
-	dir = gen_dir(m, dir_opt);
-	if (probe && ls_probe(dir) < 0)
+	if (probe && ls_probe(in.o.dir) < 0)
 		warn("could not ask for every base image and the Dockerfile repo; the states "
 		     "below use the stamps as they are");
-	ret = json ? ls_json(dir, cells, ncells) : ls_text(dir, cells, ncells);
-	free(dir);
-	cells_free(cells, ncells);
-	matrix_free(m);
+	ret = json ? ls_json(in.o.dir, in.cells, in.ncells) : ls_text(in.o.dir, in.cells, in.ncells);
+	gen_input_release(&in);
 	return ret;
 }

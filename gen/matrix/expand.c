@@ -1,23 +1,17 @@
-/* matrix_expand.c: the cells of a matrix.
+/* expand.c: the cells of a matrix.
  *
  * images x tags x benchmarks x hosts, less what a benchmark's images:
  * restriction leaves out, less every cell an exclude entry matches, plus the
  * cells include entries name (docs/matrix.md, "include and exclude"). Cells
- * are found again by id in a small open-addressing table, which is also what
+ * are found again by id in a hash table (base/strmap.h), which is also what
  * catches two different cells that would share an id. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/hash.h"
-#include "gen/matrix.h"
-#include "gen/matrix_priv.h"
+#include "base/slug.h"
+#include "base/strmap.h"
 #include "base/util.h"
-
-struct slot {
-	const char *id;         /* borrowed from the cell; NULL: empty */
-	size_t cell;
-};
+#include "gen/matrix/expand.h"
 
 struct expansion {
 	const struct matrix *m;
@@ -25,35 +19,10 @@ struct expansion {
 	struct cell *v;
 	unsigned char *alive;   /* per cell: not excluded */
 	size_t n, cap;
-	struct slot *tab;
-	size_t tabsize;         /* a power of two, at least twice n */
+	struct strmap ids;      /* cell id (borrowed from the cell) -> its index */
 	int failed;
 	int too_many;           /* includes would pass MATRIX_MAX_CELLS */
 };
-
-static struct slot *
-tab_find(struct expansion *x, const char *id)
-{
-	size_t i = hash_str(HASH_INIT, id) & (x->tabsize - 1);
-
-	while (x->tab[i].id && strcmp(x->tab[i].id, id) != 0)
-		i = (i + 1) & (x->tabsize - 1);
-	return &x->tab[i];
-}
-
-static void
-tab_grow(struct expansion *x)
-{
-	struct slot *old = x->tab;
-	size_t oldsize = x->tabsize, i;
-
-	x->tabsize = x->tabsize ? x->tabsize * 2 : 64;
-	x->tab = xcalloc(x->tabsize, sizeof(*x->tab));
-	for (i = 0; i < oldsize; i++)
-		if (old[i].id)
-			*tab_find(x, old[i].id) = old[i];
-	free(old);
-}
 
 static int
 same_cell(const struct cell *c, const struct image *im, const char *tag,
@@ -68,15 +37,12 @@ static int
 add_cell(struct expansion *x, const struct image *im, const char *tag,
          const struct benchmark *b, const struct host *h, struct mark from)
 {
-	char *ts = matrix_slug(tag), *id = xasprintf("%s-%s.%s.%s", im->slug, ts, b->name, h->name);
-	struct slot *s;
+	char *ts = slug_make(tag), *id = xasprintf("%s-%s.%s.%s", im->slug, ts, b->name, h->name);
+	size_t i;
 
 	free(ts);
-	if (2 * (x->n + 1) > x->tabsize)
-		tab_grow(x);
-	s = tab_find(x, id);
-	if (s->id) {
-		const struct cell *c = &x->v[s->cell];
+	if (!strmap_add(&x->ids, id, x->n, &i)) {
+		const struct cell *c = &x->v[i];
 
 		free(id);
 		if (!same_cell(c, im, tag, b, h)) {
@@ -85,9 +51,9 @@ add_cell(struct expansion *x, const struct image *im, const char *tag,
 			x->failed = 1;
 			return -1;
 		}
-		if (x->alive[s->cell])
+		if (x->alive[i])
 			return 0;
-		x->alive[s->cell] = 1;
+		x->alive[i] = 1;
 		return 1;
 	}
 	if (x->n == x->cap) {
@@ -101,8 +67,6 @@ add_cell(struct expansion *x, const struct image *im, const char *tag,
 	x->v[x->n].host = h;
 	x->v[x->n].id = id;
 	x->alive[x->n] = 1;
-	s->id = id;
-	s->cell = x->n;
 	x->n++;
 	return 1;
 }
@@ -259,7 +223,7 @@ matrix_expand_diag(const struct matrix *m, struct cell **cells, size_t *ncells, 
 			free(x.v[i].id);
 	}
 	free(x.alive);
-	free(x.tab);
+	strmap_release(&x.ids);
 	if (x.too_many) {
 		diag_add(d, none, "the matrix has more than %d cells; that is surely a mistake",
 		         MATRIX_MAX_CELLS);

@@ -1,4 +1,4 @@
-/* ninja.h: every escape jockey needs to write a build.ninja, and a small
+/* syntax.h: every escape jockey needs to write a build.ninja, and a small
  * writer on top of them, so the generator never concatenates escapes by hand.
  *
  * Three kinds of text end up in a build.ninja, each with its own escape:
@@ -14,8 +14,8 @@
  * The escape functions append to a struct buf and return 0, or -1 with the
  * buf unchanged when the text cannot be written (no message: the caller knows
  * what the text was and reports it). */
-#ifndef JOCKEY_NINJA_H
-#define JOCKEY_NINJA_H
+#ifndef JOCKEY_NINJA_SYNTAX_H
+#define JOCKEY_NINJA_SYNTAX_H
 
 #include <stddef.h>
 

@@ -1,8 +1,9 @@
-/* ninja.c: ninja and shell escaping and the build.ninja writer (see ninja.h). */
+/* syntax.c: ninja and shell escaping and the small build-statement writer
+ * (see syntax.h). */
 #include <string.h>
 
 #include "base/buf.h"
-#include "gen/ninja.h"
+#include "gen/ninja/syntax.h"
 #include "base/util.h"
 
 int

@@ -1,12 +1,12 @@
 /* cmd_fetch.c: the fetch edge, 'jockey fetch [--offline] repo.json': resolve
- * the Dockerfile repository and stamp its commit and context trees (repo.c). */
+ * the Dockerfile repository and stamp its commit and context trees (gen/repo.h). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/commands.h"
-#include "gen/repo.h"
 #include "base/util.h"
+#include "gen/repo.h"
+#include "runners/commands.h"
 
 int
 cmd_fetch(int argc, char **argv)
@@ -21,10 +21,10 @@ cmd_fetch(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'o')
-			usage("fetch [--offline] REPO_JSON");
+			usage("%s", command_usage("fetch"));
 		offline = 1;
 	}
 	if (argc - optind != 1)
-		usage("fetch [--offline] REPO_JSON");
+		usage("%s", command_usage("fetch"));
 	return repo_fetch(argv[optind], offline) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

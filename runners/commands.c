@@ -1,10 +1,11 @@
-/* commands.c: the command table, help and version (git's git.c in small). */
+/* commands.c: the command table, help and version (git's git.c in small).
+ * help lives beside the table it reads; only main.c calls into this file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "build/version.h"
-#include "gen/commands.h"
+#include "runners/commands.h"
 #include "base/util.h"
 
 static const struct command commands[] = {
@@ -48,7 +49,11 @@ static const struct command commands[] = {
 	{ "version", cmd_version, 0, "", "print jockey's version", NULL },
 	{ "fetch", cmd_fetch, PLUMBING, "[--offline] REPO_JSON", "resolve the Dockerfile repo into stamps", NULL },
 	{ "probe", cmd_probe, PLUMBING, "[--offline] BASE_JSON STAMP", "resolve a base image to its digest", NULL },
+	{ "images", cmd_images, PLUMBING, "RECIPE_JSON BASE_JSON... -- IMAGE_JSON...",
+	  "write the image files of one recipe", NULL },
 	{ "build-image", cmd_build_image, PLUMBING, "BUILD_JSON STAMP", "build one benchmark image", NULL },
+	{ "cells", cmd_cells, PLUMBING, "BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON...",
+	  "write the cell files of one image:tag and benchmark", NULL },
 	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
 	{ "parse", cmd_parse, PLUMBING, "cells/ID/REP/log PARSERS_JSON", "parse one repetition's log", NULL },
 	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },
@@ -63,16 +68,6 @@ command_find(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
-}
-
-const char *
-command_usage(const char *name)
-{
-	static char line[512];
-	const struct command *c = command_find(name);
-
-	snprintf(line, sizeof(line), "%s %s", name, c ? c->args : "");
-	return line;
 }
 
 void

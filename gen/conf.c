@@ -1,0 +1,201 @@
+/* conf.c: the axis files (see conf.h). */
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "base/util.h"
+#include "gen/conf.h"
+#include "gen/names.h"
+
+json_t *
+conf_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+json_kv(const struct kvlist *l)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_object_set_new(o, l->v[i].key, json_string(l->v[i].value));
+	return o;
+}
+
+static json_t *
+json_strs(const struct strlist *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+static json_t *
+json_parser(const struct parser *p)
+{
+	switch (p->kind) {
+	case PARSER_BUILTIN:
+		return json_pack("{s:s, s:s}", "kind", "builtin", "name", p->builtin);
+	case PARSER_REGEX:
+		return json_pack("{s:s, s:s, s:s, s:o, s:s}", "kind", "regex", "pattern", p->pattern,
+				 "metric", p->metric, "unit", conf_str(p->unit),
+				 "better", p->better == BETTER_LOWER ? "lower" : "higher");
+	case PARSER_COMMAND:
+		return json_pack("{s:s, s:o}", "kind", "command", "command", json_strs(&p->command));
+	default:
+		return json_pack("{s:s}", "kind", "none");
+	}
+}
+
+static json_t *
+json_ready(const struct ready *r)
+{
+	json_t *o = json_object();
+
+	if (r->tcp)
+		json_object_set_new(o, "tcp", json_integer(r->tcp));
+	else if (r->log)
+		json_object_set_new(o, "log", json_string(r->log));
+	else if (r->command.n)
+		json_object_set_new(o, "command", json_strs(&r->command));
+	json_object_set_new(o, "timeout_ms", json_integer(r->timeout_ms));
+	return o;
+}
+
+static json_t *
+json_side(const struct side *s, const struct sidekey *k, int server)
+{
+	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			      "context", conf_str(s->context),
+			      "context_slug", conf_str(k->ctx_slug),
+			      "base", conf_str(s->base),
+			      "base_slug", conf_str(k->base_slug),
+			      "build_args", json_kv(&s->build_args),
+			      "args_hash", conf_str(k->hash),
+			      "command", json_strs(&s->command),
+			      "env", json_kv(&s->env));
+
+	if (server)
+		json_object_set_new(o, "ready", json_ready(&s->ready));
+	return o;
+}
+
+json_t *
+conf_bench(const struct gen *g, size_t bi)
+{
+	const struct benchmark *b = &g->m->benchmarks[bi];
+	json_t *o, *parsers = json_array();
+	size_t i;
+
+	for (i = 0; i < b->nparsers; i++)
+		json_array_append_new(parsers, json_parser(&b->parsers[i]));
+	o = json_pack("{s:i, s:s, s:b, s:i, s:i, s:I, s:o, s:o}", "schema", 1, "name", b->name,
+		      "pair", b->is_pair, "repeat", b->repeat, "warmup", b->warmup,
+		      "timeout_ms", (json_int_t)b->timeout_ms, "parsers", parsers,
+		      "images", json_strs(&b->images));
+	if (b->is_pair) {
+		json_object_set_new(o, "server", json_side(&b->server, &g->sk[3 * bi + 1], 1));
+		json_object_set_new(o, "client", json_side(&b->client, &g->sk[3 * bi + 2], 0));
+	} else {
+		json_object_set_new(o, "main", json_side(&b->main, &g->sk[3 * bi], 0));
+	}
+	return o;
+}
+
+static json_t *
+json_number_plain(double d)
+{
+	if (d == (double)(json_int_t)d)
+		return json_integer((json_int_t)d);
+	return json_real(d);
+}
+
+static json_t *
+json_hostconfig(const struct host *h)
+{
+	json_t *vols = json_array(), *ulim = json_array();
+	size_t i;
+
+	for (i = 0; i < h->nvolumes; i++)
+		json_array_append_new(vols, json_pack("{s:s, s:s, s:b}", "source", h->volumes[i].source,
+						      "target", h->volumes[i].target,
+						      "readonly", h->volumes[i].readonly));
+	for (i = 0; i < h->nulimits; i++)
+		json_array_append_new(ulim, json_pack("{s:s, s:I, s:I}", "name", h->ulimits[i].name,
+						      "soft", (json_int_t)h->ulimits[i].soft,
+						      "hard", (json_int_t)h->ulimits[i].hard));
+	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:o, s:o}",
+			 "network", h->network ? h->network : "bridge",
+			 "cpuset", conf_str(h->cpuset),
+			 "cpus", json_number_plain(h->cpus),
+			 "memory", (json_int_t)h->memory,
+			 "runtime", conf_str(h->runtime),
+			 "volumes", vols,
+			 "privileged", h->privileged,
+			 "sysctls", json_kv(&h->sysctls),
+			 "ulimits", ulim);
+}
+
+static const char *
+apply_to_name(enum apply_to a)
+{
+	return a == APPLY_SERVER ? "server" : a == APPLY_CLIENT ? "client" : "both";
+}
+
+json_t *
+conf_host(const struct gen *g, size_t hi)
+{
+	const struct host *h = &g->m->hosts[hi];
+	int e = g->host_engine[hi];
+	char *suffix = name_engine_suffix(g->nengines, e), *pool = xasprintf("engine_%d", e);
+	json_t *o;
+
+	o = json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "schema", 1,
+		      "name", h->name, "native", h->native, "engine", g->engines[e],
+		      "engine_suffix", suffix, "pool", pool, "env", json_kv(&h->env),
+		      "apply_to", apply_to_name(h->apply_to), "hostconfig", json_hostconfig(h),
+		      "matrix", g->m->name, "dir", g->o->dir);
+	free(suffix);
+	free(pool);
+	return o;
+}
+
+json_t *
+conf_base(const struct base *b, const char *engine)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s}", "schema", 1, "ref", b->ref,
+			 "name", b->name, "tag", b->tag, "slug", b->slug, "pull", b->pull,
+			 "engine", engine);
+}
+
+static json_t *
+json_labels(const struct gen *g)
+{
+	return json_pack("{s:s, s:s, s:s}", "jockey", "1", "jockey.matrix", g->m->name,
+			 "jockey.dir", g->o->dir);
+}
+
+json_t *
+conf_recipe(const struct gen *g, const struct key *k)
+{
+	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "schema", 1, "recipe", k->recipe,
+			 "context", conf_str(k->context), "ctx_slug", conf_str(k->ctx_slug),
+			 "build_args", json_kv(k->args), "labels", json_labels(g));
+}
+
+json_t *
+conf_parse(const struct gen *g, size_t bi)
+{
+	const struct benchmark *b = &g->m->benchmarks[bi];
+	json_t *parsers = json_array();
+	size_t i;
+
+	for (i = 0; i < b->nparsers; i++)
+		json_array_append_new(parsers, json_parser(&b->parsers[i]));
+	return json_pack("{s:i, s:s, s:o}", "schema", 1, "benchmark", b->name, "parsers", parsers);
+}

@@ -1,0 +1,219 @@
+/* drive.c: ninja over a results folder (see drive.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/layout.h"
+#include "base/util.h"
+#include "runners/drive.h"
+
+static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t interrupted;
+
+static void
+forward_signal(int sig)
+{
+	interrupted = sig;
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+int
+drive_run(char *const *argv)
+{
+	struct sigaction sa, old_int, old_term;
+	int status;
+	pid_t pid, w;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		error("fork:");
+		return -1;
+	}
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		execvp(argv[0], argv);
+		warn("cannot run '%s':", argv[0]);
+		_exit(127);
+	}
+	child_pid = pid;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	child_pid = 0;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (w < 0)
+		return error("waitpid:");
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int
+drive_interrupted(void)
+{
+	return interrupted;
+}
+
+char *
+drive_jobs_default(size_t nengines, int depth)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long j = (cpus > 0 ? cpus : 1) + 2, want = (long)nengines * (depth > 0 ? depth : 1) + 2;
+
+	return xasprintf("%ld", want > j ? want : j);
+}
+
+void
+drive_argv_all(struct drive_argv *a, const char *dir, const char *jobs)
+{
+	memset(a, 0, sizeof(*a));
+	a->v[a->n++] = "ninja";
+	a->v[a->n++] = "-C";
+	a->v[a->n++] = (char *)dir;
+	a->v[a->n++] = "-k";
+	a->v[a->n++] = "0";
+	if (jobs) {
+		a->v[a->n++] = "-j";
+		a->v[a->n++] = (char *)jobs;
+	}
+	a->v[a->n++] = "all";
+}
+
+int
+drive_argv_cells(struct drive_argv *a, const char *dir, const char *jobs, const struct cell *cells,
+		 size_t n, const char *keep, int *ntargets)
+{
+	struct buf sb = BUF_INIT;
+	char *spath = xasprintf("%s/" LAYOUT_SELECT_NINJA, dir);
+	size_t i;
+	int r;
+
+	*ntargets = 0;
+	buf_puts(&sb, "# written by 'jockey run': the cells it was asked to run\n"
+		      "include " LAYOUT_CELLS_NINJA "\nbuild jockey-selected: phony");
+	for (i = 0; i < n; i++)
+		if (keep[i]) {
+			buf_printf(&sb, " cell$:%s", cells[i].id); /* slugs: nothing to escape */
+			(*ntargets)++;
+		}
+	buf_putc(&sb, '\n');
+	r = write_file_if_changed(spath, sb.data, sb.len);
+	buf_release(&sb);
+	free(spath);
+	if (r < 0) {
+		*ntargets = 0;
+		return -1;
+	}
+	drive_argv_all(a, dir, jobs);
+	a->n--; /* not "all" */
+	a->v[a->n++] = "-f";
+	a->v[a->n++] = LAYOUT_SELECT_NINJA;
+	a->v[a->n++] = "jockey-selected";
+	a->v[a->n] = NULL;
+	return 0;
+}
+
+/* The status file: 'always' (which the fetch and probe edges depend on)
+ * defined first as a phony of an old file, so that it does not look dirty,
+ * then the manifest the run used. */
+static int
+status_write(const char *dir, const char *manifest)
+{
+	struct buf st = BUF_INIT;
+	char *path = xasprintf("%s/" LAYOUT_STATUS_NINJA, dir);
+	int r;
+
+	buf_printf(&st, "# written by 'jockey run' to ask ninja what is still out of date\n"
+			"build always: phony " LAYOUT_MATRIX_JSON "\n"
+			"include %s\n", manifest);
+	r = write_file_if_changed(path, st.data, st.len);
+	buf_release(&st);
+	free(path);
+	return r < 0 ? -1 : 0;
+}
+
+/* A line of 'ninja -n -v': when it runs the run or parse edge of a cell,
+ * mark that cell (cells are sorted by id: binary search). */
+static void
+pending_mark(const char *line, const struct cell *cells, size_t n, char *pending)
+{
+	const char *s = strstr(line, " run-cell cells/"), *id;
+	size_t len, lo = 0, hi = n;
+
+	if (s)
+		s += strlen(" run-cell cells/");
+	else if ((s = strstr(line, " parse cells/")))
+		s += strlen(" parse cells/");
+	else
+		return;
+	len = strcspn(s, "/");
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c;
+
+		id = cells[mid].id;
+		c = strncmp(id, s, len);
+		if (c == 0 && id[len] != '\0')
+			c = 1;
+		if (c == 0) {
+			pending[mid] = 1;
+			return;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+}
+
+/* A plain dry run would count everything behind the fetch and probe edges,
+ * which depend on the phony 'always' and so look dirty until they run and
+ * restat; the status file makes only what is really out of date show. */
+int
+drive_pending(const char *dir, const struct drive_argv *a, const struct cell *cells, size_t n,
+	      char *pending)
+{
+	struct buf cmd = BUF_INIT;
+	const char *manifest = LAYOUT_BUILD_NINJA;
+	char line[4096];
+	FILE *p;
+	size_t i;
+
+	for (i = 1; a->v[i]; i++)
+		if (strcmp(a->v[i], "-f") == 0 && a->v[i + 1])
+			manifest = a->v[i + 1];
+	if (status_write(dir, manifest) < 0)
+		return -1;
+	buf_puts(&cmd, "ninja -f " LAYOUT_STATUS_NINJA " -w dupbuild=warn -n -v");
+	for (i = 1; a->v[i]; i++) {
+		if (strcmp(a->v[i], "-f") == 0 && a->v[i + 1]) {
+			i++; /* the status file includes it */
+			continue;
+		}
+		buf_puts(&cmd, " '");
+		buf_puts(&cmd, a->v[i]); /* paths and cell ids: no quotes in them */
+		buf_puts(&cmd, "'");
+	}
+	fflush(NULL);
+	buf_puts(&cmd, " 2>/dev/null");
+	p = popen(cmd.data, "r");
+	buf_release(&cmd);
+	if (!p)
+		return error("cannot run ninja:");
+	while (fgets(line, sizeof(line), p))
+		pending_mark(line, cells, n, pending);
+	return pclose(p) == 0 ? 0 : -1;
+}

@@ -1,0 +1,113 @@
+/* t-base.c: the small base modules gen and the runners share: slugs, the
+ * string hash table, clean paths and the results folder's layout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/layout.h"
+#include "base/path.h"
+#include "base/slug.h"
+#include "base/strmap.h"
+#include "base/util.h"
+#include "tap.h"
+
+static void
+test_slug(void)
+{
+	char *s = slug_make("Debian:Bookworm 1.2_x/\xc3\xa9");
+
+	is_str(s, "debian-bookworm-1.2_x---", "slug: lowercase, others become '-', bytewise");
+	free(s);
+	ok(slug_ok("a.b_c-1"), "slug_ok: a slug");
+	ok(!slug_ok("") && !slug_ok(".") && !slug_ok(".."), "slug_ok: not empty, '.' or '..'");
+	ok(!slug_ok("a/b") && !slug_ok("A"), "slug_ok: no '/' nor uppercase");
+}
+
+static void
+test_strmap(void)
+{
+	struct strmap m = STRMAP_INIT;
+	char keys[1000][8];
+	size_t i, v = 0, bad = 0;
+
+	ok(!strmap_get(&m, "x", &v), "strmap: an empty table holds nothing");
+	for (i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		bad += !strmap_add(&m, keys[i], i, NULL);
+	}
+	is_int(bad, 0, "strmap: 1000 keys added, growing the table");
+	is_int(m.n, 1000, "strmap: counts them");
+	ok(m.cap >= 2 * m.n && (m.cap & (m.cap - 1)) == 0, "strmap: at most half full, a power of two");
+	for (i = 0; i < 1000; i++)
+		bad += !strmap_get(&m, keys[i], &v) || v != i;
+	is_int(bad, 0, "strmap: every key found with its value");
+	ok(!strmap_add(&m, "k7", 99, &v) && v == 7, "strmap: a key added again keeps its value");
+	ok(strmap_get(&m, "k999", NULL) && !strmap_get(&m, "k1000", NULL), "strmap: get without a value");
+	strmap_release(&m);
+	ok(m.n == 0 && !strmap_get(&m, "k1", NULL), "strmap: released is empty");
+}
+
+static void
+test_path(void)
+{
+	static const struct {
+		const char *dir, *path, *want, *what;
+	} cases[] = {
+		{ "/a/b", "../c/./d//e/", "/a/c/d/e", "'..', '.', '//' and a trailing '/'" },
+		{ "/a", "/x/../../y", "/y", "an absolute path ignores dir; '..' stops at the root" },
+		{ "/", "..", "/", "nothing left is the root" },
+	};
+	size_t i;
+	char *p;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = path_clean(cases[i].dir, cases[i].path);
+		is_str(p, cases[i].want, "path_clean: %s", cases[i].what);
+		free(p);
+	}
+	p = path_absolute("/etc/./passwd");
+	is_str(p, "/etc/passwd", "path_absolute: an absolute path, cleaned");
+	free(p);
+}
+
+static void
+test_layout(void)
+{
+	struct buf b = BUF_INIT;
+	char *p;
+
+	p = layout_path(NULL, LAYOUT_IMAGE_ID, "sysbench.debian-bookworm");
+	is_str(p, "stamps/img/sysbench.debian-bookworm.id", "layout: an image stamp");
+	free(p);
+	p = layout_path("/r", LAYOUT_CELL_RUN, "a.b.c");
+	is_str(p, "/r/cells/a.b.c/run.json", "layout: a cell's run.json under a folder");
+	free(p);
+	p = layout_rep_path("d", "a.b.c", 3, LAYOUT_SAMPLES);
+	is_str(p, "d/cells/a.b.c/3/samples.json", "layout: a repetition's samples");
+	free(p);
+	layout_put(&b, LAYOUT_BASE_DIGEST, "debian-bookworm");
+	buf_putc(&b, ' ');
+	layout_put_rep(&b, "x", "1", LAYOUT_LOG);
+	is_str(b.data, "stamps/base/debian-bookworm.digest cells/x/1/log", "layout: appended to a buffer");
+	buf_release(&b);
+	p = layout_name(LAYOUT_CELL_RUN, "cells/a.b.c/run.json");
+	is_str(p, "a.b.c", "layout_name: a cell's id from its run.json");
+	free(p);
+	p = layout_name(LAYOUT_IMAGE_JSON, "images/k.json");
+	is_str(p, "k", "layout_name: an image key");
+	free(p);
+	ok(!layout_name(LAYOUT_CELL_RUN, "cells/a/b/run.json") && !layout_name(LAYOUT_CELL_RUN, "cells//run.json") &&
+	   !layout_name(LAYOUT_BASE_JSON, "base/../x.json") && !layout_name(LAYOUT_BASE_JSON, "conf/x.json"),
+	   "layout_name: NULL unless NAME is a slug between the prefix and the suffix");
+}
+
+int
+main(void)
+{
+	test_slug();
+	test_strmap();
+	test_path();
+	test_layout();
+	return tap_done();
+}
