@@ -17,12 +17,12 @@
 #include <jansson.h>
 
 #include "build/version.h"
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "base/buf.h"
 #include "gen/commands.h"
-#include "runners/history.h"
-#include "runners/report.h"
-#include "runners/stats.h"
+#include "runners/report/history.h"
+#include "runners/report/report.h"
+#include "runners/report/stats.h"
 #include "base/util.h"
 
 /* Add one sample of a metric to the cell's metric table, creating the entry

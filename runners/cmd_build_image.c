@@ -22,9 +22,9 @@
 
 #include "base/hash.h"
 #include "gen/commands.h"
-#include "runners/engine.h"
+#include "runners/run/engine.h"
 #include "gen/repo.h"
-#include "runners/staleness.h"
+#include "runners/report/staleness.h"
 #include "base/util.h"
 
 struct build {

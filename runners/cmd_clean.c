@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "gen/commands.h"
-#include "runners/engine.h"
+#include "runners/run/engine.h"
 #include "base/util.h"
 
 /* Sort images newest first by "Created" (seconds), then by id for ties. */

@@ -7,10 +7,10 @@
 
 #include <jansson.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "gen/commands.h"
-#include "runners/compare.h"
-#include "runners/history.h"
+#include "runners/report/compare.h"
+#include "runners/report/history.h"
 #include "base/util.h"
 
 /* A results folder's results.json (or the file itself), loaded. */

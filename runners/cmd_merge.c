@@ -22,7 +22,7 @@
 
 #include <jansson.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "base/buf.h"
 #include "gen/commands.h"
 #include "gen/gen.h"

@@ -17,7 +17,7 @@
 
 #include "base/buf.h"
 #include "gen/commands.h"
-#include "runners/parse.h"
+#include "runners/run/parse.h"
 #include "base/util.h"
 
 /* The cgroup totals that become metrics, from metrics.json's "metrics". */

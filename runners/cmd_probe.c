@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 #include "gen/commands.h"
-#include "runners/engine.h"
-#include "runners/regauth.h"
-#include "runners/staleness.h"
+#include "runners/run/engine.h"
+#include "runners/run/regauth.h"
+#include "runners/report/staleness.h"
 #include "base/util.h"
 
 struct base {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "gen/commands.h"
 #include "base/util.h"
 

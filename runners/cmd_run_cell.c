@@ -26,9 +26,9 @@
 #include <unistd.h>
 
 #include "gen/commands.h"
-#include "runners/engine.h"
-#include "runners/metrics.h"
-#include "runners/run.h"
+#include "runners/run/engine.h"
+#include "runners/run/metrics.h"
+#include "runners/run/run.h"
 #include "base/util.h"
 
 volatile sig_atomic_t run_signal;

@@ -21,7 +21,7 @@
 
 #include "gen/commands.h"
 #include "base/files.h"
-#include "runners/run.h"
+#include "runners/run/run.h"
 #include "base/util.h"
 
 

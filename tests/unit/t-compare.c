@@ -6,8 +6,8 @@
 
 #include <jansson.h>
 
-#include "runners/compare.h"
-#include "runners/history.h"
+#include "runners/report/compare.h"
+#include "runners/report/history.h"
 #include "tap.h"
 #include "base/util.h"
 

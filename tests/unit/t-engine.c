@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/engine.h"
+#include "runners/run/engine.h"
 #include "tap.h"
 #include "base/util.h"
 

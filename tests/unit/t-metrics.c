@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/metrics.h"
+#include "runners/run/metrics.h"
 #include "tap.h"
 #include "base/util.h"
 

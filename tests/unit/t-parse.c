@@ -9,7 +9,7 @@
 
 #include "base/buf.h"
 #include "gen/commands.h"
-#include "runners/parse.h"
+#include "runners/run/parse.h"
 #include "tap.h"
 #include "base/util.h"
 

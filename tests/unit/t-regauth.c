@@ -7,8 +7,8 @@
 
 #include <jansson.h>
 
-#include "runners/regauth.h"
-#include "runners/staleness.h"
+#include "runners/run/regauth.h"
+#include "runners/report/staleness.h"
 #include "tap.h"
 #include "base/util.h"
 

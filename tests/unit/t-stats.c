@@ -1,7 +1,7 @@
 /* t-stats.c: statistics against values computed by hand. */
 #include <math.h>
 
-#include "runners/stats.h"
+#include "runners/report/stats.h"
 #include "tap.h"
 
 static int

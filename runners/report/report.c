@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "base/buf.h"
-#include "runners/history.h"
-#include "runners/report.h"
+#include "runners/report/history.h"
+#include "runners/report/report.h"
 #include "base/util.h"
 
 #define SERIES_POINTS 60   /* points kept per repetition's time series */

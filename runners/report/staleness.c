@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "base/buf.h"
-#include "runners/staleness.h"
+#include "runners/report/staleness.h"
 #include "base/util.h"
 
 static char *

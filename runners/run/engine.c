@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "runners/engine.h"
+#include "runners/run/engine.h"
 #include "base/files.h"
 #include "base/util.h"
 

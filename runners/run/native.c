@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/run.h"
+#include "runners/run/run.h"
 #include "base/util.h"
 
 extern char **environ;

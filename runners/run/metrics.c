@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/metrics.h"
+#include "runners/run/metrics.h"
 #include "base/util.h"
 
 /* The v1 controllers the metrics know: cpuacct, memory, blkio and pids are

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "runners/regauth.h"
+#include "runners/run/regauth.h"
 #include "base/util.h"
 
 char *

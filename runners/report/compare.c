@@ -7,11 +7,11 @@
 
 #include <jansson.h>
 
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "base/buf.h"
-#include "runners/compare.h"
-#include "runners/history.h"
-#include "runners/stats.h"
+#include "runners/report/compare.h"
+#include "runners/report/history.h"
+#include "runners/report/stats.h"
 #include "base/util.h"
 
 /* The samples of a metric object as a fresh array; *n = 0 when none. */

@@ -20,8 +20,8 @@
 
 #include <jansson.h>
 
-#include "runners/engine.h"
-#include "runners/metrics.h"
+#include "runners/run/engine.h"
+#include "runners/run/metrics.h"
 
 /* How often the sampler reads the cgroup files. */
 #define SAMPLE_MS 200

@@ -57,7 +57,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/parse.h"
+#include "runners/run/parse.h"
 #include "base/util.h"
 
 /* --- metrics ------------------------------------------------------------ */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runners/stats.h"
+#include "runners/report/stats.h"
 #include "base/util.h"
 
 static int

@@ -8,9 +8,9 @@
 #include <jansson.h>
 
 #include "build/version.h"
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "base/buf.h"
-#include "runners/history.h"
+#include "runners/report/history.h"
 #include "base/hash.h"
 #include "base/util.h"
 

@@ -31,7 +31,7 @@
 #include <pcre2.h>
 
 #include "base/buf.h"
-#include "runners/run.h"
+#include "runners/run/run.h"
 #include "base/util.h"
 
 /* How often readiness is checked. */
