@@ -337,7 +337,7 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	json_t *matrix, *cells, *c, *results, *out_cells;
 	double max_cv;
 	size_t i;
-	char *commit, *text;
+	char *commit;
 	struct buf csv = BUF_INIT;
 	int ret = -1;
 
@@ -375,13 +375,12 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 			    "baseline", json_object_get(matrix, "baseline"),
 			    "max_cv", json_object_get(matrix, "max_cv"), "cells", out_cells);
 	free(commit);
-	text = json_dumps(results, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
 	csv_write(out_cells, &csv);
-	if (text && write_file_atomic("results.csv", csv.data, csv.len) == 0 &&
-	    write_file_atomic("results.json", text, strlen(text)) == 0 &&
+	if (write_file_atomic("results.csv", csv.data, csv.len) == 0 &&
+	    json_write_path("results.json", results,
+			    JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17), 0) == 0 &&
 	    history_record(HISTORY_FILE, results) >= 0 && report_write(results) == 0)
 		ret = 0;
-	free(text);
 	buf_release(&csv);
 	json_decref(results);
 	json_decref(matrix);

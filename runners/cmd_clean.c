@@ -202,7 +202,7 @@ collect_engines(json_t *engines, const char *dir, const char *pattern)
 
 	if (glob(pat, 0, NULL, &g) == 0) {
 		for (i = 0; i < g.gl_pathc; i++) {
-			json_t *j = json_load_file(g.gl_pathv[i], 0, NULL);
+			json_t *j = json_load_path(g.gl_pathv[i], 1);
 			const char *ep = json_string_value(json_object_get(j, "engine"));
 
 			if (ep)

@@ -326,7 +326,7 @@ static int
 matrix_write(const struct part *v, size_t n, json_t *cells, const char *out)
 {
 	json_t *m = json_deep_copy(v[0].matrix), *from = json_array();
-	char *abs = gen_abspath(out), *path, *text;
+	char *abs = gen_abspath(out), *path;
 	size_t i;
 	int r;
 
@@ -346,11 +346,9 @@ matrix_write(const struct part *v, size_t n, json_t *cells, const char *out)
 	json_object_set(m, "cells", cells);
 	json_object_set_new(m, "dir", json_string(abs));
 	json_object_set_new(m, "merged_from", from);
-	text = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
 	path = xasprintf("%s/matrix.json", out);
-	r = text ? write_file_atomic(path, text, strlen(text)) : -1;
+	r = json_write_path(path, m, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15), 0);
 	free(path);
-	free(text);
 	free(abs);
 	json_decref(m);
 	return r;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/buf.h"
+#include "base/files.h"
 #include "gen/commands.h"
 #include "runners/run/parse.h"
 #include "base/util.h"
@@ -33,16 +33,7 @@ static int
 write_json(const char *path, json_t *j)
 {
 	/* 15 digits: the values came from decimal text, print them as written */
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	struct buf b = BUF_INIT;
-	int rc;
-
-	buf_puts(&b, s);
-	buf_putc(&b, '\n');
-	free(s);
-	rc = write_file_atomic(path, b.data, b.len);
-	buf_release(&b);
-	return rc;
+	return json_write_path(path, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15), 1);
 }
 
 /* Record why the repetition failed, print it, and remove stale samples. */
@@ -188,7 +179,6 @@ out:
 int
 cmd_parse(int argc, char **argv)
 {
-	json_error_t err;
 	json_t *spec;
 	const char *id;
 	char *dir;
@@ -199,10 +189,10 @@ cmd_parse(int argc, char **argv)
 		usage("%s", command_usage("parse"));
 	if (log_split(argv[1], &dir, &id, &rep) < 0)
 		usage("%s: '%s' is not cells/ID/REP/log with REP from 1", command_usage("parse"), argv[1]);
-	spec = json_load_file(argv[2], 0, &err);
+	spec = json_load_path(argv[2], 0);
 	if (!spec) {
 		free(dir);
-		return error("%s:%d:%d: %s", argv[2], err.line, err.column, err.text), EXIT_RUNTIME;
+		return EXIT_RUNTIME;
 	}
 	if (json_integer_value(json_object_get(spec, "schema")) != 1 ||
 	    !json_is_array(json_object_get(spec, "parsers"))) {

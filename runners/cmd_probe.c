@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "gen/commands.h"
 #include "runners/run/engine.h"
 #include "runners/run/regauth.h"
@@ -238,7 +239,7 @@ base_registry(struct engine *e, const struct base *b, int *kept)
 static void
 record_move(const char *stamp_path, const struct base *b, const char *now)
 {
-	char *path = staleness_moved_path(stamp_path), *text;
+	char *path = staleness_moved_path(stamp_path);
 	char when[32];
 	time_t t = time(NULL);
 	json_t *o;
@@ -246,10 +247,8 @@ record_move(const char *stamp_path, const struct base *b, const char *now)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	o = json_pack("{s:i, s:s, s:s, s:s, s:s}", "schema", 1, "ref", b->ref, "from", b->last,
 		      "to", now, "at", when);
-	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
-	if (write_file_atomic(path, text, strlen(text)) < 0)
+	if (json_write_path(path, o, JSON_INDENT(2) | JSON_SORT_KEYS, 0) < 0)
 		warn("base image '%s': cannot record its move", b->ref);
-	free(text);
 	json_decref(o);
 	free(path);
 }

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "gen/commands.h"
 #include "runners/run/engine.h"
 #include "runners/run/metrics.h"
@@ -660,13 +661,9 @@ rename_rep_file(const struct run *r, const char *tmp, const char *name)
 static int
 write_json(const struct run *r, const char *name, json_t *j)
 {
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER), *p = rep_file(r, name);
-	int ret;
+	char *p = rep_file(r, name);
+	int ret = json_write_path(p, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER, 0);
 
-	if (!text)
-		fatal("out of memory");
-	ret = write_file_atomic(p, text, strlen(text));
-	free(text);
 	free(p);
 	return ret;
 }

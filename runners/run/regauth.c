@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "base/files.h"
 #include "runners/run/regauth.h"
 #include "base/util.h"
 
@@ -103,7 +104,7 @@ config_load(void)
 		path = xasprintf("%s/.docker/config.json", home);
 	else
 		return NULL;
-	j = path_exists(path) ? json_load_file(path, 0, NULL) : NULL;
+	j = path_exists(path) ? json_load_path(path, 1) : NULL;
 	if (!j && path_exists(path))
 		warn("registry credentials: '%s' is not valid JSON; asking without them", path);
 	free(path);
