@@ -22,6 +22,7 @@
 
 #include "base/hash.h"
 #include "gen/commands.h"
+#include "runners/run/conf.h"
 #include "runners/run/engine.h"
 #include "gen/repo.h"
 #include "runners/report/staleness.h"
@@ -114,8 +115,8 @@ built_id(struct engine *e, struct build *b)
 static char *
 build_context(struct engine *e, struct build *b, json_t *config, const char *json_path)
 {
-	const char *tree_stamp = engine_config_str(config, "tree_stamp");
-	const char *repo_json = engine_config_str(config, "repo_json");
+	const char *tree_stamp = conf_str(config, "tree_stamp");
+	const char *repo_json = conf_str(config, "repo_json");
 	struct buf tar = BUF_INIT;
 	char *tree = NULL, *query = NULL, *logp = log_path(json_path), *id = NULL;
 	int r;
@@ -124,7 +125,7 @@ build_context(struct engine *e, struct build *b, json_t *config, const char *jso
 		error("%s: a build with a context needs tree_stamp, repo_json and tag", json_path);
 		goto out;
 	}
-	tree = engine_stamp_read(tree_stamp);
+	tree = conf_stamp(tree_stamp);
 	if (!tree || repo_context_tar(repo_json, tree, &tar) < 0)
 		goto out;
 	b->tree = xstrdup(tree);
@@ -239,22 +240,22 @@ cmd_build_image(int argc, char **argv)
 
 	if (argc != 3)
 		usage("%s", command_usage("build-image"));
-	config = engine_config_load(argv[1]);
+	config = conf_load(argv[1]);
 	if (!config)
 		return EXIT_RUNTIME;
-	b.key = engine_config_str(config, "key");
-	b.tag = engine_config_str(config, "tag");
-	b.base = engine_config_str(config, "base");
+	b.key = conf_str(config, "key");
+	b.tag = conf_str(config, "tag");
+	b.base = conf_str(config, "base");
 	if (!b.key)
 		b.key = argv[1];
 	if (!b.base) {
 		error("%s: no \"base\"", argv[1]);
 		goto out;
 	}
-	base_stamp = engine_config_str(config, "base_stamp");
+	base_stamp = conf_str(config, "base_stamp");
 	if (base_stamp && path_exists(base_stamp))
-		b.base_digest = engine_stamp_read(base_stamp);
-	e = engine_open(engine_config_str(config, "engine"));
+		b.base_digest = conf_stamp(base_stamp);
+	e = engine_open(conf_str(config, "engine"));
 	if (!e)
 		goto out;
 	if (json_is_string(json_object_get(config, "context")))

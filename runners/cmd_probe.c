@@ -26,6 +26,7 @@
 
 #include "base/files.h"
 #include "gen/commands.h"
+#include "runners/run/conf.h"
 #include "runners/run/engine.h"
 #include "runners/run/regauth.h"
 #include "runners/report/staleness.h"
@@ -256,10 +257,10 @@ record_move(const char *stamp_path, const struct base *b, const char *now)
 static int
 base_load(const char *path, json_t *config, struct base *b)
 {
-	b->ref = engine_config_str(config, "ref");
-	b->name = engine_config_str(config, "name");
-	b->tag = engine_config_str(config, "tag");
-	b->pull = engine_config_str(config, "pull");
+	b->ref = conf_str(config, "ref");
+	b->name = conf_str(config, "name");
+	b->tag = conf_str(config, "tag");
+	b->pull = conf_str(config, "pull");
 	if (!b->pull)
 		b->pull = "missing";
 	if (!b->ref)
@@ -302,7 +303,7 @@ base_probe(struct engine *e, const struct base *b, int offline, int *kept)
 int
 probe_base(const char *json_path, const char *stamp_path, int offline)
 {
-	json_t *config = engine_config_load(json_path);
+	json_t *config = conf_load(json_path);
 	struct engine *e = NULL;
 	struct base b;
 	char *last = NULL, *id = NULL, *stamp;
@@ -312,9 +313,9 @@ probe_base(const char *json_path, const char *stamp_path, int offline)
 		return -1;
 	if (base_load(json_path, config, &b) < 0)
 		goto out;
-	last = path_exists(stamp_path) ? engine_stamp_read(stamp_path) : NULL;
+	last = path_exists(stamp_path) ? conf_stamp(stamp_path) : NULL;
 	b.last = last;
-	if (!(offline && last) && !(e = engine_open(engine_config_str(config, "engine"))))
+	if (!(offline && last) && !(e = engine_open(conf_str(config, "engine"))))
 		goto out;
 	id = base_probe(e, &b, offline, &kept);
 	if (kept) {

@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "runners/run/engine.h"
-#include "base/files.h"
 #include "base/util.h"
 
 /* When the first client was opened (monotonic ms), for the trace. */
@@ -815,38 +814,4 @@ engine_demux_data(const char *p, size_t n, void *arg)
 		n -= k;
 	}
 	return 0;
-}
-
-json_t *
-engine_config_load(const char *path)
-{
-	json_t *j = json_load_path(path, 0);
-
-	if (j && !json_is_object(j)) {
-		json_decref(j);
-		error("%s: not a JSON object", path);
-		return NULL;
-	}
-	return j;
-}
-
-char *
-engine_stamp_read(const char *path)
-{
-	char *s;
-
-	if (!path_exists(path)) {
-		error("stamp '%s' is missing", path);
-		return NULL;
-	}
-	s = stamp_read(path);
-	if (!s)
-		error("stamp '%s' is empty", path);
-	return s;
-}
-
-const char *
-engine_config_str(json_t *config, const char *key)
-{
-	return json_string_value(json_object_get(config, key));
 }

@@ -147,13 +147,4 @@ struct engine_demux {
 };
 int engine_demux_data(const char *data, size_t len, void *arg);
 
-/* For the edge commands. */
-/* Load the JSON object file path (a new reference); NULL with a message. */
-json_t *engine_config_load(const char *path);
-/* The first line of a stamp file (caller frees); NULL with a message when
- * the file is missing or empty. */
-char *engine_stamp_read(const char *path);
-/* A string member of a config, NULL when absent or not a string. */
-const char *engine_config_str(json_t *config, const char *key);
-
 #endif

@@ -7,7 +7,7 @@
  * command and environment, then the server stopped and its log saved. The
  * client is the cell's main process: its log is the one parsed and its
  * metrics are metrics.json's "metrics"; the server's are "server_metrics".
- * cmd_run_cell.c removes both containers and the network on every path.
+ * cell.c removes both sides and the network on every path.
  *
  * Addresses: a side on the host's network (network: host, or native) is
  * reached at 127.0.0.1 from the host; a side in a network at its address
@@ -31,13 +31,13 @@
 #include <pcre2.h>
 
 #include "base/buf.h"
-#include "runners/run/run.h"
 #include "base/util.h"
+#include "runners/run/container.h"
+#include "runners/run/pair.h"
+#include "runners/run/proc.h"
 
 /* How often readiness is checked. */
 #define READY_POLL_MS 100
-/* How long a server may take to stop after SIGTERM before it is killed. */
-#define STOP_S 5
 
 static int
 on_host_net(const struct proc *p)
@@ -86,22 +86,17 @@ pair_cleanup(struct run *r)
 static int
 server_exited(struct run *r, const char *what)
 {
-	json_t *c = NULL;
-	int code = r->server.exit_code;
+	int code;
 
-	if (!r->server.native) {
-		if (container_inspect(r, &r->server, &c) < 0)
-			return run_error(r, "inspect the server");
-		code = (int)json_integer_value(json_object_get(json_object_get(c, "State"), "ExitCode"));
-		json_decref(c);
-	}
+	if (proc_exit_code(r, &r->server, &code) < 0)
+		return -1;
 	r->failure = what ? xasprintf("server exited with code %d before it was ready (%s)", code, what)
 			  : xasprintf("server exited with code %d before it was ready", code);
 	return 0;
 }
 
-/* The server's address on its network, fresh; NULL with r->failure set when
- * it has none. */
+/* The address of the server, a container in a network, on that network,
+ * fresh; NULL with r->failure set when it has none. */
 static char *
 server_ip(struct run *r, int *err)
 {
@@ -195,42 +190,11 @@ tcp_accepts(const char *addr, int port, long ms)
 	return ok;
 }
 
-/* The server's log so far into b: 0 or -1. */
-static int
-server_log_text(struct run *r, struct buf *b)
-{
-	struct engine_demux d = { NULL, { 0 }, 0, 0, 0 };
-	char *path, *data = NULL;
-	size_t len = 0;
-	int ret;
-
-	buf_reset(b);
-	if (r->server.native) {
-		fflush(r->server.log);
-		if (read_file(r->server.log_tmp, &data, &len) < 0)
-			return -1;
-		buf_add(b, data, len);
-		free(data);
-		return 0;
-	}
-	d.out = open_memstream(&data, &len);
-	if (!d.out)
-		return error("open_memstream:");
-	path = xasprintf("/containers/%s/logs?stdout=1&stderr=1", r->server.name);
-	ret = engine_stream(r->e, "GET", path, NULL, 0, NULL, engine_demux_data, &d);
-	fclose(d.out);
-	buf_add(b, data, len);
-	free(data);
-	free(path);
-	return ret < 0 ? run_error(r, "server logs") : 0;
-}
-
 /* One check: 1 ready, 0 not yet, -1 error. */
 static int
 ready_check(struct run *r, struct ready *rd, long long deadline)
 {
 	long left = (long)(deadline - now_ms());
-	int code = -1;
 
 	if (left < 1)
 		left = 1;
@@ -241,7 +205,7 @@ ready_check(struct run *r, struct ready *rd, long long deadline)
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(rd->re, NULL);
 		int m;
 
-		if (server_log_text(r, &b) < 0) {
+		if (proc_output(r, &r->server, &b) < 0) {
 			pcre2_match_data_free(md);
 			buf_release(&b);
 			return -1;
@@ -251,16 +215,7 @@ ready_check(struct run *r, struct ready *rd, long long deadline)
 		buf_release(&b);
 		return m >= 0;
 	}
-	if (r->server.native)
-		return native_exec(r, &r->server, rd->command, deadline) == 0;
-	r->e->timeout_ms = left;
-	if (engine_exec(r->e, r->server.name, rd->command, &code) < 0) {
-		r->e->timeout_ms = 0;
-		/* The command outliving the deadline is a not-ready, not an error. */
-		return r->e->timed_out ? 0 : run_error(r, "ready command");
-	}
-	r->e->timeout_ms = 0;
-	return code == 0;
+	return proc_ready_exec(r, &r->server, rd->command, deadline);
 }
 
 static int
@@ -472,52 +427,22 @@ addresses(struct run *r, char **host_addr, char **client_addr)
 	return err;
 }
 
-/* Stop the server (SIGTERM, then SIGKILL after STOP_S) and keep its log. */
-static int
-server_stop(struct run *r)
-{
-	struct proc *s = &r->server;
-	struct engine_demux d = { s->log, { 0 }, 0, 0, 0 };
-	char *path;
-	int ret;
-
-	if (s->native) {
-		if (!s->exited && s->pid > 0) {
-			kill(-s->pid, SIGTERM);
-			if (native_wait(r, s, now_ms() + STOP_S * 1000) != 0)
-				native_kill(s);
-		}
-		return 0;
-	}
-	path = xasprintf("/containers/%s/stop?t=%d", s->name, STOP_S);
-	r->e->timeout_ms = (STOP_S + 30) * 1000L;
-	ret = engine_request(r->e, "POST", path, NULL, 0, NULL);
-	r->e->timeout_ms = 0;
-	free(path);
-	if (ret < 0 && r->e->status != 304)
-		return run_error(r, "stop the server");
-	path = xasprintf("/containers/%s/logs?stdout=1&stderr=1", s->name);
-	ret = engine_stream(r->e, "GET", path, NULL, 0, NULL, engine_demux_data, &d);
-	free(path);
-	if (ret < 0)
-		return run_error(r, "server logs");
-	return proc_finish(r, s, 0);
-}
-
 int
 pair_run(struct run *r)
 {
 	char *host_addr = NULL, *client_addr = NULL;
-	int f, ret = -1;
+	int ret = -1;
 
 	if (network_setup(r) < 0)
 		return -1;
-	f = proc_start(r, &r->server);
-	if (f < 0)
+	switch (proc_start(r, &r->server)) {
+	case OUTCOME_ERROR:
 		return -1;
-	if (f == 1) {
+	case OUTCOME_FAILED:
 		r->failure = xstrdup(r->server.failure);
 		return 0;
+	case OUTCOME_OK:
+		break;
 	}
 	if (addresses(r, &host_addr, &client_addr) < 0)
 		goto out;
@@ -527,7 +452,8 @@ pair_run(struct run *r)
 		goto out;
 	if (!r->failure && proc_run(r, &r->main) < 0)
 		goto out;
-	ret = server_stop(r);
+	/* Stop the server (SIGTERM, then SIGKILL after STOP_S) and keep its log. */
+	ret = proc_stop(r, &r->server);
 out:
 	free(host_addr);
 	free(client_addr);
