@@ -15,32 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "runners/report/aggregate.h"
 #include "base/buf.h"
-#include "runners/report/staleness.h"
+#include "base/files.h"
 #include "base/util.h"
-
-static char *
-swap_suffix(const char *path, const char *old, const char *new)
-{
-	size_t n = strlen(path), o = strlen(old);
-
-	if (n >= o && strcmp(path + n - o, old) == 0)
-		n -= o;
-	return xasprintf("%.*s%s", (int)n, path, new);
-}
-
-char *
-staleness_moved_path(const char *digest_stamp_path)
-{
-	return swap_suffix(digest_stamp_path, ".digest", ".moved.json");
-}
-
-char *
-staleness_inputs_path(const char *image_json_path)
-{
-	return swap_suffix(image_json_path, ".json", ".inputs.json");
-}
+#include "runners/report/staleness.h"
+#include "runners/run/conf.h"
+#include "runners/run/image.h"
 
 char *
 staleness_short_digest(const char *digest)
@@ -135,8 +115,8 @@ static void
 image_reasons(const char *dir, const char *stamp_rel, struct timespec ran, json_t *reasons)
 {
 	const char *slash = strrchr(stamp_rel, '/');
-	char *key = swap_suffix(slash ? slash + 1 : stamp_rel, ".id", "");
-	char *jpath = xasprintf("%s/images/%s.json", dir, key), *ipath = staleness_inputs_path(jpath);
+	char *key = conf_sibling(slash ? slash + 1 : stamp_rel, ".id", "");
+	char *jpath = xasprintf("%s/images/%s.json", dir, key), *ipath = image_inputs_path(jpath);
 	char *spath = in_dir(dir, stamp_rel), *bpath = NULL, *tpath = NULL, *bnow = NULL, *tnow = NULL;
 	json_t *img = json_load_path(jpath, 1), *in = path_exists(ipath) ? json_load_path(ipath, 1) : NULL;
 	const char *ref = json_string_value(json_object_get(img, "base"));

@@ -13,11 +13,6 @@
 
 #include <jansson.h>
 
-/* stamps/base/IMG.digest -> stamps/base/IMG.moved.json (caller frees). */
-char *staleness_moved_path(const char *digest_stamp_path);
-/* images/KEY.json -> images/KEY.inputs.json (caller frees). */
-char *staleness_inputs_path(const char *image_json_path);
-
 /* The reasons cell id of results folder dir would run again, a new array of
  * {kind, text, ...}: kind "base" (with ref, from, to), "context" (context),
  * "image" (key), "host" (host), "benchmark" (benchmark), "config", "parser".
@@ -38,9 +33,5 @@ void staleness_print_moved(json_t *moved, FILE *out);
 
 /* A digest or id shortened for people: "sha256:1a2b3c4d5e6f…" (NAME@ dropped). */
 char *staleness_short_digest(const char *digest);
-
-/* The probe edge's work (cmd_probe.c): resolve base/IMG.json into its stamp;
- * 0 when the stamp is right (rewritten only if it moved), -1 with a message. */
-int probe_base(const char *json_path, const char *stamp_path, int offline);
 
 #endif

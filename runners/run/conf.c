@@ -1,4 +1,6 @@
 /* conf.c: the edges' configuration files and stamps; see conf.h. */
+#include <string.h>
+
 #include "base/files.h"
 #include "base/util.h"
 #include "runners/run/conf.h"
@@ -35,4 +37,14 @@ const char *
 conf_str(json_t *config, const char *key)
 {
 	return json_string_value(json_object_get(config, key));
+}
+
+char *
+conf_sibling(const char *path, const char *old, const char *new)
+{
+	size_t n = strlen(path), o = strlen(old);
+
+	if (n >= o && strcmp(path + n - o, old) == 0)
+		n -= o;
+	return xasprintf("%.*s%s", (int)n, path, new);
 }

@@ -14,5 +14,8 @@ json_t *conf_load(const char *path);
 char *conf_stamp(const char *path);
 /* A string member of a config, NULL when absent or not a string. */
 const char *conf_str(json_t *config, const char *key);
+/* The path of the file beside path that an edge writes or reads with it:
+ * path's suffix old (when it ends so) replaced by new (caller frees). */
+char *conf_sibling(const char *path, const char *old, const char *new);
 
 #endif
