@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
-#include "runners/report/aggregate.h"
+#include "base/files.h"
 #include "base/buf.h"
 #include "runners/report/compare.h"
 #include "runners/report/history.h"
@@ -244,4 +245,58 @@ compare_print_changes(const char *dir, time_t since, FILE *out)
 	json_decref(hist);
 	json_decref(results);
 	return printed;
+}
+
+json_t *
+compare_results_load(const char *arg)
+{
+	struct stat st;
+	char *path;
+	json_t *r;
+
+	if (stat(arg, &st) < 0) {
+		error("cannot read results '%s':", arg);
+		return NULL;
+	}
+	path = S_ISDIR(st.st_mode) ? xasprintf("%s/results.json", arg) : xstrdup(arg);
+	if (!path_exists(path)) {
+		error("no results in '%s': run 'jockey run' or 'jockey report' first", arg);
+		free(path);
+		return NULL;
+	}
+	r = json_load_path(path, 0);
+	free(path);
+	return r;
+}
+
+json_t *
+compare_cells_by_id(json_t *results)
+{
+	json_t *map = json_object(), *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(results, "cells"), i, c)
+		if (json_object_size(json_object_get(c, "metrics")))
+			json_object_set(map, json_string_value(json_object_get(c, "id")), c);
+	return map;
+}
+
+json_t *
+compare_cells_previous(const char *dir, json_t *results)
+{
+	char *path = xasprintf("%s/%s", dir, HISTORY_FILE);
+	json_t *hist = history_load(path), *map = json_object(), *c;
+	size_t i;
+
+	free(path);
+	json_array_foreach(json_object_get(results, "cells"), i, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		const char *key = json_string_value(json_object_get(c, "result_hash"));
+		json_t *prev = id ? history_previous(hist, id, key) : NULL;
+
+		if (prev)
+			json_object_set(map, id, prev);
+	}
+	json_decref(hist);
+	return map;
 }

@@ -42,4 +42,15 @@ int compare_cells(json_t *old, json_t *new, FILE *out);
  * or -1 with a message when DIR/results.json cannot be read. */
 int compare_print_changes(const char *dir, time_t since, FILE *out);
 
+/* For 'jockey compare'. */
+/* A results folder's results.json (or the file arg itself), loaded (new
+ * reference); NULL with a message. */
+json_t *compare_results_load(const char *arg);
+/* Cell id -> cell of results, for the cells that have samples (a new
+ * object for compare_cells). */
+json_t *compare_cells_by_id(json_t *results);
+/* Cell id -> each cell's previous result in dir's history.jsonl (a new
+ * object for compare_cells). */
+json_t *compare_cells_previous(const char *dir, json_t *results);
+
 #endif

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "build/version.h"
-#include "runners/report/aggregate.h"
+#include "base/files.h"
 #include "base/buf.h"
 #include "runners/report/history.h"
 #include "base/hash.h"

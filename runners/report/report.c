@@ -8,7 +8,6 @@
 
 #include <jansson.h>
 
-#include "runners/report/aggregate.h"
 #include "base/buf.h"
 #include "runners/report/history.h"
 #include "runners/report/report.h"
