@@ -29,11 +29,8 @@ struct xfer {
 	int stopped;        /* fn asked to stop */
 };
 
-static void
-set_err(struct engine *e, const char *fmt, ...) ATTR_PRINTF(2, 3);
-
-static void
-set_err(struct engine *e, const char *fmt, ...)
+void
+engine_set_error(struct engine *e, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -185,14 +182,14 @@ set_http_err(struct engine *e)
 	size_t n = e->body.len;
 
 	if (msg)
-		set_err(e, "engine: %s", msg);
+		engine_set_error(e, "engine: %s", msg);
 	else {
 		while (n > 0 && isspace((unsigned char)e->body.data[n - 1]))
 			n--;
 		if (n > 0)
-			set_err(e, "engine: %.*s", (int)(n > 500 ? 500 : n), e->body.data);
+			engine_set_error(e, "engine: %.*s", (int)(n > 500 ? 500 : n), e->body.data);
 		else
-			set_err(e, "engine: HTTP status %ld", e->status);
+			engine_set_error(e, "engine: HTTP status %ld", e->status);
 	}
 	json_decref(j);
 }
@@ -337,22 +334,22 @@ perform(struct engine *e, const char *method, const char *fullpath, const void *
 		else
 			set_http_err(e);
 	} else if (x.stopped) {
-		set_err(e, "stopped while reading the reply to %s %s", method, fullpath);
+		engine_set_error(e, "stopped while reading the reply to %s %s", method, fullpath);
 	} else if (rc == CURLE_ABORTED_BY_CALLBACK) {
 		e->cancelled = 1;
-		set_err(e, "interrupted");
+		engine_set_error(e, "interrupted");
 	} else if (rc == CURLE_OPERATION_TIMEDOUT && e->timeout_ms > 0) {
 		e->timed_out = 1;
-		set_err(e, "engine: %s %s timed out after %ld ms", method, fullpath, e->timeout_ms);
+		engine_set_error(e, "engine: %s %s timed out after %ld ms", method, fullpath, e->timeout_ms);
 	} else if (e->socket_path && rc == CURLE_COULDNT_CONNECT) {
 		/* curl's own words name "localhost port 80", which misleads here. */
 		if (path_exists(e->socket_path))
-			set_err(e, "cannot reach the engine at %s: connection refused", e->endpoint);
+			engine_set_error(e, "cannot reach the engine at %s: connection refused", e->endpoint);
 		else
-			set_err(e, "cannot reach the engine at %s: no socket at '%s'", e->endpoint,
+			engine_set_error(e, "cannot reach the engine at %s: no socket at '%s'", e->endpoint,
 				e->socket_path);
 	} else {
-		set_err(e, "cannot reach the engine at %s: %s", e->endpoint,
+		engine_set_error(e, "cannot reach the engine at %s: %s", e->endpoint,
 			e->curl_err[0] ? e->curl_err : curl_easy_strerror(rc));
 	}
 	curl_slist_free_all(headers);
@@ -387,7 +384,7 @@ negotiate_by_version(struct engine *e)
 	v = json_string_value(json_object_get(j, "ApiVersion"));
 	if (!v) {
 		json_decref(j);
-		set_err(e, "engine: no API version in the replies to GET /_ping and GET /version");
+		engine_set_error(e, "engine: no API version in the replies to GET /_ping and GET /version");
 		return NULL;
 	}
 	json_decref(e->version);
@@ -411,7 +408,7 @@ engine_negotiate(struct engine *e)
 	if (!v)
 		return -1;
 	if (api_number(v) < 0) {
-		set_err(e, "engine: API version '%s' is not MAJOR.MINOR", v);
+		engine_set_error(e, "engine: API version '%s' is not MAJOR.MINOR", v);
 		free(v);
 		return -1;
 	}
@@ -513,7 +510,7 @@ engine_stream_json(struct engine *e, const char *method, const char *path,
 	if (ret == 0 && jl.line.len > 0)
 		ret = jsonlines_one(&jl, jl.line.data, jl.line.len) ? -1 : 0;
 	if (jl.error) {
-		set_err(e, "engine: %s", jl.error);
+		engine_set_error(e, "engine: %s", jl.error);
 		ret = -1;
 	}
 	free(jl.error);
@@ -542,7 +539,7 @@ engine_call(struct engine *e, const char *method, const char *path, json_t *body
 		return ret;
 	*out = json_loadb(e->body.data, e->body.len, 0, &jerr);
 	if (!*out) {
-		set_err(e, "engine: %s %s: invalid JSON in the reply: %s", method, path, jerr.text);
+		engine_set_error(e, "engine: %s %s: invalid JSON in the reply: %s", method, path, jerr.text);
 		return -1;
 	}
 	return 0;
@@ -584,234 +581,9 @@ engine_escape_json(struct engine *e, json_t *v)
 	return r;
 }
 
-/* An image reference or container id goes into a path as it is when it
- * holds only the characters such names have ('/' included: the engine's
- * router takes the rest of the path as the name); anything else is escaped. */
-static char *
-path_name(struct engine *e, const char *name)
-{
-	const char *p;
-
-	for (p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._-/:@", *p))
-			return engine_escape(e, name);
-	return xstrdup(name);
-}
-
-int
-engine_image_inspect(struct engine *e, const char *ref, json_t **out)
-{
-	char *name = path_name(e, ref), *path = xasprintf("/images/%s/json", name);
-	int ret = engine_get_json(e, path, out);
-
-	free(path);
-	free(name);
-	if (ret < 0 && e->status == 404)
-		return 1;
-	return ret;
-}
-
-int
-engine_image_pull(struct engine *e, const char *name, const char *tag)
-{
-	char *n = engine_escape(e, name), *t = tag ? engine_escape(e, tag) : NULL, *path;
-	int ret;
-
-	path = t ? xasprintf("/images/create?fromImage=%s&tag=%s", n, t)
-		 : xasprintf("/images/create?fromImage=%s", n);
-	ret = engine_stream_json(e, "POST", path, NULL, 0, NULL, NULL, NULL);
-	free(path);
-	free(t);
-	free(n);
-	return ret;
-}
-
 void
 engine_set_registry_auth(struct engine *e, const char *auth)
 {
 	free(e->registry_auth);
 	e->registry_auth = auth ? xstrdup(auth) : NULL;
-}
-
-int
-engine_distribution_digest(struct engine *e, const char *ref, char **digest)
-{
-	char *name = path_name(e, ref), *path = xasprintf("/distribution/%s/json", name);
-	json_t *j = NULL;
-	const char *d;
-	int ret = engine_get_json(e, path, &j);
-
-	free(path);
-	free(name);
-	*digest = NULL;
-	if (ret < 0)
-		return -1;
-	d = json_string_value(json_object_get(json_object_get(j, "Descriptor"), "digest"));
-	if (!d || strncmp(d, "sha256:", 7) != 0) {
-		set_err(e, "engine: no sha256 digest in the registry's reply for '%s'", ref);
-		ret = -1;
-	} else {
-		*digest = xstrdup(d);
-	}
-	json_decref(j);
-	return ret;
-}
-
-int
-engine_image_tag(struct engine *e, const char *id, const char *repo_tag)
-{
-	const char *colon = strrchr(repo_tag, ':');
-	char *plain, *repo, *tag, *name, *path;
-	int ret;
-
-	if (!colon || strchr(colon, '/')) {
-		set_err(e, "tag '%s' has no ':TAG'", repo_tag);
-		return -1;
-	}
-	plain = xstrndup(repo_tag, colon - repo_tag);
-	repo = engine_escape(e, plain);
-	tag = engine_escape(e, colon + 1);
-	name = path_name(e, id);
-	path = xasprintf("/images/%s/tag?repo=%s&tag=%s", name, repo, tag);
-	ret = engine_request(e, "POST", path, NULL, 0, NULL);
-	free(path);
-	free(name);
-	free(tag);
-	free(repo);
-	free(plain);
-	return ret;
-}
-
-int
-engine_container_remove(struct engine *e, const char *id)
-{
-	char *name = path_name(e, id), *path = xasprintf("/containers/%s?force=1&v=1", name);
-	int ret = engine_request(e, "DELETE", path, NULL, 0, NULL);
-
-	free(path);
-	free(name);
-	if (ret < 0 && e->status == 404)
-		return 0;
-	return ret;
-}
-
-int
-engine_network_create(struct engine *e, const char *name, json_t *labels, char **id)
-{
-	json_t *body, *out = NULL;
-	const char *s;
-	int ret;
-
-	body = json_pack("{s:s,s:s,s:b,s:O?}", "Name", name, "Driver", "bridge",
-			 "CheckDuplicate", 1, "Labels", labels);
-	ret = engine_post_json(e, "/networks/create", body, &out);
-	json_decref(body);
-	if (ret == 0 && id) {
-		s = json_string_value(json_object_get(out, "Id"));
-		*id = xstrdup(s ? s : name);
-	}
-	json_decref(out);
-	return ret;
-}
-
-int
-engine_network_remove(struct engine *e, const char *id)
-{
-	char *name = path_name(e, id), *path = xasprintf("/networks/%s", name);
-	int ret = engine_request(e, "DELETE", path, NULL, 0, NULL);
-
-	free(path);
-	free(name);
-	if (ret < 0 && e->status == 404)
-		return 0;
-	return ret;
-}
-
-static int
-discard_data(const char *data, size_t len, void *arg)
-{
-	(void)data;
-	(void)len;
-	(void)arg;
-	return 0;
-}
-
-int
-engine_exec(struct engine *e, const char *id, json_t *argv, int *exit_code)
-{
-	char *name = path_name(e, id), *path = xasprintf("/containers/%s/exec", name);
-	json_t *body, *out = NULL;
-	const char *exec_id;
-	char *start = NULL, *inspect = NULL;
-	int ret;
-
-	body = json_pack("{s:O,s:b,s:b,s:b}", "Cmd", argv, "AttachStdin", 0,
-			 "AttachStdout", 1, "AttachStderr", 1);
-	ret = engine_post_json(e, path, body, &out);
-	json_decref(body);
-	exec_id = json_string_value(json_object_get(out, "Id"));
-	if (ret == 0 && !exec_id) {
-		set_err(e, "engine: POST %s: no \"Id\" in the reply", path);
-		ret = -1;
-	}
-	if (ret == 0) {
-		/* Not detached: the reply streams its output until it exits. */
-		static const char detach[] = "{\"Detach\":false,\"Tty\":false}";
-
-		start = xasprintf("/exec/%s/start", exec_id);
-		ret = engine_stream(e, "POST", start, detach, strlen(detach), "application/json",
-				    discard_data, NULL);
-	}
-	if (ret == 0) {
-		json_t *st = NULL;
-
-		inspect = xasprintf("/exec/%s/json", exec_id);
-		ret = engine_get_json(e, inspect, &st);
-		if (ret == 0)
-			*exit_code = (int)json_integer_value(json_object_get(st, "ExitCode"));
-		json_decref(st);
-	}
-	json_decref(out);
-	free(inspect);
-	free(start);
-	free(path);
-	free(name);
-	return ret;
-}
-
-int
-engine_demux_data(const char *p, size_t n, void *arg)
-{
-	struct engine_demux *d = arg;
-
-	while (n > 0) {
-		size_t k;
-
-		if (d->raw) {
-			k = n;
-		} else if (d->left == 0) {
-			d->hdr[d->hlen++] = (unsigned char)*p++;
-			n--;
-			if (d->hlen == 1 && d->hdr[0] > 2) {
-				/* Not a frame header: the stream is not multiplexed. */
-				d->raw = 1;
-				if (fwrite(d->hdr, 1, 1, d->out) != 1)
-					return 1;
-				d->hlen = 0;
-			} else if (d->hlen == 8) {
-				d->left = (size_t)d->hdr[4] << 24 | (size_t)d->hdr[5] << 16 |
-					  (size_t)d->hdr[6] << 8 | d->hdr[7];
-				d->hlen = 0;
-			}
-			continue;
-		} else {
-			k = n < d->left ? n : d->left;
-			d->left -= k;
-		}
-		if (fwrite(p, 1, k, d->out) != k)
-			return 1;
-		p += k;
-		n -= k;
-	}
-	return 0;
 }

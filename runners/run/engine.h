@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/util.h"
 
 #define ENGINE_API_MAX "1.41"
 #define ENGINE_DEFAULT "unix:///var/run/docker.sock"
@@ -73,6 +74,9 @@ struct engine *engine_dup(const struct engine *e);
 void engine_free(struct engine *e);
 /* The last error, "engine: ..." or "cannot reach the engine at ...". */
 const char *engine_error(const struct engine *e);
+/* Set the last error (what the endpoints of engine_api.c find wrong in a
+ * reply the engine gave with a 2xx status). */
+void engine_set_error(struct engine *e, const char *fmt, ...) ATTR_PRINTF(2, 3);
 
 /* Negotiate the API version now; requests do it when needed. */
 int engine_negotiate(struct engine *e);

@@ -23,7 +23,8 @@
 
 #include "base/util.h"
 #include "runners/run/engine.h"
-#include "runners/run/metrics.h"
+#include "runners/run/cgroup.h"
+#include "runners/run/sampler.h"
 
 /* How often the sampler reads the cgroup files. */
 #define SAMPLE_MS 200

@@ -1,4 +1,4 @@
-/* metrics.h: a cell's resource use, read from cgroup files (v1, v2 and hybrid).
+/* cgroup.h: a cell's resource use, read from cgroup files (v1, v2 and hybrid).
  *
  * Every run of a cell gets a cgroup parent of jockey's own. Its containers are
  * created under it (HostConfig.CgroupParent = cg.name); a native run puts its
@@ -14,10 +14,10 @@
  * kernels lists no device for buffered and even direct I/O; the sampler then
  * falls back on /proc/PID/io (see sampler_stop).
  */
-#ifndef JOCKEY_METRICS_H
-#define JOCKEY_METRICS_H
+#ifndef JOCKEY_RUN_CGROUP_H
+#define JOCKEY_RUN_CGROUP_H
 
-#include <jansson.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct cgparent {
@@ -60,37 +60,5 @@ struct cgreading {
 
 /* Read every counter of cg; missing files read as 0 (peaks as -1). */
 void cgparent_read(const struct cgparent *cg, struct cgreading *r);
-
-struct sampler;
-
-/* Start sampling cg every interval_ms in a thread of its own, appending one
- * row per sample to tsv_path (a header line first). cg must outlive the
- * sampler. NULL with a message when the file or the thread cannot be made. */
-struct sampler *sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path);
-/* The process whose network namespace the network counters come from
- * (the container's State.Pid); until set, network columns are 0. */
-void sampler_set_pid(struct sampler *s, pid_t pid);
-/* Stop the thread, take a final exact reading of the parent and return the
- * summary (new reference): cpu_user_s, cpu_system_s, cpu_s, mem_peak_bytes,
- * io_read_bytes, io_write_bytes, io_source ("cgroup", or "proc" when v1 blkio
- * counted nothing and /proc/PID/io of the pid, which includes its reaped
- * descendants, stood in), net_rx_bytes, net_tx_bytes, pids_peak,
- * samples, interval_ms, cgroup ("v1" or "v2"), net_scope ("container", "host"
- * when the pid shares jockey's network namespace so the counters are the
- * host's, or "none" without a pid) and sampler_cpu_s (the sampler thread's
- * own CPU time). Frees s. */
-json_t *sampler_stop(struct sampler *s);
-
-/* The file parsers, exposed for the unit tests. Each returns 0, or -1 when
- * the text holds nothing it understands. */
-/* "key value" lines (cpuacct.stat, cpu.stat, memory.stat). */
-int metrics_parse_keyed(const char *text, const char *key, long long *val);
-/* v1 blkio.*io_service_bytes*: sums "MAJ:MIN Read N" and "... Write N" lines;
- * returns how many devices it listed (0 for a bare "Total 0"), or -1. */
-int metrics_parse_blkio(const char *text, long long *rd, long long *wr);
-/* v2 io.stat: sums rbytes= and wbytes= over devices. */
-int metrics_parse_iostat(const char *text, long long *rd, long long *wr);
-/* /proc/PID/net/dev: sums bytes over every interface but lo. */
-int metrics_parse_netdev(const char *text, long long *rx, long long *tx);
 
 #endif
