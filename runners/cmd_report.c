@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runners/report/aggregate.h"
-#include "gen/commands.h"
 #include "base/util.h"
+#include "gen/commands.h"
+#include "runners/report/aggregate.h"
 
 int
 cmd_report(int argc, char **argv)

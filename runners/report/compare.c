@@ -8,12 +8,12 @@
 
 #include <jansson.h>
 
-#include "base/files.h"
 #include "base/buf.h"
+#include "base/files.h"
+#include "base/util.h"
 #include "runners/report/compare.h"
 #include "runners/report/history.h"
 #include "runners/report/stats.h"
-#include "base/util.h"
 
 /* The samples of a metric object as a fresh array; *n = 0 when none. */
 static double *

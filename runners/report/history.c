@@ -7,12 +7,12 @@
 
 #include <jansson.h>
 
-#include "build/version.h"
-#include "base/files.h"
 #include "base/buf.h"
-#include "runners/report/history.h"
+#include "base/files.h"
 #include "base/hash.h"
 #include "base/util.h"
+#include "build/version.h"
+#include "runners/report/history.h"
 
 
 static uint64_t

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runners/report/stats.h"
 #include "base/util.h"
+#include "runners/report/stats.h"
 
 static int
 cmp_double(const void *a, const void *b)

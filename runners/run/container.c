@@ -189,9 +189,8 @@ container_logs(struct run *r, const struct proc *p, FILE *out, int follow)
 	return ret;
 }
 
-/* Follow the logs until the container exits or the time is up. As
- * proc_ops.wait. */
-static int
+/* Follow the logs until the container exits or the time is up. */
+static enum proc_wait
 container_wait(struct run *r, struct proc *p, long long deadline)
 {
 	int ret;
@@ -200,10 +199,12 @@ container_wait(struct run *r, struct proc *p, long long deadline)
 	ret = container_logs(r, p, p->log, 1);
 	r->e->timeout_ms = 0;
 	if (ret < 0 && r->e->timed_out)
-		return 1;
-	if (ret < 0)
-		return run_error(r, "logs");
-	return 0;
+		return PROC_DEADLINE;
+	if (ret < 0) {
+		run_error(r, "logs");
+		return PROC_WAIT_ERROR;
+	}
+	return PROC_EXITED;
 }
 
 /* Kill the container and wait until the engine says so. */

@@ -6,8 +6,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "runners/run/engine.h"
 #include "base/util.h"
+#include "runners/run/engine.h"
 
 /* When the first client was opened (monotonic ms), for the trace. */
 static double trace_t0;

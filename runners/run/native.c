@@ -217,7 +217,7 @@ reap(struct proc *p)
 	n->pidfd = -1;
 }
 
-static int
+static enum proc_wait
 native_wait(struct run *r, struct proc *p, long long deadline)
 {
 	struct native *n = p->nat;
@@ -227,19 +227,21 @@ native_wait(struct run *r, struct proc *p, long long deadline)
 
 	while (!n->exited) {
 		if (run_signal)
-			return -1;
+			return PROC_WAIT_ERROR;
 		left = deadline ? deadline - now_ms() : 1000;
 		if (left <= 0)
-			return 1;
+			return PROC_DEADLINE;
 		pfd.fd = n->pidfd;
 		pfd.events = POLLIN;
 		k = poll(&pfd, 1, (int)(left < 1000 ? left : 1000));
-		if (k < 0 && errno != EINTR)
-			return error("poll:");
+		if (k < 0 && errno != EINTR) {
+			error("poll:");
+			return PROC_WAIT_ERROR;
+		}
 		if (k > 0)
 			reap(p);
 	}
-	return 0;
+	return PROC_EXITED;
 }
 
 static int
@@ -370,7 +372,7 @@ native_stop(struct run *r, struct proc *p)
 
 	if (!n->exited && n->pid > 0) {
 		kill(-n->pid, SIGTERM);
-		if (native_wait(r, p, now_ms() + STOP_S * 1000) != 0)
+		if (native_wait(r, p, now_ms() + STOP_S * 1000) != PROC_EXITED)
 			native_kill(r, p);
 	}
 	return 0;

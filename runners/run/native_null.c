@@ -24,10 +24,11 @@ null_start(struct run *r, struct proc *p)
 	return OUTCOME_ERROR;
 }
 
-static int
+static enum proc_wait
 null_wait(struct run *r, struct proc *p, long long deadline)
 {
-	return no_native();
+	no_native();
+	return PROC_WAIT_ERROR;
 }
 
 static void

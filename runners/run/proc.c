@@ -67,7 +67,7 @@ proc_start(struct run *r, struct proc *p)
 	return p->ops->start(r, p);
 }
 
-int
+enum proc_wait
 proc_wait(struct run *r, struct proc *p, long long deadline)
 {
 	return p->ops->wait(r, p, deadline);
@@ -121,7 +121,6 @@ int
 proc_run(struct run *r, struct proc *p)
 {
 	long long deadline;
-	int f;
 
 	switch (proc_start(r, p)) {
 	case OUTCOME_ERROR:
@@ -133,11 +132,15 @@ proc_run(struct run *r, struct proc *p)
 	}
 	/* The benchmark's time starts when it runs, not when its runtime is set up. */
 	deadline = r->timeout_ms ? now_ms() + r->timeout_ms : 0;
-	f = proc_wait(r, p, deadline);
-	if (f < 0)
+	switch (proc_wait(r, p, deadline)) {
+	case PROC_WAIT_ERROR:
 		return -1;
-	if (f == 1)
+	case PROC_DEADLINE:
 		proc_kill(r, p);
+		break;
+	case PROC_EXITED:
+		break;
+	}
 	return proc_finish(r, p, deadline);
 }
 

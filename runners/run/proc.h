@@ -21,6 +21,13 @@
 /* How long a side may take to stop after SIGTERM before it is killed. */
 #define STOP_S 5
 
+/* How a wait for a side ended. */
+enum proc_wait {
+	PROC_WAIT_ERROR = -1, /* printed, or a signal */
+	PROC_EXITED = 0,
+	PROC_DEADLINE = 1     /* the time is up, and it still runs */
+};
+
 /* What a kind of side does. Every operation but those marked optional is
  * set; -1 is an error, printed (run_error), as everywhere. */
 struct proc_ops {
@@ -30,10 +37,9 @@ struct proc_ops {
 	/* Start it and its sampler: OUTCOME_FAILED when it could not start
 	 * (p->failure says why). */
 	enum outcome (*start)(struct run *r, struct proc *p);
-	/* Wait until it exits or deadline (0: none) passes: 0 exited, 1 the
-	 * deadline passed, -1 error or signal. A container's output goes to
-	 * p->log here. */
-	int (*wait)(struct run *r, struct proc *p, long long deadline);
+	/* Wait until it exits or deadline (0: none) passes. A container's
+	 * output goes to p->log here. */
+	enum proc_wait (*wait)(struct run *r, struct proc *p, long long deadline);
 	/* Kill it and wait until it is gone. */
 	void (*kill)(struct run *r, struct proc *p);
 	/* Optional: its final state (exit code, times) after wait. 0 or -1. */
@@ -72,7 +78,7 @@ int proc_open(struct proc *p);
 int proc_prepare(struct run *r, struct proc *p);
 
 enum outcome proc_start(struct run *r, struct proc *p);
-int proc_wait(struct run *r, struct proc *p, long long deadline);
+enum proc_wait proc_wait(struct run *r, struct proc *p, long long deadline);
 /* Its time is up: kill it and record the timeout. */
 void proc_kill(struct run *r, struct proc *p);
 int proc_finish(struct run *r, struct proc *p, long long deadline);

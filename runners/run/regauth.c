@@ -6,8 +6,8 @@
 #include <jansson.h>
 
 #include "base/files.h"
-#include "runners/run/regauth.h"
 #include "base/util.h"
+#include "runners/run/regauth.h"
 
 char *
 regauth_host(const char *ref)

@@ -22,8 +22,8 @@
 #include <jansson.h>
 
 #include "base/util.h"
-#include "runners/run/engine.h"
 #include "runners/run/cgroup.h"
+#include "runners/run/engine.h"
 #include "runners/run/sampler.h"
 
 /* How often the sampler reads the cgroup files. */

@@ -71,8 +71,9 @@ add_resources(json_t *out, json_t *res, const char *prefix)
 	}
 }
 
-/* elapsed_s and the resource totals from metrics.json; -1 with *failure. */
-static int
+/* elapsed_s and the resource totals from metrics.json: OUTCOME_OK, or
+ * OUTCOME_FAILED with *failure (the file's text goes into it: not printed). */
+static enum outcome
 add_run_metrics(json_t *out, const char *path, char **failure)
 {
 	json_error_t err;
@@ -81,13 +82,13 @@ add_run_metrics(json_t *out, const char *path, char **failure)
 	if (!json_is_object(root)) {
 		*failure = xasprintf("cannot read '%s': %s", path, root ? "not an object" : err.text);
 		json_decref(root);
-		return -1;
+		return OUTCOME_FAILED;
 	}
 	v = json_object_get(root, "elapsed_s");
 	if (!json_is_number(v)) {
 		*failure = xasprintf("'%s' has no elapsed_s", path);
 		json_decref(root);
-		return -1;
+		return OUTCOME_FAILED;
 	}
 	if (!metric_find(out, "elapsed_s"))
 		metric_add(out, "elapsed_s", json_number_value(v), "s", "lower");
@@ -95,7 +96,7 @@ add_run_metrics(json_t *out, const char *path, char **failure)
 	/* a pair: the server's totals beside the client's */
 	add_resources(out, json_object_get(root, "server_metrics"), "server_");
 	json_decref(root);
-	return 0;
+	return OUTCOME_OK;
 }
 
 static enum outcome
@@ -117,13 +118,13 @@ run_parsers(json_t *spec, const char *dir, const char *cell, long rep)
 	json_array_foreach(json_object_get(spec, "parsers"), i, p)
 		if (parse_run(p, log, len, log_path, out, &failure) == 0)
 			goto fail;
-	if (add_run_metrics(out, mpath, &failure) < 0)
+	if (add_run_metrics(out, mpath, &failure) != OUTCOME_OK)
 		goto fail;
 	samples = json_pack("{s:i, s:s, s:I, s:O}", "schema", 1, "cell", cell, "rep",
 	                    (json_int_t)rep, "metrics", out);
-	if (write_json(spath, samples) < 0)
+	if (write_json(spath, samples) < 0) {
 		rc = OUTCOME_ERROR;
-	else if (unlink(fpath) < 0 && errno != ENOENT) {
+	} else if (unlink(fpath) < 0 && errno != ENOENT) {
 		error("cannot remove '%s':", fpath);
 		rc = OUTCOME_ERROR;
 	}

@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/util.h"
 #include "runners/run/cgroup.h"
 #include "runners/run/kernfile.h"
 #include "runners/run/sampler.h"
 #include "tap.h"
-#include "base/util.h"
 
 #define FIX "tests/parse/cgroup"
 

@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/util.h"
 #include "gen/commands.h"
 #include "runners/run/metric.h"
 #include "runners/run/parse.h"
 #include "runners/run/parse_builtin.h"
 #include "tap.h"
-#include "base/util.h"
 
 #define FIX "tests/parse/fixtures"
 

@@ -7,12 +7,12 @@
 
 #include <jansson.h>
 
-#include "runners/run/regauth.h"
+#include "base/util.h"
 #include "runners/report/staleness.h"
 #include "runners/run/image.h"
 #include "runners/run/probe.h"
+#include "runners/run/regauth.h"
 #include "tap.h"
-#include "base/util.h"
 
 /* The AuthConfig JSON inside an X-Registry-Auth value (base64url). */
 static json_t *
