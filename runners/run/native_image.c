@@ -76,14 +76,15 @@ all_digits(const char *s)
 static int
 user_resolve(struct native *n, const char *user, char **home)
 {
-	char *u = xstrdup(user ? user : ""), *g = strchr(u, ':');
+	/* "0" for no user: the copy of "" had no room to become it */
+	char *u = xstrdup(user && *user ? user : "0"), *g = strchr(u, ':');
 	long uid = 0, gid = 0;
 	int ret = 0;
 
 	if (g)
 		*g++ = '\0';
 	if (!*u)
-		strcpy(u, "0");
+		strcpy(u, "0"); /* ":group": the ':' left room */
 	if (id_lookup(n->root, "passwd", u, &uid, &gid, home) < 0) {
 		if (!all_digits(u))
 			ret = error("user '%s' is not in the image's /etc/passwd", u);

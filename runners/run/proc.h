@@ -5,9 +5,10 @@
  * which hands native cells to jockey). Each kind fills in a struct proc_ops;
  * the proc_* functions do what is common (the log, the cgroup parent, the
  * sampler's end) and call the kind for the rest. The order: proc_load,
- * proc_open, proc_prepare, proc_start, proc_wait (until it exits or the deadline),
- * proc_kill on a timeout, proc_finish (its final state), and proc_cleanup
- * on every path, a signal included; proc_release at the very end.
+ * proc_open, proc_prepare, proc_start, proc_wait (until it exits or the
+ * deadline), proc_kill on a timeout, proc_finish (its final state), and
+ * proc_cleanup on every path, a signal included; proc_release at the very
+ * end.
  */
 #ifndef JOCKEY_RUN_PROC_H
 #define JOCKEY_RUN_PROC_H

@@ -18,6 +18,7 @@
  * found nothing (failed.json says why, the reason is printed, and no
  * samples.json is left: an old one is removed, so aggregate never reads
  * stale samples); OUTCOME_ERROR with a message. */
-enum outcome samples_write(const char *cell_dir, const char *cell, long rep, const char *parsers_json);
+enum outcome samples_write(const char *cell_dir, const char *cell, long rep,
+			   const char *parsers_json);
 
 #endif
