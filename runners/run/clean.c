@@ -256,8 +256,7 @@ clean_dir(const char *dir, int all, long keep)
 	collect_engines(engines, dir, "images/*.json");
 	collect_engines(engines, dir, "cells/*/run.json");
 	if (json_object_size(engines) == 0)
-		json_object_set_new(engines, getenv("DOCKER_HOST") && *getenv("DOCKER_HOST") ?
-				    getenv("DOCKER_HOST") : ENGINE_DEFAULT, json_true());
+		json_object_set_new(engines, engine_endpoint(NULL), json_true());
 	json_object_foreach(engines, ep, v)
 		if (clean_engine(ep, dir, all, keep) < 0)
 			ret = -1;

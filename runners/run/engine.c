@@ -51,6 +51,16 @@ cert_dir(void)
 	return xasprintf("%s/.docker", home && *home ? home : ".");
 }
 
+const char *
+engine_endpoint(const char *endpoint)
+{
+	if (!endpoint || !*endpoint)
+		endpoint = getenv("DOCKER_HOST");
+	if (!endpoint || !*endpoint)
+		endpoint = ENGINE_DEFAULT;
+	return endpoint;
+}
+
 struct engine *
 engine_open(const char *endpoint)
 {
@@ -58,10 +68,7 @@ engine_open(const char *endpoint)
 	const char *rest;
 	int tls;
 
-	if (!endpoint || !*endpoint)
-		endpoint = getenv("DOCKER_HOST");
-	if (!endpoint || !*endpoint)
-		endpoint = ENGINE_DEFAULT;
+	endpoint = engine_endpoint(endpoint);
 	if (trace_t0 == 0)
 		trace_t0 = mono_ms();
 	e = xcalloc(1, sizeof(*e));

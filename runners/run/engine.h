@@ -65,6 +65,9 @@ typedef int engine_json_fn(json_t *msg, void *arg);
  * $DOCKER_TLS_VERIFY is set: the client certificate and the CA come from
  * $DOCKER_CERT_PATH (default ~/.docker). */
 struct engine *engine_open(const char *endpoint);
+/* The engine endpoint names: itself, else $DOCKER_HOST, else ENGINE_DEFAULT
+ * (borrowed). */
+const char *engine_endpoint(const char *endpoint);
 /* A second client for e's engine, with its own connection and e's
  * negotiated API version, cancel flag and registry auth: for a request made
  * in another thread while e is busy (each client belongs to one thread).
