@@ -39,3 +39,23 @@ stamp_read(const char *path)
 	data[n] = '\0';
 	return data;
 }
+
+int
+json_write_path(const char *path, const json_t *j, size_t flags, int newline)
+{
+	char *text = json_dumps(j, flags);
+	size_t len;
+	int ret;
+
+	if (!text)
+		fatal("out of memory");
+	len = strlen(text);
+	if (newline) {
+		text = xrealloc(text, len + 2);
+		text[len++] = '\n';
+		text[len] = '\0';
+	}
+	ret = write_file_atomic(path, text, len);
+	free(text);
+	return ret;
+}

@@ -10,5 +10,8 @@ json_t *json_load_path(const char *path, int quiet);
 /* The first line of a stamp file without trailing white space, fresh; NULL,
  * silently, when the file is missing or that line is empty. */
 char *stamp_read(const char *path);
+/* Write j (jansson's json_dumps flags) to path with write_file_atomic, plus
+ * a trailing newline when newline is set. 0, or -1 with a message. */
+int json_write_path(const char *path, const json_t *j, size_t flags, int newline);
 
 #endif

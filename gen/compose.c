@@ -33,10 +33,10 @@ compose_image(const char *key, const json_t *recipe, const json_t *base, const c
 	json_object_set_new(labels, "jockey.key", json_string(key));
 	o = json_pack("{s:i, s:s, s:O, s:o, s:s, s:s, s:s, s:O, s:o, s:o, s:s}", "schema", 1,
 		      "key", key, "context", json_object_get(recipe, "context"),
-		      "tree_stamp", conf_str(tree), "repo_json", LAYOUT_REPO_JSON,
+		      "tree_stamp", conf_jstr(tree), "repo_json", LAYOUT_REPO_JSON,
 		      "base", jstr(base, "ref"), "base_stamp", bstamp,
 		      "build_args", json_object_get(recipe, "build_args"),
-		      "tag", conf_str(tag), "labels", labels, "engine", jstr(base, "engine"));
+		      "tag", conf_jstr(tag), "labels", labels, "engine", jstr(base, "engine"));
 	free(tree);
 	free(bstamp);
 	free(tag);

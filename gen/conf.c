@@ -8,7 +8,7 @@
 #include "gen/names.h"
 
 json_t *
-conf_str(const char *s)
+conf_jstr(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
@@ -43,7 +43,7 @@ json_parser(const struct parser *p)
 		return json_pack("{s:s, s:s}", "kind", "builtin", "name", p->builtin);
 	case PARSER_REGEX:
 		return json_pack("{s:s, s:s, s:s, s:o, s:s}", "kind", "regex", "pattern", p->pattern,
-				 "metric", p->metric, "unit", conf_str(p->unit),
+				 "metric", p->metric, "unit", conf_jstr(p->unit),
 				 "better", p->better == BETTER_LOWER ? "lower" : "higher");
 	case PARSER_COMMAND:
 		return json_pack("{s:s, s:o}", "kind", "command", "command", json_strs(&p->command));
@@ -71,12 +71,12 @@ static json_t *
 json_side(const struct side *s, const struct sidekey *k, int server)
 {
 	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			      "context", conf_str(s->context),
-			      "context_slug", conf_str(k->ctx_slug),
-			      "base", conf_str(s->base),
-			      "base_slug", conf_str(k->base_slug),
+			      "context", conf_jstr(s->context),
+			      "context_slug", conf_jstr(k->ctx_slug),
+			      "base", conf_jstr(s->base),
+			      "base_slug", conf_jstr(k->base_slug),
 			      "build_args", json_kv(&s->build_args),
-			      "args_hash", conf_str(k->hash),
+			      "args_hash", conf_jstr(k->hash),
 			      "command", json_strs(&s->command),
 			      "env", json_kv(&s->env));
 
@@ -131,10 +131,10 @@ json_hostconfig(const struct host *h)
 						      "hard", (json_int_t)h->ulimits[i].hard));
 	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:o, s:o}",
 			 "network", h->network ? h->network : "bridge",
-			 "cpuset", conf_str(h->cpuset),
+			 "cpuset", conf_jstr(h->cpuset),
 			 "cpus", json_number_plain(h->cpus),
 			 "memory", (json_int_t)h->memory,
-			 "runtime", conf_str(h->runtime),
+			 "runtime", conf_jstr(h->runtime),
 			 "volumes", vols,
 			 "privileged", h->privileged,
 			 "sysctls", json_kv(&h->sysctls),
@@ -184,7 +184,7 @@ json_t *
 conf_recipe(const struct gen *g, const struct key *k)
 {
 	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "schema", 1, "recipe", k->recipe,
-			 "context", conf_str(k->context), "ctx_slug", conf_str(k->ctx_slug),
+			 "context", conf_jstr(k->context), "ctx_slug", conf_jstr(k->ctx_slug),
 			 "build_args", json_kv(k->args), "labels", json_labels(g));
 }
 

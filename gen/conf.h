@@ -25,6 +25,6 @@ json_t *conf_parse(const struct gen *g, size_t bi);
 json_t *conf_recipe(const struct gen *g, const struct key *k);
 
 /* A JSON string of s, or null when s is NULL. */
-json_t *conf_str(const char *s);
+json_t *conf_jstr(const char *s);
 
 #endif

@@ -137,8 +137,8 @@ json_repo(const struct gen *g)
 						   "path", g->ctx[i]->context, "stamp", stamp));
 		free(stamp);
 	}
-	o = json_pack("{s:i, s:o, s:o, s:o}", "schema", 1, "repo", conf_str(stored),
-		      "ref", conf_str(g->m->ref), "contexts", a);
+	o = json_pack("{s:i, s:o, s:o, s:o}", "schema", 1, "repo", conf_jstr(stored),
+		      "ref", conf_jstr(g->m->ref), "contexts", a);
 	if (secret)
 		json_object_set_new(o, "credentials_from", json_string(g->o->matrix));
 	free(stored);
@@ -217,7 +217,7 @@ json_matrix(const struct gen *g)
 		baseline = json_pack("{s:s}", "host", m->baseline.host);
 	else if (m->baseline.image)
 		baseline = json_pack("{s:s, s:o}", "image", m->baseline.image,
-				     "tag", conf_str(m->baseline.tag));
+				     "tag", conf_jstr(m->baseline.tag));
 	/* Keys in sorted order: gen_render dumps this one without JSON_SORT_KEYS. */
 	o = json_pack("{s:o, s:o, s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
 		      "cells", json_cells(g), "dir", g->o->dir, "max_cv", m->max_cv,
@@ -230,9 +230,9 @@ json_matrix(const struct gen *g)
 
 		json_object_set_new(o, "shard", json_pack("{s:I, s:i, s:o, s:o, s:i, s:o}",
 			"cells_total", (json_int_t)g->o->cells_total, "count", g->o->shard_count,
-			"durations", conf_str(g->o->durations),
-			"durations_hash", conf_str(dhash),
-			"index", g->o->shard_index, "matrix_hash", conf_str(hash)));
+			"durations", conf_jstr(g->o->durations),
+			"durations_hash", conf_jstr(dhash),
+			"index", g->o->shard_index, "matrix_hash", conf_jstr(hash)));
 		free(hash);
 		free(dhash);
 	}

@@ -21,7 +21,8 @@
 #include "gen/gen.h"
 #include "gen/repo.h"
 #include "runners/commands.h"
-#include "runners/staleness.h"
+#include "runners/report/staleness.h"
+#include "runners/run/probe.h"
 
 struct state {
 	int reps, done;

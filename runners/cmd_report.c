@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runners/aggregate.h"
-#include "runners/commands.h"
 #include "base/util.h"
+#include "runners/commands.h"
+#include "runners/report/aggregate.h"
 
 int
 cmd_report(int argc, char **argv)

@@ -1,7 +1,7 @@
 /* cmd_run.c: jockey run [-j N] [-o DIR] [--offline] [--shard I/N
  * [--durations RESULTS_JSON]] MATRIX [PATTERN...]: the main job, in steps:
  * generate (gen/gen.h), ping the engines (engine_use.h), run ninja
- * (drive.h), classify the cells (outcome.h), write run.json, aggregate and
+ * (drive.h), classify the cells (classify.h), write run.json, aggregate and
  * summarise.
  *
  * ninja runs with -k 0 so that one failed cell does not stop the others; the
@@ -30,13 +30,13 @@
 #include "base/util.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
-#include "runners/aggregate.h"
+#include "runners/report/aggregate.h"
 #include "runners/commands.h"
-#include "runners/compare.h"
+#include "runners/report/compare.h"
 #include "runners/drive.h"
 #include "runners/engine_use.h"
-#include "runners/outcome.h"
-#include "runners/staleness.h"
+#include "runners/classify.h"
+#include "runners/report/staleness.h"
 
 /* The command line. */
 struct run_args {
@@ -197,7 +197,7 @@ cells_classify(struct run *r)
 	tally_init(&r->t);
 	for (i = 0; i < r->in.ncells; i++)
 		if (r->sel[i])
-			outcome_classify(r->dir, &r->in.cells[i], pending[i], &r->t0,
+			classify_cell(r->dir, &r->in.cells[i], pending[i], &r->t0,
 					 engine_use_of(r->eng, r->neng, &r->in.cells[i]), &r->t);
 	free(pending);
 }

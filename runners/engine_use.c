@@ -5,7 +5,7 @@
 
 #include "base/docker_host.h"
 #include "base/util.h"
-#include "runners/engine.h"
+#include "runners/run/engine.h"
 #include "runners/engine_use.h"
 
 const char *

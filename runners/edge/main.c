@@ -11,7 +11,8 @@
  * (bench/README.md). gen names it in build.ninja when it sits beside jockey.
  *
  * A native cell needs libarchive (its root file system comes from an image
- * export): for those run-cell hands over to the jockey beside it. */
+ * export): for those run-cell hands over to the jockey beside it, and
+ * runners/run/native_null.c stands in for the native kind. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,9 @@
 
 #include <jansson.h>
 
-#include "runners/commands.h"
 #include "base/files.h"
-#include "runners/run.h"
 #include "base/util.h"
+#include "runners/commands.h"
 
 
 const char *
@@ -75,51 +75,4 @@ main(int argc, char **argv)
 	fprintf(stderr, "usage: jockey-edge run-cell cells/ID/run.json REP\n"
 			"       jockey-edge parse cells/ID/REP/log PARSERS_JSON\n");
 	return EXIT_USAGE;
-}
-
-/* Never called: native cells go to jockey above. */
-static int
-no_native(void)
-{
-	return error("jockey-edge does not run native cells: jockey does");
-}
-
-int
-native_prepare(struct run *r, struct proc *p)
-{
-	return no_native();
-}
-
-void
-native_free(struct native *n)
-{
-}
-
-int
-native_start(struct run *r, struct proc *p)
-{
-	return no_native();
-}
-
-int
-native_wait(struct run *r, struct proc *p, long long deadline)
-{
-	return no_native();
-}
-
-void
-native_kill(struct proc *p)
-{
-}
-
-int
-native_running(struct proc *p)
-{
-	return 0;
-}
-
-int
-native_exec(struct run *r, struct proc *p, json_t *argv, long long deadline)
-{
-	return no_native();
 }

@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "runners/compare.h"
-#include "runners/history.h"
-#include "tap.h"
 #include "base/util.h"
+#include "runners/report/compare.h"
+#include "runners/report/history.h"
+#include "tap.h"
 
 static json_t *
 metric(const double *v, size_t n, double scale)

@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/engine.h"
-#include "tap.h"
 #include "base/util.h"
+#include "runners/run/engine.h"
+#include "tap.h"
 
 #define MAXREQ 16
 

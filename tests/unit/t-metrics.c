@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/metrics.h"
-#include "tap.h"
 #include "base/util.h"
+#include "runners/run/cgroup.h"
+#include "runners/run/kernfile.h"
+#include "runners/run/sampler.h"
+#include "tap.h"
 
 #define FIX "tests/parse/cgroup"
 
@@ -51,40 +53,40 @@ test_parsers(void)
 	long long a, b;
 
 	t = slurp(FIX "/v1/cpuacct/cpuacct.stat");
-	ok(metrics_parse_keyed(t, "user", &a) == 0 && a == 108, "cpuacct.stat user");
-	ok(metrics_parse_keyed(t, "system", &a) == 0 && a == 17, "cpuacct.stat system");
-	ok(metrics_parse_keyed(t, "nice", &a) < 0, "missing key");
+	ok(kernfile_parse_keyed(t, "user", &a) == 0 && a == 108, "cpuacct.stat user");
+	ok(kernfile_parse_keyed(t, "system", &a) == 0 && a == 17, "cpuacct.stat system");
+	ok(kernfile_parse_keyed(t, "nice", &a) < 0, "missing key");
 	free(t);
 	t = slurp(FIX "/v2/cpu.stat");
-	ok(metrics_parse_keyed(t, "usage_usec", &a) == 0 && a == 255044223, "cpu.stat usage_usec");
-	ok(metrics_parse_keyed(t, "user_usec", &a) == 0 && a == 77344799, "cpu.stat user_usec");
-	ok(metrics_parse_keyed(t, "system_usec", &a) == 0 && a == 177699424, "cpu.stat system_usec");
+	ok(kernfile_parse_keyed(t, "usage_usec", &a) == 0 && a == 255044223, "cpu.stat usage_usec");
+	ok(kernfile_parse_keyed(t, "user_usec", &a) == 0 && a == 77344799, "cpu.stat user_usec");
+	ok(kernfile_parse_keyed(t, "system_usec", &a) == 0 && a == 177699424, "cpu.stat system_usec");
 	free(t);
 
 	t = slurp(FIX "/v1/blkio/blkio.throttle.io_service_bytes_recursive");
-	ok(metrics_parse_blkio(t, &a, &b) == 0 && a == 0 && b == 0, "blkio: real 'Total 0'");
+	ok(kernfile_parse_blkio(t, &a, &b) == 0 && a == 0 && b == 0, "blkio: real 'Total 0'");
 	free(t);
 	t = slurp(FIX "/blkio-devices");
-	is_int(metrics_parse_blkio(t, &a, &b), 2, "blkio: two devices");
+	is_int(kernfile_parse_blkio(t, &a, &b), 2, "blkio: two devices");
 	is_int(a, 1310720 + 4096, "blkio read sums devices");
 	is_int(b, 4194304, "blkio write sums devices");
 	free(t);
-	ok(metrics_parse_blkio("garbage\n", &a, &b) < 0, "blkio: garbage");
+	ok(kernfile_parse_blkio("garbage\n", &a, &b) < 0, "blkio: garbage");
 
 	t = slurp(FIX "/v2/io.stat");
-	ok(metrics_parse_iostat(t, &a, &b) == 0, "io.stat");
+	ok(kernfile_parse_iostat(t, &a, &b) == 0, "io.stat");
 	is_int(a, 1310720 + 4096, "io.stat rbytes");
 	is_int(b, 4194304, "io.stat wbytes");
 	free(t);
-	ok(metrics_parse_iostat("", &a, &b) == 0 && a == 0 && b == 0, "io.stat empty: no I/O yet");
+	ok(kernfile_parse_iostat("", &a, &b) == 0 && a == 0 && b == 0, "io.stat empty: no I/O yet");
 
 	t = slurp(FIX "/netdev-host");
-	ok(metrics_parse_netdev(t, &a, &b) == 0, "net/dev host");
+	ok(kernfile_parse_netdev(t, &a, &b) == 0, "net/dev host");
 	is_int(a, 161767213 + 11111, "net/dev rx without lo (docker0: without space)");
 	is_int(b, 236325 + 10005699, "net/dev tx without lo");
 	free(t);
 	t = slurp(FIX "/netdev-container");
-	ok(metrics_parse_netdev(t, &a, &b) == 0 && a == 200 && b == 0, "net/dev container");
+	ok(kernfile_parse_netdev(t, &a, &b) == 0 && a == 200 && b == 0, "net/dev container");
 	free(t);
 }
 

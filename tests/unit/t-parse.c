@@ -8,14 +8,16 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "runners/commands.h"
-#include "runners/parse.h"
-#include "tap.h"
 #include "base/util.h"
+#include "runners/commands.h"
+#include "runners/run/metric.h"
+#include "runners/run/parse.h"
+#include "runners/run/parse_builtin.h"
+#include "tap.h"
 
 #define FIX "tests/parse/fixtures"
 
-static char *last_reason;
+static char *last_failure;
 
 /* Run one parser (JSON text) on a fixture or on text; the metrics, or NULL. */
 static json_t *
@@ -37,12 +39,12 @@ run(const char *parser_json, const char *fixture, const char *text)
 		log = xstrdup(text);
 		len = strlen(log);
 	}
-	free(last_reason);
-	n = parse_run(p, log, len, path, out, &last_reason);
+	free(last_failure);
+	n = parse_run(p, log, len, path, out, &last_failure);
 	json_decref(p);
 	free(log);
 	free(path);
-	if (n < 0) {
+	if (n == 0) {
 		json_decref(out);
 		return NULL;
 	}
@@ -56,7 +58,7 @@ builtin(const char *name, const char *fixture)
 	json_t *out = run(spec, fixture, NULL);
 
 	free(spec);
-	ok(out != NULL, "%s parses %s%s%s", name, fixture, out ? "" : ": ", out ? "" : last_reason);
+	ok(out != NULL, "%s parses %s%s%s", name, fixture, out ? "" : ": ", out ? "" : last_failure);
 	return out;
 }
 
@@ -175,7 +177,7 @@ test_others(void)
 		check(o, "lpush_needed_to_benchmark_lpop_rps", 90000, "requests/s", "higher");
 		json_decref(o);
 	} else {
-		ok(0, "redis: old csv without header: %s", last_reason);
+		ok(0, "redis: old csv without header: %s", last_failure);
 	}
 	if ((o = builtin("ab", "ab.log"))) {
 		check(o, "requests_per_s", 7390.57, "requests/s", "higher");
@@ -217,7 +219,7 @@ test_others(void)
 		check(o, "transfer_bytes_per_s", 512, "bytes/s", "higher");
 		json_decref(o);
 	} else {
-		ok(0, "wrk: errors and units: %s", last_reason);
+		ok(0, "wrk: errors and units: %s", last_failure);
 	}
 	if ((o = builtin("fio", "fio.log"))) {
 		check(o, "randrw_read_iops", 10028.485757, "ops/s", "higher");
@@ -270,9 +272,9 @@ test_failures(void)
 		free(spec);
 	}
 	ok(run("{\"kind\": \"builtin\", \"name\": \"sysbench\"}", NULL, "") == NULL, "empty log");
-	is_str(last_reason, "parser 'sysbench' found no metric in inline.log", "the reason names parser and log");
+	is_str(last_failure, "parser 'sysbench' found no metric in inline.log", "the reason names parser and log");
 	ok(run("{\"kind\": \"builtin\", \"name\": \"sysbnch\"}", NULL, "x") == NULL, "unknown builtin");
-	is_str(last_reason, "unknown built-in parser 'sysbnch'", "unknown builtin: reason");
+	is_str(last_failure, "unknown built-in parser 'sysbnch'", "unknown builtin: reason");
 	ok(parse_builtin_exists("wrk") && !parse_builtin_exists("nope"), "parse_builtin_exists");
 }
 
@@ -309,14 +311,14 @@ test_regex(void)
 	}
 	ok(run("{\"kind\": \"regex\", \"pattern\": \"rate: ([0-9.]+\", \"metric\": \"r\", \"unit\": null,"
 	       " \"better\": \"higher\"}", NULL, "rate: 1") == NULL, "regex: bad pattern fails");
-	ok(last_reason && strstr(last_reason, "at offset 14: missing closing parenthesis"),
-	   "regex: the error has the offset and PCRE2's message (%s)", last_reason);
+	ok(last_failure && strstr(last_failure, "at offset 14: missing closing parenthesis"),
+	   "regex: the error has the offset and PCRE2's message (%s)", last_failure);
 	ok(run("{\"kind\": \"regex\", \"pattern\": \"rate: (\\\\w+)\", \"metric\": \"r\", \"unit\": null,"
 	       " \"better\": \"higher\"}", NULL, "rate: fast") == NULL, "regex: not a number fails");
-	is_str(last_reason, "regex 'rate: (\\w+)' matched 'fast', which is not a number", "regex: its reason");
+	is_str(last_failure, "regex 'rate: (\\w+)' matched 'fast', which is not a number", "regex: its reason");
 	ok(run("{\"kind\": \"regex\", \"pattern\": \"nope ([0-9]+)\", \"metric\": \"r\", \"unit\": null,"
 	       " \"better\": \"higher\"}", NULL, "rate: 1") == NULL, "regex: no match fails");
-	is_str(last_reason, "parser 'r' found no metric in inline.log", "regex: no match reason");
+	is_str(last_failure, "parser 'r' found no metric in inline.log", "regex: no match reason");
 }
 
 static void
@@ -328,7 +330,7 @@ test_command(void)
 	        " \"test -f \\\"$1\\\" && echo '{\\\"lines\\\": 3, \\\"p_x\\\": 1.5}'\", \"sh\"]}",
 	        "ab.log", NULL);
 	if (ok(o != NULL, "command: flat object, the log path appended%s%s", o ? "" : ": ",
-	       o ? "" : last_reason)) {
+	       o ? "" : last_failure)) {
 		check_count(o, 2, "command flat");
 		ok(metric_find(o, "lines") && metric_find(o, "p_x"), "command: both metrics");
 		json_decref(o);
@@ -342,16 +344,16 @@ test_command(void)
 	}
 	ok(run("{\"kind\": \"command\", \"command\": [\"sh\", \"-c\", \"exit 3\", \"sh\"]}", NULL, "x") == NULL,
 	   "command: non-zero exit fails");
-	is_str(last_reason, "parser command 'sh' exited with status 3", "command: exit reason");
+	is_str(last_failure, "parser command 'sh' exited with status 3", "command: exit reason");
 	ok(run("{\"kind\": \"command\", \"command\": [\"echo\", \"nope\"]}", NULL, "x") == NULL,
 	   "command: bad JSON fails");
-	ok(last_reason && strstr(last_reason, "parser command 'echo' printed no JSON object"),
-	   "command: bad JSON reason (%s)", last_reason);
+	ok(last_failure && strstr(last_failure, "parser command 'echo' printed no JSON object"),
+	   "command: bad JSON reason (%s)", last_failure);
 	ok(run("{\"kind\": \"command\", \"command\": [\"sh\", \"-c\", \"echo '{\\\"Bad Name\\\": 1}'\", \"sh\"]}",
 	       NULL, "x") == NULL, "command: invalid metric name fails");
 	ok(run("{\"kind\": \"command\", \"command\": [\"/nonexistent/parser\"]}", NULL, "x") == NULL,
 	   "command: a missing program fails");
-	is_str(last_reason, "parser command '/nonexistent/parser' exited with status 127", "command: 127");
+	is_str(last_failure, "parser command '/nonexistent/parser' exited with status 127", "command: 127");
 }
 
 /* --- jockey parse on a results folder ------------------------------------ */
@@ -487,6 +489,6 @@ main(int argc, char **argv)
 	if (system(cmd) != 0)
 		ok(0, "cleanup");
 	free(cmd);
-	free(last_reason);
+	free(last_failure);
 	return tap_done();
 }

@@ -7,10 +7,12 @@
 
 #include <jansson.h>
 
-#include "runners/regauth.h"
-#include "runners/staleness.h"
-#include "tap.h"
 #include "base/util.h"
+#include "runners/report/staleness.h"
+#include "runners/run/image.h"
+#include "runners/run/probe.h"
+#include "runners/run/regauth.h"
+#include "tap.h"
 
 /* The AuthConfig JSON inside an X-Registry-Auth value (base64url). */
 static json_t *
@@ -97,10 +99,10 @@ main(void)
 	s = staleness_short_digest("reg/x@sha256:0123456789abcdef0123");
 	is_str(s, "sha256:0123456789ab\u2026", "a digest shortened, its name dropped");
 	free(s);
-	s = staleness_moved_path("stamps/base/x-1.digest");
+	s = probe_moved_path("stamps/base/x-1.digest");
 	is_str(s, "stamps/base/x-1.moved.json", "moved path");
 	free(s);
-	s = staleness_inputs_path("images/k.json");
+	s = image_inputs_path("images/k.json");
 	is_str(s, "images/k.inputs.json", "inputs path");
 	free(s);
 

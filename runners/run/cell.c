@@ -1,0 +1,142 @@
+/* cell.c: one repetition of a cell; see cell.h.
+ *
+ * The requests to the engine, in order: /_ping (the API version), then the
+ * side's (container.c), and GET /info on a second connection beside the
+ * removal, after a success only, so that no request but the run's own sits
+ * between the process start and the create (provenance.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "runners/run/cell.h"
+#include "runners/run/conf.h"
+#include "runners/run/outputs.h"
+#include "runners/run/pair.h"
+#include "runners/run/proc.h"
+#include "runners/run/provenance.h"
+
+static int
+run_load(struct run *r, const char *run_json, int rep)
+{
+	const char *slash, *apply;
+
+	r->run_json = run_json;
+	r->rep = rep;
+	r->config = conf_load(run_json);
+	if (!r->config)
+		return -1;
+	r->cell = conf_str(r->config, "cell");
+	if (!r->cell)
+		return error("%s: no \"cell\"", run_json);
+	r->timeout_ms = (long)json_number_value(json_object_get(r->config, "timeout_ms"));
+	slash = strrchr(run_json, '/');
+	r->dir = slash ? xasprintf("%.*s/%d", (int)(slash - run_json), run_json, r->rep)
+		       : xasprintf("%d", r->rep);
+	r->pair = json_object_get(r->config, "server") || json_object_get(r->config, "client");
+	if (!r->pair)
+		return proc_load(r, &r->main, "main", 1);
+	apply = conf_str(r->config, "apply_to");
+	if (!apply)
+		apply = "both";
+	if (proc_load(r, &r->server, "server", strcmp(apply, "client") != 0) < 0)
+		return -1;
+	return proc_load(r, &r->main, "client", strcmp(apply, "server") != 0);
+}
+
+static void
+run_release(struct run *r)
+{
+	proc_release(&r->main);
+	proc_release(&r->server);
+	json_decref(r->info);
+	json_decref(r->config);
+	engine_free(r->e);
+	free(r->network);
+	free(r->failure);
+	free(r->dir);
+}
+
+/* Everything before the containers: the engine, the folder, the log files,
+ * the cgroup parents, what the sides' kinds need. */
+static int
+run_prepare(struct run *r)
+{
+	r->e = engine_open(conf_str(r->config, "engine"));
+	if (!r->e)
+		return -1;
+	r->e->cancel = &run_signal;
+	if (engine_negotiate(r->e) < 0)
+		return error("run '%s' rep %d: %s", r->cell, r->rep, engine_error(r->e));
+	if (mkdirs(r->dir) < 0)
+		return -1;
+	if (r->pair && proc_open(&r->server) < 0)
+		return -1;
+	if (proc_open(&r->main) < 0)
+		return -1;
+	if (r->pair && proc_prepare(r, &r->server) < 0)
+		return -1;
+	return proc_prepare(r, &r->main);
+}
+
+/* Everything the run made, removed whatever happened: the containers (by
+ * name, so one whose create reply was lost goes too), the samplers, the
+ * cgroup parents, the network. */
+static void
+run_cleanup(struct run *r)
+{
+	r->e->cancel = NULL;
+	proc_cleanup(r, &r->main);
+	if (r->pair)
+		proc_cleanup(r, &r->server);
+	pair_cleanup(r);
+}
+
+/* Did the benchmark fail? (Its outcome is known.) */
+static int
+run_failed(const struct run *r)
+{
+	const struct proc *p = &r->main;
+
+	return r->failure || p->failure || p->exit_code != 0 || p->timed_out || p->oom_killed;
+}
+
+enum outcome
+cell_run(const char *run_json, int rep)
+{
+	struct run r;
+	enum outcome o;
+	int ok;
+
+	memset(&r, 0, sizeof(r));
+	ok = run_load(&r, run_json, rep) == 0 && run_prepare(&r) == 0 &&
+	     (r.pair ? pair_run(&r) : proc_run(&r, &r.main)) == 0;
+	/* Provenance is asked for only when the repetition succeeded, while its
+	 * containers are removed. */
+	if (ok && !run_signal && !run_failed(&r) && provenance_begin(&r) < 0)
+		ok = 0;
+	if (r.e)
+		run_cleanup(&r);
+	if (provenance_join(&r) < 0)
+		ok = 0;
+	if (proc_close_log(&r.main) < 0 || proc_close_log(&r.server) < 0)
+		ok = 0;
+	if (run_signal) {
+		warn("run '%s' rep %d: interrupted; its containers and network are removed",
+		     r.cell, r.rep);
+		run_release(&r);
+		return OUTCOME_ERROR;
+	}
+	if (!ok) {
+		o = OUTCOME_ERROR;
+	} else if (run_failed(&r)) {
+		/* The cell's failure is the outcome, whether or not failed.json
+		 * could be written. */
+		outputs_write_failed(&r);
+		o = OUTCOME_FAILED;
+	} else {
+		o = outputs_write_done(&r) < 0 ? OUTCOME_ERROR : OUTCOME_OK;
+	}
+	run_release(&r);
+	return o;
+}

@@ -1,0 +1,341 @@
+/* probe.c: the probe edge's work (probe.h).
+ *
+ * Resolves a base image to its identity: its repo digest NAME@sha256:...,
+ * or the local image id when the image has none (built or loaded locally).
+ * The stamp is rewritten only when that changes (restat), so images built on
+ * an unmoved base are not rebuilt. The pull policy decides what is asked:
+ * - "always": the registry, through the engine's distribution endpoint
+ *   (no pull); the engine pulls only when its copy is not that digest;
+ * - "missing": the engine's copy, pulled when absent;
+ * - "never": the engine's copy only.
+ * A reference by digest (NAME@sha256:...) cannot move: it is never probed.
+ * Offline the last stamp stands without asking anyone. A registry that
+ * cannot be reached leaves the last stamp with a warning: a nightly run
+ * should not fail because the registry had a bad minute.
+ *
+ * When the stamp moves, stamps/base/IMG.moved.json records from what to what
+ * and when, for the summary of `jockey run` (staleness_moved_bases).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/files.h"
+#include "base/util.h"
+#include "runners/run/conf.h"
+#include "runners/run/engine.h"
+#include "runners/run/probe.h"
+#include "runners/run/regauth.h"
+
+struct base {
+	const char *ref;   /* "debian:bookworm" */
+	const char *name;  /* "debian" */
+	const char *tag;   /* "bookworm", or "sha256:..." (a digest ref) */
+	const char *pull;  /* "never", "missing" or "always" */
+	const char *last;  /* the stamp's content before, or NULL */
+};
+
+static int
+is_pinned(const struct base *b)
+{
+	return strchr(b->ref, '@') || (b->tag && strncmp(b->tag, "sha256:", 7) == 0);
+}
+
+/* A name as the engine writes it in RepoDigests: Docker Hub's prefixes go. */
+static const char *
+short_name(const char *name)
+{
+	if (strncmp(name, "docker.io/", 10) == 0)
+		name += 10;
+	else if (strncmp(name, "index.docker.io/", 16) == 0)
+		name += 16;
+	if (strncmp(name, "library/", 8) == 0 && !strchr(name + 8, '/'))
+		name += 8;
+	return name;
+}
+
+/* The identity of an inspected image: its repo digest under the base's own
+ * name, else its id. A digest under another name does not count: pushing
+ * the image elsewhere (docker tag + push) adds one, and the base has not
+ * moved. A new string. */
+static char *
+base_identity(const struct base *b, json_t *image)
+{
+	json_t *digests = json_object_get(image, "RepoDigests"), *d;
+	const char *id = json_string_value(json_object_get(image, "Id"));
+	const char *name = short_name(b->name ? b->name : b->ref);
+	size_t i, n = strlen(name);
+
+	json_array_foreach(digests, i, d) {
+		const char *s = json_string_value(d);
+
+		if (s && strncmp(short_name(s), name, n) == 0 && short_name(s)[n] == '@')
+			return xstrdup(short_name(s));
+	}
+	return id ? xstrdup(id) : NULL;
+}
+
+static int
+base_pull(struct engine *e, const struct base *b)
+{
+	if (engine_image_pull(e, b->name ? b->name : b->ref, b->name ? b->tag : NULL) < 0)
+		return error("pull '%s': %s", b->ref, engine_error(e));
+	return 0;
+}
+
+/* Inspect ref: 0 and *image, 1 absent, -1 error (printed). */
+static int
+base_inspect(struct engine *e, const struct base *b, json_t **image)
+{
+	int r = engine_image_inspect(e, b->ref, image);
+
+	if (r < 0)
+		error("inspect base image '%s': %s", b->ref, engine_error(e));
+	return r;
+}
+
+/* The engine's copy, pulled first when absent and pull allows it. */
+static char *
+base_local(struct engine *e, const struct base *b, int may_pull)
+{
+	json_t *image = NULL;
+	char *id = NULL;
+	int r = base_inspect(e, b, &image);
+
+	if (r == 1 && !may_pull) {
+		error("base image '%s' is not in the engine at %s and pull is '%s'", b->ref,
+		      e->endpoint, strcmp(b->pull, "never") ? "off (--offline)" : "never");
+		return NULL;
+	}
+	if (r == 1 && base_pull(e, b) == 0) {
+		r = base_inspect(e, b, &image);
+		if (r == 1)
+			error("base image '%s' is still not in the engine at %s after a pull",
+			      b->ref, e->endpoint);
+	}
+	if (r == 0) {
+		id = base_identity(b, image);
+		if (!id)
+			error("base image '%s': the engine gave no id", b->ref);
+	}
+	json_decref(image);
+	return id;
+}
+
+/* Does the engine hold want (NAME@sha256:...) as one of ref's repo digests? */
+static int
+base_holds(struct engine *e, const struct base *b, const char *want)
+{
+	json_t *image = NULL, *d;
+	size_t i;
+	int found = 0;
+
+	if (engine_image_inspect(e, b->ref, &image) != 0)
+		return 0;
+	json_array_foreach(json_object_get(image, "RepoDigests"), i, d)
+		if (json_string_value(d) && strcmp(short_name(json_string_value(d)), want) == 0)
+			found = 1;
+	json_decref(image);
+	return found;
+}
+
+/* Did the registry answer "no" (bad credentials, no such tag), as opposed
+ * to not answering? The engine gives both as HTTP 500 with the registry's
+ * words in the message. */
+static int
+registry_refused(const char *msg)
+{
+	static const char *const words[] = {
+		"unauthorized", "denied", "authentication required", "no basic auth credentials",
+		"manifest unknown", "not found", "name unknown", "invalid reference",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(msg, words[i]))
+			return 1;
+	return 0;
+}
+
+/* An engine without the distribution endpoint (Podman's compat API) says
+ * 404 in plain text; Docker's 404s (no such tag) carry a JSON message. */
+static int
+distribution_unsupported(struct engine *e)
+{
+	json_t *j;
+	int plain;
+
+	if (e->status != 404)
+		return 0;
+	j = json_loadb(e->body.data, e->body.len, 0, NULL);
+	plain = !json_is_string(json_object_get(j, "message"));
+	json_decref(j);
+	return plain;
+}
+
+/* pull "always" without the distribution endpoint: pull, then look. A pull
+ * that fails for want of the registry keeps the last stamp, as above. */
+static char *
+base_pull_always(struct engine *e, const struct base *b, int *kept)
+{
+	if (engine_image_pull(e, b->name ? b->name : b->ref, b->name ? b->tag : NULL) < 0) {
+		if (b->last && !registry_refused(engine_error(e)) && e->status != 0) {
+			warn("base image '%s': cannot pull (%s); keeping the last known digest %s",
+			     b->ref, engine_error(e), b->last);
+			*kept = 1;
+			return NULL;
+		}
+		error("pull '%s': %s", b->ref, engine_error(e));
+		return NULL;
+	}
+	return base_local(e, b, 0);
+}
+
+/* pull "always": the registry's digest, pulled when the engine lacks it.
+ * *kept is set when the registry could not be reached and the last stamp
+ * stands (NULL returned without an error). */
+static char *
+base_registry(struct engine *e, const struct base *b, int *kept)
+{
+	char *digest = NULL, *want;
+	int down;
+
+	if (engine_distribution_digest(e, b->ref, &digest) < 0) {
+		if (distribution_unsupported(e))
+			return base_pull_always(e, b, kept);
+		down = e->status >= 500 && !registry_refused(engine_error(e));
+		if (down && b->last) {
+			warn("base image '%s': cannot ask the registry (%s); keeping the last "
+			     "known digest %s", b->ref, engine_error(e), b->last);
+			*kept = 1;
+			return NULL;
+		}
+		error("base image '%s': ask the registry for its digest: %s%s", b->ref,
+		      engine_error(e), down ? " (and there is no earlier digest to keep)" : "");
+		return NULL;
+	}
+	want = xasprintf("%s@%s", short_name(b->name ? b->name : b->ref), digest);
+	free(digest);
+	if (base_holds(e, b, want))
+		return want;
+	if (base_pull(e, b) < 0) {
+		free(want);
+		return NULL;
+	}
+	if (!base_holds(e, b, want)) {
+		error("base image '%s': the engine at %s does not hold %s after a pull "
+		      "(did the tag move again?)", b->ref, e->endpoint, want);
+		free(want);
+		return NULL;
+	}
+	return want;
+}
+
+/* Record a move of the stamp for the run's summary. */
+static void
+record_move(const char *stamp_path, const struct base *b, const char *now)
+{
+	char *path = probe_moved_path(stamp_path);
+	char when[32];
+	time_t t = time(NULL);
+	json_t *o;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	o = json_pack("{s:i, s:s, s:s, s:s, s:s}", "schema", 1, "ref", b->ref, "from", b->last,
+		      "to", now, "at", when);
+	if (json_write_path(path, o, JSON_INDENT(2) | JSON_SORT_KEYS, 0) < 0)
+		warn("base image '%s': cannot record its move", b->ref);
+	json_decref(o);
+	free(path);
+}
+
+static int
+base_load(const char *path, json_t *config, struct base *b)
+{
+	b->ref = conf_str(config, "ref");
+	b->name = conf_str(config, "name");
+	b->tag = conf_str(config, "tag");
+	b->pull = conf_str(config, "pull");
+	if (!b->pull)
+		b->pull = "missing";
+	if (!b->ref)
+		return error("%s: no \"ref\"", path);
+	if (strcmp(b->pull, "never") && strcmp(b->pull, "missing") && strcmp(b->pull, "always"))
+		return error("%s: pull '%s' is not never, missing or always", path, b->pull);
+	return 0;
+}
+
+/* The new identity, or NULL: *kept when the last stamp stands, else an error. */
+static char *
+base_probe(struct engine *e, const struct base *b, int offline, int *kept)
+{
+	char *auth;
+	char *id;
+
+	if (offline && b->last) {
+		*kept = 1;
+		return NULL;
+	}
+	/* Credentials only where a registry may be asked. */
+	if (!offline && strcmp(b->pull, "never") != 0) {
+		auth = regauth_for(b->ref);
+		engine_set_registry_auth(e, auth);
+		free(auth);
+	}
+	if (is_pinned(b)) {
+		id = base_local(e, b, !offline && strcmp(b->pull, "never") != 0);
+		if (id) {
+			free(id);
+			id = xstrdup(b->ref);
+		}
+		return id;
+	}
+	if (offline || strcmp(b->pull, "always") != 0)
+		return base_local(e, b, !offline && strcmp(b->pull, "missing") == 0);
+	return base_registry(e, b, kept);
+}
+
+char *
+probe_moved_path(const char *digest_stamp_path)
+{
+	return conf_sibling(digest_stamp_path, ".digest", ".moved.json");
+}
+
+int
+probe_base(const char *json_path, const char *stamp_path, int offline)
+{
+	json_t *config = conf_load(json_path);
+	struct engine *e = NULL;
+	struct base b;
+	char *last = NULL, *id = NULL, *stamp;
+	int ret = -1, kept = 0;
+
+	if (!config)
+		return -1;
+	if (base_load(json_path, config, &b) < 0)
+		goto out;
+	last = path_exists(stamp_path) ? conf_stamp(stamp_path) : NULL;
+	b.last = last;
+	if (!(offline && last) && !(e = engine_open(conf_str(config, "engine"))))
+		goto out;
+	id = base_probe(e, &b, offline, &kept);
+	if (kept) {
+		ret = 0;
+		goto out;
+	}
+	if (!id)
+		goto out;
+	stamp = xasprintf("%s\n", id);
+	ret = write_file_if_changed(stamp_path, stamp, strlen(stamp));
+	free(stamp);
+	if (ret == 1 && last && strcmp(last, id) != 0)
+		record_move(stamp_path, &b, id);
+	ret = ret < 0 ? -1 : 0;
+out:
+	free(id);
+	free(last);
+	json_decref(config);
+	engine_free(e);
+	return ret;
+}

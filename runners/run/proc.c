@@ -1,0 +1,197 @@
+/* proc.c: a side's life cycle, container or native; see proc.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "runners/run/conf.h"
+#include "runners/run/proc.h"
+
+int
+proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
+{
+	const char *stamp;
+
+	p->role = role;
+	p->side = json_object_get(r->config, role);
+	if (!json_is_object(p->side))
+		return error("%s: no \"%s\"", r->run_json, role);
+	stamp = conf_str(p->side, "image_stamp");
+	if (!stamp)
+		return error("%s: no \"%s\".\"image_stamp\"", r->run_json, role);
+	p->image_id = conf_stamp(stamp);
+	if (!p->image_id)
+		return -1;
+	p->host_settings = host_settings;
+	p->native = host_settings && json_is_true(json_object_get(r->config, "native"));
+	p->ops = p->native ? &native_ops : &container_ops;
+	if (p->native)
+		p->net_mode = "host";
+	else if (host_settings)
+		p->net_mode = conf_str(json_object_get(r->config, "hostconfig"), "network");
+	if (!p->net_mode)
+		p->net_mode = "bridge";
+	p->name = xasprintf("jockey-%s-%d-%ld%s%s", r->cell, r->rep, (long)getpid(),
+			    strcmp(role, "main") ? "-" : "", strcmp(role, "main") ? role : "");
+	if (strcmp(role, "server") == 0) {
+		p->log_tmp = xasprintf("%s/server.log.tmp.%ld", r->dir, (long)getpid());
+		p->tsv_tmp = xasprintf("%s/server-metrics.tsv.tmp.%ld", r->dir, (long)getpid());
+	} else {
+		p->log_tmp = xasprintf("%s/log.tmp.%ld", r->dir, (long)getpid());
+		p->tsv_tmp = xasprintf("%s/metrics.tsv.tmp.%ld", r->dir, (long)getpid());
+	}
+	return 0;
+}
+
+int
+proc_open(struct proc *p)
+{
+	p->log = fopen(p->log_tmp, "w");
+	if (!p->log)
+		return error("open '%s':", p->log_tmp);
+	if (cgparent_create(&p->cg, p->name) < 0)
+		return -1;
+	p->have_cg = 1;
+	return 0;
+}
+
+int
+proc_prepare(struct run *r, struct proc *p)
+{
+	return p->ops->prepare ? p->ops->prepare(r, p) : 0;
+}
+
+enum outcome
+proc_start(struct run *r, struct proc *p)
+{
+	return p->ops->start(r, p);
+}
+
+enum proc_wait
+proc_wait(struct run *r, struct proc *p, long long deadline)
+{
+	return p->ops->wait(r, p, deadline);
+}
+
+void
+proc_kill(struct run *r, struct proc *p)
+{
+	p->timed_out = 1;
+	p->ops->kill(r, p);
+}
+
+int
+proc_finish(struct run *r, struct proc *p, long long deadline)
+{
+	return p->ops->finish ? p->ops->finish(r, p, deadline) : 0;
+}
+
+int
+proc_running(struct run *r, struct proc *p)
+{
+	return p->ops->running(r, p);
+}
+
+int
+proc_exit_code(struct run *r, struct proc *p, int *code)
+{
+	return p->ops->exit_code(r, p, code);
+}
+
+int
+proc_output(struct run *r, struct proc *p, struct buf *b)
+{
+	buf_reset(b);
+	return p->ops->output(r, p, b);
+}
+
+int
+proc_ready_exec(struct run *r, struct proc *p, json_t *argv, long long deadline)
+{
+	return p->ops->ready_exec(r, p, argv, deadline);
+}
+
+int
+proc_stop(struct run *r, struct proc *p)
+{
+	return p->ops->stop(r, p);
+}
+
+int
+proc_run(struct run *r, struct proc *p)
+{
+	long long deadline;
+
+	switch (proc_start(r, p)) {
+	case OUTCOME_ERROR:
+		return -1;
+	case OUTCOME_FAILED:
+		return 0;
+	case OUTCOME_OK:
+		break;
+	}
+	/* The benchmark's time starts when it runs, not when its runtime is set up. */
+	deadline = r->timeout_ms ? now_ms() + r->timeout_ms : 0;
+	switch (proc_wait(r, p, deadline)) {
+	case PROC_WAIT_ERROR:
+		return -1;
+	case PROC_DEADLINE:
+		proc_kill(r, p);
+		break;
+	case PROC_EXITED:
+		break;
+	}
+	return proc_finish(r, p, deadline);
+}
+
+void
+proc_cleanup(struct run *r, struct proc *p)
+{
+	if (p->ops && p->ops->halt)
+		p->ops->halt(r, p);
+	if (p->sampler) {
+		json_decref(p->summary);
+		p->summary = sampler_stop(p->sampler);
+		p->sampler = NULL;
+	}
+	if (p->ops && p->ops->remove)
+		p->ops->remove(r, p);
+	if (p->have_cg) {
+		cgparent_remove(&p->cg);
+		cgparent_release(&p->cg);
+		p->have_cg = 0;
+	}
+}
+
+int
+proc_close_log(struct proc *p)
+{
+	int ret = 0;
+
+	if (p->log && fclose(p->log) != 0)
+		ret = error("write '%s':", p->log_tmp);
+	p->log = NULL;
+	return ret;
+}
+
+void
+proc_release(struct proc *p)
+{
+	if (p->log)
+		fclose(p->log);
+	if (p->log_tmp)
+		unlink(p->log_tmp);
+	if (p->tsv_tmp)
+		unlink(p->tsv_tmp);
+	json_decref(p->summary);
+	json_decref(p->stopped);
+	free(p->started);
+	free(p->finished);
+	free(p->failure);
+	free(p->log_tmp);
+	free(p->tsv_tmp);
+	free(p->name);
+	free(p->image_id);
+	if (p->ops && p->ops->release)
+		p->ops->release(p);
+}

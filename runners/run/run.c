@@ -1,0 +1,67 @@
+/* run.c: what every module of a repetition shares: the signal flag, the
+ * clock and the engine error with the cell's context; see run.h. */
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/util.h"
+#include "runners/run/run.h"
+
+volatile sig_atomic_t run_signal;
+
+static void
+on_signal(int sig)
+{
+	run_signal = sig;
+}
+
+void
+run_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocking call returns EINTR and the flag is seen. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The time left for a request before the deadline; 0 (no limit) without a
+ * timeout. Never 0 once the time is up: that would mean no limit. */
+long
+run_time_left(const struct run *r, long long deadline)
+{
+	long long left = deadline - now_ms();
+
+	if (!r->timeout_ms && !deadline)
+		return 0;
+	return left > 0 ? (long)left : 1;
+}
+
+int
+run_error(const struct run *r, const char *fmt, ...)
+{
+	struct buf what = BUF_INIT;
+	va_list ap;
+
+	if (r->e->cancelled || run_signal)
+		return -1;
+	va_start(ap, fmt);
+	buf_vprintf(&what, fmt, ap);
+	va_end(ap);
+	error("run '%s' rep %d: %s: %s", r->cell, r->rep, what.data, engine_error(r->e));
+	buf_release(&what);
+	return -1;
+}

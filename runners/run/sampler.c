@@ -1,0 +1,248 @@
+/* sampler.c: the time series of a cgroup parent, read by a thread of its
+ * own; see sampler.h.
+ *
+ * A sample is a handful of open/read/close calls into a stack buffer: no
+ * allocation, no stdio on the read side, so the thread stays far below 1% of
+ * a core at the run-cell's 200 ms interval (bench/sampler measures it).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "runners/run/kernfile.h"
+#include "runners/run/sampler.h"
+
+struct sampler {
+	const struct cgparent *cg;
+	int interval_ms;
+	FILE *tsv;
+	char *tsv_path;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;              /* under lock */
+	pid_t pid;             /* under lock: 0 until sampler_set_pid */
+	const char *net_scope; /* under lock */
+	struct timespec start;
+	/* owned by the thread until it is joined, then by sampler_stop */
+	struct cgreading last;
+	long long mem_max, pids_max, net_rx, net_tx;
+	long long pio_read, pio_write; /* /proc/PID/io of the pid, last read */
+	const char *io_source;         /* "cgroup", or "proc" once that stood in */
+	long samples;
+	int write_failed;
+	double thread_cpu_s;
+};
+
+static double
+ts_since(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+sampler_sample(struct sampler *s)
+{
+	struct cgreading *r = &s->last;
+	struct timespec now;
+	char buf[8192], dir[64];
+	long long rx, tx;
+	pid_t pid;
+
+	cgparent_read(s->cg, r);
+	pthread_mutex_lock(&s->lock);
+	pid = s->pid;
+	pthread_mutex_unlock(&s->lock);
+	/* the last reading stands once the process is gone */
+	if (pid > 0) {
+		snprintf(dir, sizeof(dir), "/proc/%ld/net", (long)pid);
+		if (kernfile_read(dir, "dev", buf, sizeof(buf)) > 0 &&
+		    kernfile_parse_netdev(buf, &rx, &tx) == 0)
+			s->net_rx = rx, s->net_tx = tx;
+		snprintf(dir, sizeof(dir), "/proc/%ld", (long)pid);
+		if (kernfile_read(dir, "io", buf, sizeof(buf)) > 0 &&
+		    kernfile_parse_keyed(buf, "read_bytes:", &rx) == 0 &&
+		    kernfile_parse_keyed(buf, "write_bytes:", &tx) == 0)
+			s->pio_read = rx, s->pio_write = tx;
+	}
+	/* v1 blkio on recent kernels lists no device, whatever the I/O: then
+	 * the storage I/O of the container's init, which the kernel adds its
+	 * reaped descendants' to, stands in (sampled, so the last interval's
+	 * I/O of processes still running at exit is missed) */
+	if (!r->io_counted && pid > 0) {
+		r->io_read_bytes = s->pio_read;
+		r->io_write_bytes = s->pio_write;
+		s->io_source = "proc";
+	}
+	if (r->mem_bytes > s->mem_max)
+		s->mem_max = r->mem_bytes;
+	if (r->pids > s->pids_max)
+		s->pids_max = r->pids;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s->samples++;
+	if (fprintf(s->tsv, "%.3f\t%.6f\t%.6f\t%.6f\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n",
+	            ts_since(&s->start, &now), r->cpu_s, r->cpu_user_s, r->cpu_system_s,
+	            r->mem_bytes, r->io_read_bytes, r->io_write_bytes, s->net_rx, s->net_tx,
+	            r->pids) < 0 || fflush(s->tsv) == EOF)
+		s->write_failed = 1;
+}
+
+static void
+ts_add_ms(struct timespec *t, int ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static void *
+sampler_main(void *arg)
+{
+	struct sampler *s = arg;
+	struct timespec next = s->start, now;
+	struct rusage ru;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		pthread_mutex_unlock(&s->lock);
+		sampler_sample(s);
+		/* absolute deadlines: the series does not drift; after a stall
+		 * (a stopped VM, a swapped-out thread) skip the missed ticks */
+		ts_add_ms(&next, s->interval_ms);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		while (ts_since(&next, &now) > 0)
+			ts_add_ms(&next, s->interval_ms);
+		pthread_mutex_lock(&s->lock);
+		while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &next) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (getrusage(RUSAGE_THREAD, &ru) == 0)
+		s->thread_cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		                  ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return NULL;
+}
+
+static void
+sampler_free(struct sampler *s)
+{
+	if (s->tsv)
+		fclose(s->tsv);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	free(s->tsv_path);
+	free(s);
+}
+
+struct sampler *
+sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path)
+{
+	struct sampler *s = xcalloc(1, sizeof(*s));
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	s->cg = cg;
+	s->interval_ms = interval_ms > 0 ? interval_ms : 200;
+	s->net_scope = "none";
+	s->io_source = "cgroup";
+	s->tsv_path = xstrdup(tsv_path);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	s->tsv = fopen(tsv_path, "w");
+	if (!s->tsv) {
+		error("cannot write '%s':", tsv_path);
+		sampler_free(s);
+		return NULL;
+	}
+	fputs("t_s\tcpu_s\tcpu_user_s\tcpu_system_s\tmem_bytes\tio_read_bytes\tio_write_bytes\t"
+	      "net_rx_bytes\tnet_tx_bytes\tpids\n", s->tsv);
+	clock_gettime(CLOCK_MONOTONIC, &s->start);
+	/* signals are the caller's business (timeouts, ^C): keep them off this thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, sampler_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		errno = rc;
+		error("cannot start the sampler thread:");
+		sampler_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+sampler_set_pid(struct sampler *s, pid_t pid)
+{
+	char path[64];
+	struct stat self, other;
+	const char *scope = "container";
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
+	/* same network namespace as jockey: host networking or a native run,
+	 * and the counters are the whole host's */
+	if (stat("/proc/self/ns/net", &self) == 0 && stat(path, &other) == 0 &&
+	    self.st_ino == other.st_ino && self.st_dev == other.st_dev)
+		scope = "host";
+	pthread_mutex_lock(&s->lock);
+	s->pid = pid;
+	s->net_scope = scope;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* An exact peak when the kernel keeps one, else the largest sample. */
+static long long
+peak_of(long long exact, long long sampled)
+{
+	return exact >= 0 ? exact : sampled;
+}
+
+json_t *
+sampler_stop(struct sampler *s)
+{
+	struct cgreading *r = &s->last;
+	json_t *j;
+
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	sampler_sample(s); /* the final, exact reading: also the series' last row */
+	if (s->write_failed || fclose(s->tsv) == EOF)
+		warn("cannot write '%s': the time series is incomplete", s->tsv_path);
+	s->tsv = NULL;
+	j = json_pack("{s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:s, s:I, s:I, s:s, s:I, s:i, s:i, s:f}",
+	              "cgroup", s->cg->v2 ? "v2" : "v1",
+	              "cpu_s", r->cpu_s,
+	              "cpu_user_s", r->cpu_user_s,
+	              "cpu_system_s", r->cpu_system_s,
+	              "mem_peak_bytes", (json_int_t)peak_of(r->mem_peak_bytes, s->mem_max),
+	              "io_read_bytes", (json_int_t)r->io_read_bytes,
+	              "io_write_bytes", (json_int_t)r->io_write_bytes,
+	              "io_source", s->io_source,
+	              "net_rx_bytes", (json_int_t)s->net_rx,
+	              "net_tx_bytes", (json_int_t)s->net_tx,
+	              "net_scope", s->net_scope,
+	              "pids_peak", (json_int_t)peak_of(r->pids_peak, s->pids_max),
+	              "samples", (int)s->samples,
+	              "interval_ms", s->interval_ms,
+	              "sampler_cpu_s", s->thread_cpu_s);
+	sampler_free(s);
+	return j;
+}
