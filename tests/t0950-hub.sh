@@ -10,7 +10,7 @@ test_at_exit "docker ps -aq --filter label=jockey-t0950=$$ | xargs -r docker rm 
 
 test_expect_success 'the bed builds (or finds cached) and serves every hub image' '
 	"$TESTBED" hub >hub.out 2>&1 || { cat hub.out; false; } &&
-	test_grep "hub ready in .*: [0-9]+ built, [0-9]+ pushed, [0-9]+ current" hub.out &&
+	test_grep "hub ready in .*: [0-9]+ built, [0-9]+ pushed, [0-9]+ restored, [0-9]+ current" hub.out &&
 	test -n "$JOCKEY_TEST_HUB" &&
 	curl -fsS "http://$JOCKEY_TEST_HUB/v2/library/nginx/tags/list" >tags &&
 	test_grep "\"latest\"" tags && test_grep "\"1\.22\"" tags &&
@@ -20,7 +20,7 @@ test_expect_success 'the bed builds (or finds cached) and serves every hub image
 
 test_expect_success 'a second hub run builds and pushes nothing' '
 	"$TESTBED" hub nginx redis >hub.out 2>&1 || { cat hub.out; false; } &&
-	test_grep "hub ready in .*: 0 built, 0 pushed, 2 current" hub.out
+	test_grep "hub ready in .*: 0 built, 0 pushed, 0 restored, 2 current" hub.out
 '
 
 # An engine given by JOCKEY_TEST_DOCKER_HOST does not use the bed's registry as
@@ -72,9 +72,52 @@ if [ $mirror = 1 ]; then
 		"$JOCKEY" run -o out m.yaml >run2.out 2>&1 &&
 		test_grep "0 ran, 1 fresh, 0 failed" run2.out
 	'
+
+	test_expect_success 'a new redis:7 on the hub makes exactly the redis cells stale; a rerun reruns them' '
+		cat >moved.yaml <<-\EOF &&
+		name: hub-moved
+		images:
+		  - {name: redis, tags: ["7"], pull: always}
+		  - {name: nginx, tags: [latest], pull: always}
+		benchmarks:
+		  - name: echo
+		    command: [sh, -c, "echo v=1"]
+		    parser: {regex: "v=(\\d+)", metric: v}
+		    repeat: 1
+		hosts:
+		  - name: bridge
+		  - {name: host-net, network: host}
+		EOF
+		"$JOCKEY" run -o moved moved.yaml >m1.out 2>&1 || { cat m1.out; false; } &&
+		test_grep "4 cells: 4 ran, 0 fresh, 0 failed" m1.out &&
+		printf "FROM redis:7\nLABEL jockey-t0950=moved\n" |
+			docker build -q -t "$JOCKEY_TEST_HUB/library/redis:7" - >/dev/null 2>&1 &&
+		docker push -q "$JOCKEY_TEST_HUB/library/redis:7" >/dev/null &&
+		docker rmi "$JOCKEY_TEST_HUB/library/redis:7" >/dev/null &&
+		"$JOCKEY" ls --probe -o moved moved.yaml >ls.out 2>&1 || { cat ls.out; false; } &&
+		grep "^redis-7\." ls.out >redis.ls && grep "^nginx-latest\." ls.out >nginx.ls &&
+		test "$(grep -c "base redis:7 moved" redis.ls)" = 2 &&
+		! grep -i "stale" nginx.ls &&
+		"$JOCKEY" run -o moved moved.yaml >m2.out 2>&1 || { cat m2.out; false; } &&
+		test_grep "4 cells: 2 ran, 2 fresh, 0 failed" m2.out &&
+		python3 -c "import json; r = json.load(open(\"moved/run.json\")); print(\"\\n\".join(sorted(r[\"ran\"])))" >ran &&
+		printf "redis-7.echo.bridge\nredis-7.echo.host-net\n" >expect && test_cmp expect ran
+	'
+
+	test_expect_success 'the next hub run puts the cached redis:7 back' '
+		"$TESTBED" hub redis >hub.out 2>&1 || { cat hub.out; false; } &&
+		test_grep "0 built, 0 pushed, 1 restored, 0 current" hub.out &&
+		sed -n "s/^redis:7 //p" "$JOCKEY_TEST_STATE/cache/hub/redis.served" >want &&
+		curl -fsSI -H "Accept: application/vnd.docker.distribution.manifest.v2+json" \
+			"http://$JOCKEY_TEST_HUB/v2/library/redis/manifests/7" >headers &&
+		sed -n "s/^Docker-Content-Digest: *\(sha256:[0-9a-f]*\).*/\1/ip" headers >got &&
+		test_cmp want got
+	'
 else
 	test_skip 'docker pull nginx:latest goes through the registry mirror' 'the engine does not mirror Docker Hub to the bed registry'
 	test_skip 'jockey with pull: always records the digest the registry serves' 'no mirror'
+	test_skip 'a new redis:7 on the hub makes exactly the redis cells stale; a rerun reruns them' 'no mirror'
+	test_skip 'the next hub run puts the cached redis:7 back' 'no mirror'
 fi
 
 # The rest pulls from the registry by its own address when the engine has no mirror.

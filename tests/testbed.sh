@@ -950,9 +950,9 @@ hub_link_cache() {
 
 # hub_ensure NAME...: make the named hub images current in the registry.
 hub_ensure() {
-	local f from t built pushed
+	local f from t built pushed restored
 	declare -gA HUB_KEY HUB_VERSION HUB_TAGS
-	HUB_BUILT="" HUB_PUSHED=""
+	HUB_BUILT="" HUB_PUSHED="" HUB_RESTORED=""
 	t=$(date +%s.%N)
 	[ -s "$HUB_SRC/images" ] || die "no $HUB_SRC/images"
 	mkdir -p "$HUB_CACHE"
@@ -971,10 +971,19 @@ hub_ensure() {
 		*) hub_key "$f" "${HUB_KEY[$from]}" ;;
 		esac
 		[ -n "${HUB_KEY[$f]}" ] || die "hub: no cache key for $f"
-		if ! hub_served "$f" "${HUB_KEY[$f]}"; then
-			hub_need_local "$f"
-			hub_push "$f"
+		hub_served "$f" "${HUB_KEY[$f]}" && continue
+		# a tag the cache holds with this key but the registry serves no more
+		# (a test pushed over it): the cache's files put it back
+		if [ "$(sed -n 1p "$HUB_CACHE/$f.served" 2>/dev/null)" = "key ${HUB_KEY[$f]}" ]; then
+			hub_link_cache
+			if hub_served "$f" "${HUB_KEY[$f]}"; then
+				HUB_RESTORED="$HUB_RESTORED $f"
+				say "hub: restored the tags of $f from the cache"
+				continue
+			fi
 		fi
+		hub_need_local "$f"
+		hub_push "$f"
 	done
 	# The builds leave the engine: the registry (and its cache) holds them, and
 	# a pull of nginx:latest should fetch its layers from the registry, as on
@@ -984,8 +993,9 @@ hub_ensure() {
 	hub_gc
 	built=$(echo "$HUB_BUILT" | wc -w)
 	pushed=$(echo "$HUB_PUSHED" | wc -w)
-	say "hub ready in $(since "$t"): $built built, $pushed pushed, $(($(hub_folders "$@" | wc -l) - pushed)) current" \
-		"(library/... on 127.0.0.1:$(hub_port))"
+	restored=$(echo "$HUB_RESTORED" | wc -w)
+	say "hub ready in $(since "$t"): $built built, $pushed pushed, $restored restored," \
+		"$(($(hub_folders "$@" | wc -l) - pushed - restored)) current (library/... on 127.0.0.1:$(hub_port))"
 }
 
 # --- users -------------------------------------------------------------------
