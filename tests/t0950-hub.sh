@@ -6,7 +6,7 @@ test_needs_engine
 # The images this script pulls by their Hub names, removed at exit (they are
 # pulled again, from the registry, by whoever needs them next).
 PULLED="nginx:latest httpd:latest redis:7 memcached:latest postgres:15 python:3.11 python:3.11-slim eclipse-temurin:17 eclipse-temurin:17-jre openjdk:17"
-test_at_exit "docker ps -aq --filter label=jockey-t0950=$$ | xargs -r docker rm -f; docker rmi $PULLED"
+test_at_exit "docker ps -aq --filter label=jockey-t0950=$$ | xargs -r docker rm -f; docker rmi $PULLED; docker images -q --filter label=jockey-t0950=moved | xargs -r docker rmi -f"
 
 test_expect_success 'the bed builds (or finds cached) and serves every hub image' '
 	"$TESTBED" hub >hub.out 2>&1 || { cat hub.out; false; } &&
