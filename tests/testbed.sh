@@ -1,9 +1,15 @@
 #!/bin/bash
 # tests/testbed.sh: the real test bed for jockey's end-to-end tests: a Docker
 # engine with debian:bookworm and busybox:latest (made offline, the way the
-# official images are), a distribution registry and a git daemon.
+# official images are), a distribution registry that is also the engine's
+# registry mirror (an offline Docker Hub: see 'hub'), and a git daemon.
 #
 #   tests/testbed.sh start     start what is not running yet (idempotent)
+#   tests/testbed.sh hub [IMAGE...]
+#                              build (when its cache key moved) and push the
+#                              offline Docker Hub's images, tests/hub/images:
+#                              all, or those named (a folder of tests/hub or a
+#                              repository: nginx, python, eclipse-temurin...)
 #   tests/testbed.sh running   exit 0 when a bed started by this script is up
 #                              (and count the caller as one of its users)
 #   tests/testbed.sh env       print its environment (eval "$(tests/testbed.sh env)")
@@ -19,6 +25,22 @@
 #   JOCKEY_TEST_BRIDGE, JOCKEY_TEST_BRIDGE_CIDR, JOCKEY_TEST_POOL
 #                            the private engine's bridge (jockeybr0,
 #                            172.29.213.1/24) and its address pool (172.29.208.0/20)
+#   JOCKEY_TEST_HUB_IMAGES   images 'start' makes current in the hub as well
+#                            ("all", or names as for 'hub'); default none: tests
+#                            that need hub images ask for them with 'hub'
+#
+# The offline Docker Hub: the images of tests/hub/images (nginx, httpd, redis,
+# memcached, python, eclipse-temurin, openjdk, postgres; debian and busybox)
+# are built from Debian 12's packages on the bed's debian:bookworm and pushed
+# to the registry as library/NAME:TAG. The private dockerd runs with
+# --registry-mirror pointing at that registry, so 'docker pull nginx:latest'
+# (and a jockey matrix naming nginx:latest) pulls from it. Each image is cached
+# under a key: the hash of its folder, of its base's key, of its tags and of
+# the candidate versions of its packages and their dependencies (apt-cache on
+# this host: run apt-get update to see new ones). Its registry files are kept
+# in CACHE/hub, which 'start' links into the fresh registry, so a warm start
+# builds and pushes nothing; the builds themselves leave the engine, so that a
+# pull really fetches from the registry.
 #
 # Several test runs may share one bed (the default state folder is per
 # machine): 'start' and a successful 'running' record their caller (the parent
@@ -42,6 +64,8 @@ CACHE=$STATE/cache
 SOCK=$STATE/docker.sock
 EXEC_ROOT=$RUN/exec
 ENV_FILE=$STATE/env
+HUB_SRC=$(cd "$(dirname "$0")" && pwd)/hub
+HUB_CACHE=$CACHE/hub
 # Each state folder gets its own bridge, address block and iptables tag, so
 # that beds in two state folders can run side by side: the default folder has
 # slot 0 (jockeybr0, 172.29.213.1/24 in the pool 172.29.208.0/20), any other a
@@ -182,6 +206,9 @@ engine_host() {
 		echo "unix://$SOCK"
 	fi
 }
+
+# dk ARGS: docker against the bed's engine.
+dk() { docker -H "$(engine_host)" "$@"; }
 
 engine_answers() {
 	timeout 10 docker -H "$1" version --format '{{.Server.Version}}' >/dev/null 2>&1
@@ -349,6 +376,8 @@ start_private_engine() {
 	if pid_ours "$RUN/dockerd.pid"; then
 		if wait_until "$ENGINE_TIMEOUT" "$RUN/dockerd.pid" engine_answers "$host"; then
 			say "engine already running (pid $(cat "$RUN/dockerd.pid"))"
+			engine_mirrors "$host" | grep -qxF "http://127.0.0.1:$(registry_port)/" ||
+				say "warning: the engine's registry mirror is not the registry on port $(registry_port) (restart the bed)"
 			return
 		fi
 		die "dockerd (pid $(cat "$RUN/dockerd.pid")) runs but did not answer within ${ENGINE_TIMEOUT}s; $(log_tail "$LOG/dockerd.log")"
@@ -366,8 +395,10 @@ start_private_engine() {
 	remove_network_bridges
 	rm -f "$STATE/docker/network/files/local-kv.db"
 	docker0_before=$(docker0_state)
-	# our own config file, so that /etc/docker/daemon.json (the host engine's) does not apply
-	echo '{}' >"$RUN/daemon.json"
+	# our own config file, so that /etc/docker/daemon.json (the host engine's)
+	# does not apply; the registry is the mirror of Docker Hub (127.0.0.0/8 is
+	# insecure, i.e. plain HTTP, by default)
+	printf '{"registry-mirrors": ["http://127.0.0.1:%s"]}\n' "$(registry_port)" >"$RUN/daemon.json"
 	: >"$LOG/dockerd.log"
 	launch "$RUN/dockerd.pid" "$LOG/dockerd.log" dockerd \
 		--config-file "$RUN/daemon.json" \
@@ -383,8 +414,13 @@ start_private_engine() {
 		pid_ours "$RUN/dockerd.pid" || die "dockerd exited before answering; $(log_tail "$LOG/dockerd.log")"
 		die "dockerd did not answer within ${ENGINE_TIMEOUT}s; $(log_tail "$LOG/dockerd.log")"
 	fi
-	say "engine ready in $(since "$t") ($host)"
+	say "engine ready in $(since "$t") ($host, registry mirror http://127.0.0.1:$(registry_port))"
 	docker0_check "$docker0_before"
+}
+
+# engine_mirrors HOST: the registry mirrors the engine uses, one a line.
+engine_mirrors() {
+	timeout 10 docker -H "$1" info --format '{{range .RegistryConfig.Mirrors}}{{println .}}{{end}}' 2>/dev/null
 }
 
 # docker0_state: "MAC ADDR..." of the host engine's docker0, empty when absent.
@@ -592,12 +628,13 @@ ensure_registry() {
 	t=$(date +%s.%N)
 	port=$(pick_port registry)
 	mkdir -p "$STATE/registry"
+	hub_link_cache
 	cat >"$RUN/registry.yml" <<EOF
 version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: false
 storage:
   filesystem:
     rootdirectory: $STATE/registry
@@ -641,11 +678,324 @@ write_env() {
 	{
 		echo "export DOCKER_HOST=$(shquote "$(engine_host)")"
 		echo "export JOCKEY_TEST_REGISTRY=$(shquote "127.0.0.1:$(registry_port)")"
+		# the same registry, as the engine's Docker Hub mirror (tests/testbed.sh hub)
+		echo "export JOCKEY_TEST_HUB=$(shquote "127.0.0.1:$(registry_port)")"
 		echo "export JOCKEY_TEST_GIT_URL=$(shquote "git://127.0.0.1:$(git_port)")"
 		echo "export JOCKEY_TEST_GIT_ROOT=$(shquote "$STATE/git")"
 		echo "export JOCKEY_TEST_STATE=$(shquote "$STATE")"
 	} >"$ENV_FILE.tmp"
 	mv "$ENV_FILE.tmp" "$ENV_FILE"
+}
+
+# --- the offline Docker Hub ----------------------------------------------------
+
+# hub_table: tests/hub/images without comments: FOLDER FROM VERSION-OF REPO:TAG...
+hub_table() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HUB_SRC/images"; }
+
+# hub_field FOLDER N: field N of the folder's line.
+hub_field() { hub_table | awk -v f="$1" -v n="$2" '$1 == f { print $n; exit }'; }
+
+# hub_folders NAME...: the folders NAME (a folder, a repository or "all")
+# stands for, with the folders they are built FROM, in the table's order.
+hub_folders() {
+	local want="" n f from more=1
+	for n in "$@"; do
+		if [ "$n" = all ]; then
+			want="$want $(hub_table | awk '{ printf "%s ", $1 }')"
+			continue
+		fi
+		f=$(hub_table | awk -v n="$n" '
+			$1 == n { print $1; next }
+			{ for (i = 4; i <= NF; i++) { split($i, a, ":"); if (a[1] == n) { print $1; next } } }' | tr '\n' ' ')
+		[ -n "$f" ] || die "no image '$n' in $HUB_SRC/images (folders: $(hub_table | awk '{ printf "%s ", $1 }'))"
+		want="$want $f"
+	done
+	while [ $more = 1 ]; do
+		more=0
+		for f in $want; do
+			from=$(hub_field "$f" 2)
+			case " $want " in
+			*" $from "*) ;;
+			*) [ "$from" = - ] || [ "$from" = debian ] || { want="$want $from" && more=1; } ;;
+			esac
+		done
+	done
+	hub_table | awk '{ print $1 }' | while read -r f; do
+		case " $want " in *" $f "*) echo "$f" ;; esac
+	done
+}
+
+# hub_version PACKAGE: the upstream part of the version apt would install
+# ("1:2.4.57-2" -> "2.4.57"), with '+' made '_' for a tag.
+hub_version() {
+	local v
+	v=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2; exit }')
+	case $v in '' | '(none)') die "hub: apt-cache knows no version of '$1' (apt-get update?)" ;; esac
+	echo "$v" | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//' -e 's/+/_/g'
+}
+
+# hub_tags VERSION REPO:TAG...: the tags with {v}, {v2} and {v1} filled in.
+hub_tags() {
+	local v=$1 v1 v2 t
+	shift
+	v1=${v%%.*}
+	v2=$(echo "$v" | cut -d. -f1-2)
+	for t; do
+		t=${t//\{v\}/$v}
+		t=${t//\{v2\}/$v2}
+		echo "${t//\{v1\}/$v1}"
+	done
+}
+
+# hub_packages FOLDER: the Debian packages its Dockerfile installs.
+hub_packages() { sed -n 's/^ARG HUB_PACKAGES="\(.*\)"$/\1/p' "$HUB_SRC/$1/Dockerfile"; }
+
+# hub_apt_versions PACKAGE...: "NAME VERSION" of each and of everything it
+# depends on, as apt-get on this host would choose them.
+hub_apt_versions() {
+	[ $# -gt 0 ] || return 0
+	{ apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances "$@" 2>/dev/null | grep -v '^[ <]' | sort -u |
+		xargs -r apt-cache policy 2>/dev/null | awk '/^[^ ]/ { p = $1 } /Candidate:/ { print p, $2 }'; } || true
+}
+
+# hub_tree FOLDER: a hash of the folder's files, names, modes and contents.
+hub_tree() {
+	(cd "$HUB_SRC/$1" && find . -type f -printf '%m %p\n' | LC_ALL=C sort &&
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64
+}
+
+sha() { sha256sum | cut -c1-64; }
+
+# hub_line_tags FOLDER: the folder's REPO:TAG words, placeholders unfilled.
+hub_line_tags() { hub_table | awk -v f="$1" '$1 == f { for (i = 4; i <= NF; i++) printf "%s ", $i }'; }
+
+# hub_key FOLDER BASEKEY: set HUB_VERSION, HUB_TAGS and HUB_KEY of the folder.
+# The key hashes the folder's files, its base's key, its tags and the
+# versions apt would install of its packages and of all they depend on. The
+# walk over the dependencies (and apt-cache itself, half a second a call
+# here) runs only when the folder, its base, its line or apt's lists moved:
+# the key and version are kept under a fingerprint of those.
+hub_key() {
+	local f=$1 fp file=$HUB_CACHE/keys/$1 pkg
+	fp=$( { hub_tree "$f"; echo "$2"; hub_table | awk -v f="$f" '$1 == f'
+		stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* 2>/dev/null; } | sha)
+	if [ -s "$file" ] && [ "$(sed -n 1p "$file")" = "$fp" ]; then
+		HUB_KEY[$f]=$(sed -n 2p "$file")
+		HUB_VERSION[$f]=$(sed -n 3p "$file")
+		# shellcheck disable=SC2046
+		HUB_TAGS[$f]=$(hub_tags "${HUB_VERSION[$f]}" $(hub_line_tags "$f") | tr '\n' ' ')
+		return
+	fi
+	pkg=$(hub_field "$f" 3)
+	HUB_VERSION[$f]=
+	[ "$pkg" = - ] || HUB_VERSION[$f]=$(hub_version "$pkg")
+	[ "$pkg" = - ] || [ -n "${HUB_VERSION[$f]}" ] || die "hub: no version of '$pkg' for $f"
+	# shellcheck disable=SC2046
+	HUB_TAGS[$f]=$(hub_tags "${HUB_VERSION[$f]}" $(hub_line_tags "$f") | tr '\n' ' ')
+	# shellcheck disable=SC2046
+	HUB_KEY[$f]=$( { hub_tree "$f"; echo "$2"; echo "${HUB_TAGS[$f]}"
+		hub_apt_versions $(hub_packages "$f"); } | sha | cut -c1-16)
+	mkdir -p "$HUB_CACHE/keys"
+	printf '%s\n%s\n%s\n' "$fp" "${HUB_KEY[$f]}" "${HUB_VERSION[$f]}" >"$file.tmp"
+	mv "$file.tmp" "$file"
+}
+
+hub_port() { registry_port; }
+
+# hub_digest REPO:TAG: the manifest digest the registry serves for library/REPO:TAG.
+hub_digest() {
+	curl -fsSI -m 10 -H "Accept: application/vnd.docker.distribution.manifest.v2+json" \
+		"http://127.0.0.1:$(hub_port)/v2/library/${1%%:*}/manifests/${1#*:}" 2>/dev/null |
+		sed -n 's/^Docker-Content-Digest: *\(sha256:[0-9a-f]*\).*/\1/ip'
+}
+
+# hub_served FOLDER KEY: the registry serves each tag with the digest recorded
+# when KEY was pushed.
+hub_served() {
+	local rec=$HUB_CACHE/$1.served ref dig
+	[ -s "$rec" ] && [ "$(head -n 1 "$rec")" = "key $2" ] || return 1
+	while read -r ref dig; do
+		[ "$(hub_digest "$ref")" = "$dig" ] || return 1
+	done < <(tail -n +2 "$rec")
+}
+
+# hub_image FOLDER: the engine's image the folder pushes.
+hub_image() {
+	case $1 in
+	debian) echo debian:bookworm ;;
+	busybox) echo busybox:latest ;;
+	*) echo "jockey-hub/$1:${HUB_KEY[$1]}" ;;
+	esac
+}
+
+# hub_need_local FOLDER: the folder's image is in the engine: built, or, when
+# the registry serves it (a cache without the engine's data), pulled.
+hub_need_local() {
+	local f=$1 img from base ref t
+	img=$(hub_image "$f")
+	dk image inspect "$img" >/dev/null 2>&1 && return 0
+	if hub_served "$f" "${HUB_KEY[$f]}"; then
+		ref=127.0.0.1:$(hub_port)/library/$(sed -n '2{s/ .*//;p}' "$HUB_CACHE/$f.served")
+		dk pull -q "$ref" >>"$LOG/hub.log" 2>&1 && dk tag "$ref" "$img" && dk rmi "$ref" >/dev/null 2>&1 && return 0
+	fi
+	from=$(hub_field "$f" 2)
+	if [ "$from" = debian ]; then
+		base=debian:bookworm
+	else
+		hub_need_local "$from"
+		base=$(hub_image "$from")
+	fi
+	t=$(date +%s.%N)
+	say "hub: building $f on $base (log: $LOG/hub-$f.log)"
+	dk build --build-arg "BASE=$base" --build-arg "HUB_VERSION=${HUB_VERSION[$f]}" \
+		--label "jockey-hub.key=${HUB_KEY[$f]}" -t "$img" "$HUB_SRC/$f" >"$LOG/hub-$f.log" 2>&1 ||
+		die "hub: the build of $f failed; $(log_tail "$LOG/hub-$f.log")"
+	HUB_BUILT="$HUB_BUILT $f"
+	say "hub: built $f in $(since "$t")"
+}
+
+# hub_push FOLDER: push the folder's image under each of its tags, record the
+# digests, and keep the registry's files of it in the cache.
+hub_push() {
+	local f=$1 img ref reg t rec
+	img=$(hub_image "$f")
+	reg=127.0.0.1:$(hub_port)/library
+	t=$(date +%s.%N)
+	rec=$HUB_CACHE/$f.served
+	rm -f "$rec"
+	for ref in ${HUB_TAGS[$f]}; do
+		if ! { dk tag "$img" "$reg/$ref" && dk push -q "$reg/$ref" >>"$LOG/hub.log" 2>&1; }; then
+			die "hub: push of $reg/$ref failed; $(log_tail "$LOG/hub.log")"
+		fi
+	done
+	{
+		echo "key ${HUB_KEY[$f]}"
+		for ref in ${HUB_TAGS[$f]}; do
+			echo "$ref $(hub_digest "$ref")"
+		done
+	} >"$rec.tmp"
+	# the engine keeps the image under its own name only: the Hub names are
+	# pulled through the mirror, and a digest under another name would show
+	# in RepoDigests (which the tests compare with jockey's probe)
+	for ref in ${HUB_TAGS[$f]}; do
+		dk rmi "$reg/$ref" >/dev/null 2>&1 || true
+	done
+	mv "$rec.tmp" "$rec"
+	for ref in $(tail -n +2 "$rec" | sed 's/:.*//' | sort -u); do
+		hub_snapshot "$ref"
+	done
+	HUB_PUSHED="$HUB_PUSHED $f"
+	say "hub: pushed $f as ${HUB_TAGS[$f]} in $(since "$t")"
+}
+
+# hub_snapshot REPO: the cache's copy of library/REPO: the tags the records
+# name, their manifests and blobs (hard links: blobs are never rewritten).
+hub_snapshot() {
+	local r=$1 reg=$STATE/registry/docker/registry/v2 c=$HUB_CACHE/registry/docker/registry/v2
+	local tmp rec ref dig d hex
+	tmp=$c/repositories/library/.$r.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp/_layers/sha256" "$tmp/_manifests/revisions/sha256" "$tmp/_manifests/tags"
+	for rec in "$HUB_CACHE"/*.served; do
+		[ -s "$rec" ] || continue
+		while read -r ref dig; do
+			[ "${ref%%:*}" = "$r" ] || continue
+			hex=${dig#sha256:}
+			mkdir -p "$tmp/_manifests/tags/${ref#*:}/current" "$tmp/_manifests/tags/${ref#*:}/index/sha256/$hex" \
+				"$tmp/_manifests/revisions/sha256/$hex"
+			printf '%s' "$dig" >"$tmp/_manifests/tags/${ref#*:}/current/link"
+			printf '%s' "$dig" >"$tmp/_manifests/tags/${ref#*:}/index/sha256/$hex/link"
+			printf '%s' "$dig" >"$tmp/_manifests/revisions/sha256/$hex/link"
+			for d in "$dig" $(grep -oE '"digest": *"sha256:[0-9a-f]{64}"' \
+				"$reg/blobs/sha256/${hex:0:2}/$hex/data" | grep -oE 'sha256:[0-9a-f]{64}'); do
+				hex=${d#sha256:}
+				if [ "$d" != "$dig" ]; then
+					mkdir -p "$tmp/_layers/sha256/$hex"
+					printf '%s' "$d" >"$tmp/_layers/sha256/$hex/link"
+				fi
+				if [ ! -e "$c/blobs/sha256/${hex:0:2}/$hex/data" ]; then
+					mkdir -p "$c/blobs/sha256/${hex:0:2}/$hex"
+					ln -f "$reg/blobs/sha256/${hex:0:2}/$hex/data" "$c/blobs/sha256/${hex:0:2}/$hex/data"
+				fi
+			done
+		done < <(tail -n +2 "$rec")
+	done
+	rm -rf "$c/repositories/library/$r"
+	mv "$tmp" "$c/repositories/library/$r"
+}
+
+# hub_gc: remove the cached blobs no cached repository names.
+hub_gc() {
+	local c=$HUB_CACHE/registry/docker/registry/v2 hex
+	[ -d "$c/blobs/sha256" ] || return 0
+	comm -23 <(find "$c/blobs/sha256" -mindepth 2 -maxdepth 2 -type d -printf '%f\n' | sort) \
+		<(find "$c/repositories" -name link -exec cat {} + 2>/dev/null | grep -oE '[0-9a-f]{64}' | sort -u) |
+		while read -r hex; do
+			rm -rf "${c:?}/blobs/sha256/${hex:0:2}/$hex"
+		done
+}
+
+# hub_link_cache: give a registry about to start the hub's files from the
+# cache: blobs as hard links, the small link files as copies (the registry
+# rewrites those in place when a tag moves).
+hub_link_cache() {
+	local c=$HUB_CACHE/registry/docker/registry/v2 reg=$STATE/registry/docker/registry/v2
+	[ -d "$c/repositories" ] || return 0
+	mkdir -p "$reg"
+	if ! { cp -alf "$c/blobs" "$reg/" && cp -a "$c/repositories" "$reg/"; }; then
+		say "warning: cannot link the hub's cache into the registry; 'hub' pushes again"
+	fi
+}
+
+# hub_ensure NAME...: make the named hub images current in the registry.
+hub_ensure() {
+	local f from t built pushed restored
+	declare -gA HUB_KEY HUB_VERSION HUB_TAGS
+	HUB_BUILT="" HUB_PUSHED="" HUB_RESTORED=""
+	t=$(date +%s.%N)
+	[ -s "$HUB_SRC/images" ] || die "no $HUB_SRC/images"
+	mkdir -p "$HUB_CACHE"
+	[ $# -gt 0 ] || set -- all
+	for f in $(hub_folders "$@"); do
+		from=$(hub_field "$f" 2)
+		case $from in
+		-)
+			# the bed's own debian and busybox: keyed by their image id
+			HUB_VERSION[$f]=
+			# shellcheck disable=SC2046
+			HUB_TAGS[$f]=$(hub_tags "" $(hub_line_tags "$f") | tr '\n' ' ')
+			HUB_KEY[$f]=$(dk image inspect -f '{{.Id}}' "$(hub_image "$f")" | sed 's/^sha256://' | cut -c1-16)
+			;;
+		debian) hub_key "$f" "$(dk image inspect -f '{{json .RootFS.Layers}}' debian:bookworm)" ;;
+		*) hub_key "$f" "${HUB_KEY[$from]}" ;;
+		esac
+		[ -n "${HUB_KEY[$f]}" ] || die "hub: no cache key for $f"
+		hub_served "$f" "${HUB_KEY[$f]}" && continue
+		# a tag the cache holds with this key but the registry serves no more
+		# (a test pushed over it): the cache's files put it back
+		if [ "$(sed -n 1p "$HUB_CACHE/$f.served" 2>/dev/null)" = "key ${HUB_KEY[$f]}" ]; then
+			hub_link_cache
+			if hub_served "$f" "${HUB_KEY[$f]}"; then
+				HUB_RESTORED="$HUB_RESTORED $f"
+				say "hub: restored the tags of $f from the cache"
+				continue
+			fi
+		fi
+		hub_need_local "$f"
+		hub_push "$f"
+	done
+	# The builds leave the engine: the registry (and its cache) holds them, and
+	# a pull of nginx:latest should fetch its layers from the registry, as on
+	# a machine that never built it. A later build pulls the base it needs.
+	dk images --format '{{.Repository}}:{{.Tag}}' | grep '^jockey-hub/' |
+		xargs -r docker -H "$(engine_host)" rmi >/dev/null 2>&1 || true
+	hub_gc
+	built=$(echo "$HUB_BUILT" | wc -w)
+	pushed=$(echo "$HUB_PUSHED" | wc -w)
+	restored=$(echo "$HUB_RESTORED" | wc -w)
+	say "hub ready in $(since "$t"): $built built, $pushed pushed, $restored restored," \
+		"$(($(hub_folders "$@" | wc -l) - pushed - restored)) current (library/... on 127.0.0.1:$(hub_port))"
 }
 
 # --- users -------------------------------------------------------------------
@@ -746,12 +1096,17 @@ cmd_start() {
 		say "cancelled the stop that waited for the last user"
 	fi
 	ensure_packages
+	# the registry first: the engine names it as its mirror
+	ensure_registry
 	ensure_engine
 	ensure_images
-	ensure_registry
 	ensure_gitd
 	write_env
 	user_add
+	if [ -n "${JOCKEY_TEST_HUB_IMAGES:-}" ]; then
+		# shellcheck disable=SC2086
+		hub_ensure $JOCKEY_TEST_HUB_IMAGES
+	fi
 	say "ready in $(since "$T0"); eval \"\$($0 env)\" or . $ENV_FILE"
 }
 
@@ -840,6 +1195,7 @@ cmd_status() {
 	else
 		echo "git:      DOWN"
 	fi
+	echo "hub:      $(for f in "$HUB_CACHE"/*.served; do [ -s "$f" ] && basename "$f" .served; done 2>/dev/null | tr '\n' ' ')(cached; tests/testbed.sh hub)"
 	echo "caches:   $(du -sh "$CACHE" "$STATE/docker" 2>/dev/null | awk '{ printf "%s %s  ", $2, $1 }')"
 	echo "users:    $(users_alive | tr '\n' ' ')"
 	if is_running; then
@@ -866,8 +1222,14 @@ env)
 	cat "$ENV_FILE"
 	;;
 status) cmd_status ;;
+hub)
+	shift
+	is_running || die "no test bed is running in $STATE (tests/testbed.sh start)"
+	lock
+	hub_ensure "$@"
+	;;
 *)
-	echo "usage: $0 start|running|env|stop [--force]|status" >&2
+	echo "usage: $0 start|running|env|hub [IMAGE...]|stop [--force]|status" >&2
 	exit 2
 	;;
 esac
