@@ -7,13 +7,15 @@
  */
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "gen/from.h"
 #include "runners/run/image.h"
 
 int
 cmd_build_image(int argc, char **argv)
 {
-	if (argc != 3)
-		usage("%s", command_usage("build-image"));
+	int i = opts_operands(argc, argv, 2, 2, "build-image");
+
+	argv += i - 1;
 	return image_build(argv[1], argv[2], from_build) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
