@@ -123,18 +123,50 @@ built_id(struct engine *e, struct build *b)
 	return id;
 }
 
-/* The last line of the build's output that says something, fresh, or
- * NULL: the tool's own words, which the engine's message leaves out. */
+/* The builder's own lines, which say nothing about why a step failed. */
+static int
+builder_noise(const char *s, size_t n)
+{
+	static const char *const noise[] = { "Step ", " ---> ", "Removing intermediate container", NULL };
+	size_t i;
+
+	for (i = 0; noise[i]; i++)
+		if (n >= strlen(noise[i]) && strncmp(s, noise[i], strlen(noise[i])) == 0)
+			return 1;
+	return n == 0;
+}
+
+/* The last line of the build's output that the step itself wrote (its
+ * colour codes gone), fresh, or NULL: the tool's own words, which the
+ * engine's message leaves out. */
 static char *
 last_line(const struct buf *log)
 {
-	const char *end = log->data + log->len, *s;
+	const char *end = log->data + log->len, *s, *e;
+	struct buf b = BUF_INIT;
 
-	while (end > log->data && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-		end--;
-	for (s = end; s > log->data && s[-1] != '\n'; s--)
-		;
-	return end > s ? xstrndup(s, (size_t)(end - s)) : NULL;
+	for (e = end; e > log->data; e = s) {
+		for (s = e; s > log->data && s[-1] != '\n'; s--)
+			;
+		buf_reset(&b);
+		for (const char *p = s; p < e; p++) {
+			if (*p == '\033' && p + 1 < e && p[1] == '[') {
+				for (p += 2; p < e && !((*p >= '@' && *p <= '~')); p++)
+					;
+				continue;
+			}
+			if (*p != '\n' && *p != '\r')
+				buf_putc(&b, *p);
+		}
+		while (b.len && b.data[b.len - 1] == ' ')
+			b.data[--b.len] = '\0';
+		if (!builder_noise(b.data, b.len))
+			return buf_detach(&b, NULL);
+		if (s > log->data)
+			s--;
+	}
+	buf_release(&b);
+	return NULL;
 }
 
 static char *

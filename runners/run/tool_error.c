@@ -83,11 +83,12 @@ fio_error(const char *log, size_t len)
 {
 	static const char *const pre[] = { "fio: ", NULL };
 	static const char *const in[] = { "error=", NULL };
-	char *out = first_line(log, len, pre, in);
+	/* "error=" first: fio's stderr lines come in no fixed order */
+	char *out = first_line(log, len, NULL, in);
 	json_t *j, *job;
 	size_t i;
 
-	if (out)
+	if (out || (out = first_line(log, len, pre, NULL)))
 		return out;
 	j = log_json(log, len);
 	json_array_foreach(json_object_get(j, "jobs"), i, job)

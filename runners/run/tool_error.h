@@ -13,7 +13,7 @@
  * (or name is no built-in):
  *   iperf3           --json's "error", else a line "iperf3: error - ..."
  *   sysbench         the first "FATAL: ..." line
- *   fio              a line with "error=" or starting "fio: ", else a job's
+ *   fio              a line with "error=", else one starting "fio: ", else a job's
  *                    non-zero "error" in --output-format=json
  *   redis-benchmark  "Could not connect to Redis ...", "ERR ...", "Error: ..."
  *   ab               "ab: ..." and "apr_...: ..." lines
