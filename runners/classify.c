@@ -159,8 +159,11 @@ classify_cell(const char *dir, const struct cell *c, int pending, const struct t
 		}
 		return;
 	}
-	/* an image that failed now outranks an older repetition's failure */
+	/* an image that failed now outranks an older repetition's failure; its
+	 * reason goes where the report reads a cell's, as for a down engine */
 	reason = image_failure(dir, c->id);
+	if (reason && eng)
+		down_record(dir, c, nreps, eng, reason);
 	if (!reason)
 		reason = cell_failure(dir, c->id, nreps);
 	if (!reason && eng && eng->lost) {

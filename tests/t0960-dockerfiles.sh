@@ -116,6 +116,7 @@ test_expect_success 'from: rebase measures each tag on that tag; a tag that cann
 	jq -e --arg c $good ".ran == [\$c]" out-rebase/run.json &&
 	jq -r ".failed[] | select(.cell == \"$noapt\") | .reason" out-rebase/run.json >reason &&
 	test_grep "its image .$T.$T-os-noapt. failed: build .$T.$T-os-noapt. on .$T/os:noapt.: .*returned a non-zero code: 127: it said \"/bin/sh: apt-get: not found\"" reason &&
+	jq -e --arg c $noapt ".cells[] | select(.id == \$c) | tostring | test(\"apt-get: not found\")" out-rebase/results.json &&
 	test_grep "^apt [0-9]" out-rebase/cells/$good/1/log &&
 	m=out-rebase/cells/$good/1/metrics.json &&
 	jq -e --arg id "$debian_id" ".provenance.base_image_id == \$id" $m &&
