@@ -1,7 +1,8 @@
 /* t-dockerfile.c: the Dockerfile parser (gen/dockerfile.h): directives,
  * comments, continuations, ARG before FROM, FROM's forms, stages and the
  * target's chain, what the classic builder refuses, and every message with
- * its line and column. */
+ * its line and column; the 'from' policy (gen/from.h), the context keys
+ * (gen/names.h) and the build's layer check (runners/run/image.h). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 
 #include "base/util.h"
 #include "gen/dockerfile.h"
+#include "gen/from.h"
+#include "gen/names.h"
+#include "runners/run/image.h"
 #include "tap.h"
 
 static char errfile[] = "/tmp/jockey-t-dockerfile.XXXXXX";
@@ -212,6 +216,83 @@ test_same_image(void)
 	ok(!dockerfile_same_image("x@sha256:ab", "x@sha256:cd"), "two digests differ");
 }
 
+/* from_problem under one mode: "" when fine, else the message. */
+static const char *
+problem(const char *text, enum from_mode m, const char *under_test)
+{
+	static char out[512];
+	const struct df_stage *st;
+	struct dockerfile df;
+	char *p;
+
+	if (parse(&df, text) < 0)
+		return msg;
+	p = from_problem(&df, m, under_test, &st);
+	snprintf(out, sizeof(out), "%s", p ? p : "");
+	free(p);
+	dockerfile_release(&df);
+	return out;
+}
+
+static void
+test_from(void)
+{
+	const char *fixed = "FROM ubuntu:22.04\nRUN true\n", *base = "ARG BASE\nFROM ${BASE}\n";
+	const char *scratch = "ARG BASE\nFROM ${BASE} AS b\nFROM scratch\nCOPY --from=b /x /x\n";
+
+	is_str(problem(base, FROM_BASE, NULL), "", "base: FROM ${BASE} is fine");
+	is_str(problem(fixed, FROM_BASE, NULL), "the target stage builds on 'ubuntu:22.04', not on BASE, the image "
+	       "under test: the engine would drop BASE and every cell would measure 'ubuntu:22.04'", "base: a fixed FROM");
+	is_str(problem(scratch, FROM_BASE, NULL), "the target stage is FROM scratch: its cells would run none of the "
+	       "image under test's files", "base: a scratch target");
+	is_str(problem("ARG BASE\nFROM ${BASE}-slim\n", FROM_BASE, NULL), "the target stage builds on '$BASE-slim', "
+	       "not on BASE itself, the image under test", "base: BASE among other text");
+	is_str(problem(fixed, FROM_REBASE, NULL), "", "rebase: a fixed FROM");
+	is_str(problem(scratch, FROM_REBASE, NULL), "", "rebase: scratch");
+	is_str(problem("FROM ubu\\\nntu\n", FROM_REBASE, NULL), "'from: rebase', but a line continuation splits "
+	       "this FROM: jockey rewrites an operand on one line only", "rebase: a split operand");
+	is_str(problem(fixed, FROM_KEEP, "docker.io/library/ubuntu:22.04"), "", "keep: the cell's image is the FROM");
+	is_str(problem(fixed, FROM_KEEP, "ubuntu:24.04"), "'from: keep' measures 'ubuntu:22.04', the Dockerfile's own "
+	       "image, but a cell is labelled 'ubuntu:24.04': run this benchmark on 'ubuntu:22.04' alone (images: "
+	       "[\"ubuntu:22.04\"])", "keep: another image");
+	is_str(problem(base, FROM_KEEP, "x:1"), "'from: keep', but the target stage builds on BASE, the image under "
+	       "test: leave 'from' out", "keep: a FROM ${BASE}");
+	is_str(problem(scratch, FROM_BUILD, NULL), "", "build: a scratch target after a stage on BASE");
+	is_str(problem(fixed, FROM_BUILD, NULL), "'from: build', but no stage builds on BASE, the image under test",
+	       "build: no stage on BASE");
+	is_int(from_parse("keep"), FROM_KEEP, "from_parse");
+	is_int(from_parse("kept"), -1, "from_parse: unknown");
+}
+
+static void
+test_keys(void)
+{
+	char *s;
+
+	is_str(s = name_context_slug(".", "git://h/bench.git"), "bench", "context '.': the repo's name"), free(s);
+	is_str(s = name_context_slug("./", "/srv/df/"), "df", "a local repo's folder"), free(s);
+	is_str(s = name_context_slug("", "git://h/.git"), "root", "no name: root"), free(s);
+	is_str(s = name_context_slug("sysbench", "git://h/bench.git"), "sysbench", "a folder: its slug"), free(s);
+	is_str(s = name_context_path("./a//b/"), "a/b", "a context path made canonical"), free(s);
+}
+
+static void
+test_layers(void)
+{
+	json_t *base = json_pack("[s, s]", "sha256:a", "sha256:b");
+	json_t *built = json_pack("[s, s, s]", "sha256:a", "sha256:b", "sha256:c");
+	json_t *other = json_pack("[s, s]", "sha256:x", "sha256:b");
+
+	ok(image_descends(base, built), "the base's layers first: it descends");
+	ok(image_descends(base, base), "the base itself descends from it");
+	ok(!image_descends(built, base), "fewer layers than the base: it does not");
+	ok(!image_descends(base, other), "other layers: it does not");
+	ok(!image_descends(NULL, built), "no layers: it does not");
+	json_decref(base);
+	json_decref(built);
+	json_decref(other);
+}
+
 int
 main(void)
 {
@@ -226,6 +307,9 @@ main(void)
 	test_errors();
 	test_rebase();
 	test_same_image();
+	test_from();
+	test_keys();
+	test_layers();
 	unlink(errfile);
 	return tap_done();
 }
