@@ -23,13 +23,13 @@
  * image, say); a Dockerfile whose target runs on something else must say
  * 'from: build' in the matrix.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <errno.h>
 
 #include "base/hash.h"
 #include "base/util.h"
