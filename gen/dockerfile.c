@@ -222,8 +222,9 @@ directive(const char *t, size_t s, size_t e, char **name, char **value)
 	return 1;
 }
 
-/* The directives at the very top; the first other line (a blank one too)
- * ends them. Only escape matters to the classic builder. */
+/* The directives at the very top; the first other line (a blank one, an
+ * unknown directive too) ends them. Only escape matters to the classic
+ * builder. */
 static int
 directives(struct parser *p)
 {
@@ -235,6 +236,13 @@ directives(struct parser *p)
 		save = p->pos;
 		if (!physical(p, &s, &e) || !directive(p->text, s, e, &name, &value)) {
 			p->pos = save;
+			return ret;
+		}
+		/* an unknown directive is a comment, and so is every line after it */
+		if (strcasecmp(name, "escape") != 0 && strcasecmp(name, "syntax") != 0 &&
+		    strcasecmp(name, "check") != 0) {
+			free(name);
+			free(value);
 			return ret;
 		}
 		if (strcasecmp(name, "escape") == 0) {

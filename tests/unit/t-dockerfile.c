@@ -110,6 +110,10 @@ test_lines(void)
 	is_str(root("# escape=`\nARG BASE\nFROM busybox\nRUN echo `\n  hi \\\nFROM ${BASE}\n"), "base $BASE 6:6",
 	       "the escape directive: a backslash is plain text");
 	is_str(root("#escape = `\nFROM busybox\n"), "image busybox 2:6", "a directive with spaces");
+	is_str(root("# syntax=docker/dockerfile:1\n# escape=`\nFROM a\nRUN x \\\nFROM b\n"), "image b 5:6",
+	       "escape after syntax");
+	is_str(root("# version=2\n# escape=`\nFROM a\nRUN x \\\nFROM b\n"), "image a 3:6",
+	       "after an unknown directive, escape is a comment");
 	is_str(root("\n# escape=`\nFROM a\nRUN echo \\\nFROM b\n"), "image a 3:6",
 	       "after a blank line a directive is a comment");
 	is_str(root("\xef\xbb\xbf" "FROM a\r\nRUN x\r\nFROM b\r\n"), "image b 3:6", "a byte order mark and CRLF");
