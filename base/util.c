@@ -38,12 +38,29 @@ warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+static char error_text[2048];
+
+const char *
+error_last(void)
+{
+	return error_text;
+}
+
 int
 error(const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, aq;
+	int saved = errno;
+	size_t n = strlen(fmt), len;
 
 	va_start(ap, fmt);
+	va_copy(aq, ap);
+	vsnprintf(error_text, sizeof(error_text), fmt, aq);
+	va_end(aq);
+	len = strlen(error_text);
+	if (n > 0 && fmt[n - 1] == ':')
+		snprintf(error_text + len, sizeof(error_text) - len, " %s", strerror(saved));
+	errno = saved;
 	vwarn(fmt, ap);
 	va_end(ap);
 	return -1;

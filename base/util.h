@@ -22,6 +22,9 @@ void vwarn(const char *fmt, va_list ap);
 _Noreturn void fatal(const char *fmt, ...) ATTR_PRINTF(1, 2);
 /* Print like warn() and return -1, so callers can write return error(...). */
 int error(const char *fmt, ...) ATTR_PRINTF(1, 2);
+/* The message of the last error() (without "jockey: "), for a step that
+ * records why it failed as well as printing it; "" before any. Static. */
+const char *error_last(void);
 /* Print "usage: jockey ..." to stderr and exit EXIT_USAGE. */
 _Noreturn void usage(const char *fmt, ...) ATTR_PRINTF(1, 2);
 

@@ -37,6 +37,8 @@ compose_image(const char *key, const json_t *recipe, const json_t *base, const c
 		      "base", jstr(base, "ref"), "base_stamp", bstamp,
 		      "build_args", json_object_get(recipe, "build_args"),
 		      "tag", conf_jstr(tag), "labels", labels, "engine", jstr(base, "engine"));
+	if (jstr(recipe, "from"))
+		json_object_set(o, "from", json_object_get(recipe, "from"));
 	free(tree);
 	free(bstamp);
 	free(tag);

@@ -5,6 +5,7 @@
 
 #include "base/util.h"
 #include "gen/conf.h"
+#include "gen/from.h"
 #include "gen/names.h"
 
 json_t *
@@ -183,9 +184,14 @@ json_labels(const struct gen *g)
 json_t *
 conf_recipe(const struct gen *g, const struct key *k)
 {
-	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "schema", 1, "recipe", k->recipe,
-			 "context", conf_jstr(k->context), "ctx_slug", conf_jstr(k->ctx_slug),
-			 "build_args", json_kv(k->args), "labels", json_labels(g));
+	json_t *o = json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "schema", 1, "recipe", k->recipe,
+			      "context", conf_jstr(k->context), "ctx_slug", conf_jstr(k->ctx_slug),
+			      "build_args", json_kv(k->args), "labels", json_labels(g));
+
+	/* written only when it is not the default, 'base' */
+	if (k->context && k->from != FROM_BASE)
+		json_object_set_new(o, "from", json_string(from_name(k->from)));
+	return o;
 }
 
 json_t *

@@ -26,6 +26,7 @@
 #include "base/util.h"
 #include "gen/compose.h"
 #include "gen/conf.h"
+#include "gen/from.h"
 #include "gen/gen.h"
 #include "gen/ninja/writer.h"
 #include "gen/plan.h"
@@ -73,6 +74,9 @@ gen_input_load(struct gen_input *in, const char *path, const char *dir, int inde
 	if (!(in->m = matrix_load(path)))
 		return -1;
 	if (matrix_expand(in->m, &in->cells, &in->ncells) < 0)
+		goto fail;
+	/* what each Dockerfile builds on, for every cell, before any shard */
+	if (from_check(in->m, in->cells, in->ncells) < 0)
 		goto fail;
 	options_init(&in->o, in->m, path, dir, in->ncells);
 	if (count > 0) {

@@ -68,11 +68,21 @@ struct ready {
 	struct mark mark;
 };
 
+/* What a context's Dockerfile builds on (docs/matrix.md, 'from'). */
+enum from_mode {
+	FROM_BASE,    /* the target stage's chain starts FROM BASE (the default) */
+	FROM_REBASE,  /* its fixed FROM (or scratch) becomes the image under test */
+	FROM_KEEP,    /* its fixed FROM stays: the cells are on that one image */
+	FROM_BUILD    /* a build stage uses BASE; the target runs on something else */
+};
+
 /* One container of a benchmark: the single container of a plain benchmark, or
  * the server or client of a pair. */
 struct side {
 	char *context;          /* build context folder in the Dockerfile repo, or NULL: run the image under test as it is */
 	char *base;             /* with context: BASE for the build; NULL means the image under test */
+	enum from_mode from;    /* with context: what its Dockerfile may build on */
+	struct mark from_mark;  /* where 'from' is written (0:0 when it is not) */
 	struct kvlist build_args;
 	struct strlist command; /* argv, may be empty (the image's own CMD); may hold ${server} and ${server_port} in a client */
 	struct kvlist env;      /* defaults.env already merged under it */

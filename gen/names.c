@@ -71,6 +71,57 @@ name_args_hash(const struct kvlist *args)
 }
 
 char *
+name_context_path(const char *context)
+{
+	const char *p = context;
+	char *out = xcalloc(strlen(context) + 1, 1);
+	size_t n, len = 0;
+
+	while (*p) {
+		n = strcspn(p, "/");
+		if (n && !(n == 1 && *p == '.')) {
+			if (len)
+				out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		p += strspn(p, "/");
+	}
+	return out;
+}
+
+char *
+name_context_slug(const char *context, const char *repo)
+{
+	char *clean = name_context_path(context), *name, *slug;
+	const char *end, *start;
+
+	if (*clean) {
+		/* as written: "tools/" stays "tools-", the key it always had */
+		free(clean);
+		return slug_make(context);
+	}
+	free(clean);
+	end = repo ? repo + strlen(repo) : "";
+	while (repo && end > repo && end[-1] == '/')
+		end--;
+	start = end;
+	while (repo && start > repo && start[-1] != '/' && start[-1] != ':')
+		start--;
+	if (end - start > 4 && strncmp(end - 4, ".git", 4) == 0)
+		end -= 4;
+	name = xstrndup(start, (size_t)(end - start));
+	slug = slug_make(name);
+	free(name);
+	if (!slug_ok(slug) || !isalnum((unsigned char)slug[0])) {
+		free(slug);
+		slug = xstrdup("root");
+	}
+	return slug;
+}
+
+char *
 name_key(const char *ctx_slug, const char *img, const char *hash, const char *engine_suffix)
 {
 	return xasprintf("%s.%s%s%s%s", ctx_slug ? ctx_slug : "asis", img,

@@ -19,6 +19,13 @@ char *name_img(const char *name, const char *tag);
 /* 8 hex digits of FNV-1a over the build args sorted by name, or NULL when
  * there are none. */
 char *name_args_hash(const struct kvlist *args);
+/* A context folder made canonical: "./a//b/" is "a/b", "." is "". Fresh. */
+char *name_context_path(const char *context);
+/* CTX, the slug of a context folder (as written) in image keys, stamps and
+ * tags; the repository's top (context ".", "./" or "") is the
+ * repository's name (its last path component without ".git"), or "root"
+ * when that makes no slug. */
+char *name_context_slug(const char *context, const char *repo);
 /* KEY: CTX.IMG[.hHASH][ENGINE_SUFFIX] ("asis" for CTX without a context). */
 char *name_key(const char *ctx_slug, const char *img, const char *hash, const char *engine_suffix);
 /* RECIPE: CTX[.hHASH] ("asis" without a context). */

@@ -9,7 +9,6 @@
 #include <jansson.h>
 
 #include "base/hash.h"
-#include "base/slug.h"
 #include "base/util.h"
 #include "gen/conf.h"
 #include "gen/names.h"
@@ -59,12 +58,21 @@ contexts_check(struct gen *g)
 		for (j = 0; j < i; j++) {
 			const struct side *b = plan_side(g, j);
 
-			if (!g->sk[j].ctx_slug || strcmp(g->sk[i].ctx_slug, g->sk[j].ctx_slug) != 0 ||
-			    strcmp(a->context, b->context) == 0)
+			char *pa, *pb;
+			int same;
+
+			if (!g->sk[j].ctx_slug || strcmp(g->sk[i].ctx_slug, g->sk[j].ctx_slug) != 0)
 				continue;
-			error("%s:%d:%d: context '%s' has the same slug '%s' as context '%s' (line %d); "
-			      "rename one", g->m->path, a->mark.line, a->mark.col, a->context,
-			      g->sk[i].ctx_slug, b->context, b->mark.line);
+			pa = name_context_path(a->context);
+			pb = name_context_path(b->context);
+			same = strcmp(pa, pb) == 0;
+			free(pa);
+			free(pb);
+			if (same)
+				continue;
+			error("%s:%d:%d: context '%s' has the same key '%s' as context '%s' (line %d): "
+			      "their images and stamps would overwrite each other; rename one", g->m->path,
+			      a->mark.line, a->mark.col, a->context, g->sk[i].ctx_slug, b->context, b->mark.line);
 			g->bad = 1;
 			break;
 		}
@@ -85,7 +93,7 @@ sidekeys_make(struct gen *g)
 			struct sidekey *k = &g->sk[3 * b + s];
 
 			if (sides[s]->context)
-				k->ctx_slug = slug_make(sides[s]->context);
+				k->ctx_slug = name_context_slug(sides[s]->context, g->m->repo);
 			if (sides[s]->context && sides[s]->base) {
 				char *n, *t;
 
@@ -148,6 +156,7 @@ key_add(struct gen *g, const struct side *s, const struct sidekey *sk, const str
 	k->context = s->context;
 	k->ctx_slug = sk->ctx_slug;
 	k->args = &s->build_args;
+	k->from = s->from;
 	k->base_file = xstrdup(b->file);
 	k->base_ref = xstrdup(b->ref);
 	k->engine = b->engine;

@@ -31,6 +31,7 @@ struct key {
 	const char *context;  /* path in the repo, or NULL (as is) */
 	char *ctx_slug;       /* borrowed from the side's struct sidekey */
 	const struct kvlist *args;
+	enum from_mode from;  /* what its Dockerfile may build on */
 	char *base_file;      /* struct base .file it builds on */
 	char *base_ref;
 	int engine;

@@ -58,6 +58,24 @@ int repo_fetch(const char *repo_json_path, int offline);
  * Dockerfile at its root or a symlink leads outside it. 0, or -1 with a
  * message printed (out may then hold part of a tar). */
 int repo_context_tar(const char *repo_json_path, const char *tree_id, struct buf *out);
+/* What may become of a context's Dockerfile before it goes into the tar:
+ * edit gets its text (len bytes; a symlink's target in the tree) and its
+ * path for messages, and may set *out (fresh, *outlen bytes) to replace
+ * it. 0, or -1 with a message (then no tar is made). */
+typedef int repo_dockerfile_edit(void *arg, const char *path, const char *text, size_t len, char **out,
+				 size_t *outlen);
+/* repo_context_tar, with the Dockerfile passed through edit first. */
+int repo_context_tar_edit(const char *repo_json_path, const char *tree_id, repo_dockerfile_edit *edit,
+			  void *arg, struct buf *out);
+
+/* The Dockerfile of the build context folder context in the repository
+ * repo at ref (NULL: a local folder's work tree, a remote's HEAD), as gen
+ * sees it before any fetch: a local repository in place, a remote one in
+ * its cache. 0 with *text (fresh, NUL-terminated), *len and *shown (its
+ * path for messages, fresh); 1 when it is not at hand (no cache yet, no
+ * such file, a symlink): the build-image edge checks it then. */
+int repo_dockerfile(const char *repo, const char *ref, const char *context, char **text, size_t *len,
+		    char **shown);
 
 /* The repository as repo.json stores it: url redacted (repo_redact), with
  * *secret set when that hid credentials; then gen names the matrix in

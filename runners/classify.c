@@ -44,6 +44,36 @@ cell_failure(const char *dir, const char *id, int nreps)
 	return NULL;
 }
 
+/* Why an image of the cell failed to build, from its images/KEY.failed.json
+ * (fresh string), or NULL: then its run never started. */
+static char *
+image_failure(const char *dir, const char *id)
+{
+	char *path = layout_path(dir, LAYOUT_CELL_JSON, id), *reason = NULL;
+	json_t *cell = path_exists(path) ? json_load_path(path, 1) : NULL, *key;
+	size_t i;
+
+	free(path);
+	json_array_foreach(json_object_get(cell, "image_keys"), i, key) {
+		char *img = layout_path(dir, LAYOUT_IMAGE_JSON, json_string_value(key));
+		json_t *f;
+
+		/* images/KEY.json -> images/KEY.failed.json */
+		path = xasprintf("%.*s.failed.json", (int)(strlen(img) - 5), img);
+		f = path_exists(path) ? json_load_path(path, 1) : NULL;
+		if (f && json_string_value(json_object_get(f, "reason")))
+			reason = xasprintf("its image '%s' failed: %s", json_string_value(key),
+					   json_string_value(json_object_get(f, "reason")));
+		json_decref(f);
+		free(path);
+		free(img);
+		if (reason)
+			break;
+	}
+	json_decref(cell);
+	return reason;
+}
+
 /* A down engine's cell: its first repetition without samples gets a
  * failed.json, as run-cell leaves for a failed run, so that the report says
  * why too (run-cell removes it once the repetition succeeds). */
@@ -129,7 +159,13 @@ classify_cell(const char *dir, const struct cell *c, int pending, const struct t
 		}
 		return;
 	}
-	reason = cell_failure(dir, c->id, nreps);
+	/* an image that failed now outranks an older repetition's failure; its
+	 * reason goes where the report reads a cell's, as for a down engine */
+	reason = image_failure(dir, c->id);
+	if (reason && eng)
+		down_record(dir, c, nreps, eng, reason);
+	if (!reason)
+		reason = cell_failure(dir, c->id, nreps);
 	if (!reason && eng && eng->lost) {
 		reason = xasprintf("it did not finish: its engine stopped answering during the run: %s",
 				   eng->lost);

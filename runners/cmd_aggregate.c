@@ -3,6 +3,7 @@
  * (runners/report/aggregate.h). */
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/report/aggregate.h"
 
 int
@@ -10,8 +11,7 @@ cmd_aggregate(int argc, char **argv)
 {
 	struct aggregate_summary sum;
 
-	if (argc != 2)
-		usage("%s", command_usage("aggregate"));
+	argv += opts_operands(argc, argv, 1, 1, "aggregate") - 1;
 	if (aggregate_dir(argv[1], &sum) < 0)
 		return EXIT_RUNTIME;
 	return EXIT_OK;

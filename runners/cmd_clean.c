@@ -11,6 +11,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/run/clean.h"
 
 int
@@ -25,7 +26,7 @@ cmd_clean(int argc, char **argv)
 	long keep = -1;
 	int all = 0, opt;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = opts_next(argc, argv, "", longopts, "clean")) != -1) {
 		if (opt == 'a') {
 			all = 1;
 		} else if (opt == 'k') {

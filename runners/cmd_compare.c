@@ -7,6 +7,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/report/compare.h"
 #include "runners/report/history.h"
 
@@ -14,9 +15,11 @@ int
 cmd_compare(int argc, char **argv)
 {
 	json_t *a, *b = NULL, *old, *new;
+	int i = opts_operands(argc, argv, 1, 2, "compare");
 
-	if (argc < 2 || argc > 3 || argv[1][0] == '-')
-		usage("%s", command_usage("compare"));
+	/* the operands as argv[1] and argv[2] */
+	argc -= i - 1;
+	argv += i - 1;
 	a = compare_results_load(argv[1]);
 	if (!a)
 		return EXIT_RUNTIME;

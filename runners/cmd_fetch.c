@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "gen/repo.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 
 int
 cmd_fetch(int argc, char **argv)
@@ -19,7 +20,7 @@ cmd_fetch(int argc, char **argv)
 	int offline = env && *env && strcmp(env, "0") != 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, "", longopts, "fetch")) != -1) {
 		if (c != 'o')
 			usage("%s", command_usage("fetch"));
 		offline = 1;

@@ -8,6 +8,7 @@
 #include "gen/gen.h"
 #include "gen/shard.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 
 /* Render everything, then write it: a matrix that cannot be written (exit
  * 2) leaves the folder as it was. */
@@ -47,8 +48,7 @@ cmd_gen(int argc, char **argv)
 	const char *dir = NULL, *durations = NULL;
 	int c, quiet = 0, shard = 0, nshards = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:q", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, "o:q", longopts, "gen")) != -1) {
 		switch (c) {
 		case 'o':
 			dir = optarg;

@@ -21,6 +21,7 @@
 #include "gen/gen.h"
 #include "gen/repo.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/report/staleness.h"
 #include "runners/run/probe.h"
 
@@ -227,8 +228,7 @@ cmd_ls(int argc, char **argv)
 	struct gen_input in;
 	int c, json = 0, probe = 0, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, "o:", longopts, "ls")) != -1) {
 		switch (c) {
 		case 'J':
 			json = 1;

@@ -9,6 +9,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/report/merge.h"
 
 int
@@ -24,8 +25,7 @@ cmd_merge(int argc, char **argv)
 	size_t n;
 	int c, force = 0;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:f", longopts, NULL)) != -1) {
+	while ((c = opts_next(argc, argv, "o:f", longopts, "merge")) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;

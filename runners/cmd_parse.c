@@ -10,6 +10,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/run/samples.h"
 
 /* Split ".../cells/ID/REP/log" into the cell folder (".../cells/ID"), the
@@ -47,8 +48,7 @@ cmd_parse(int argc, char **argv)
 	long rep;
 	enum outcome o;
 
-	if (argc != 3)
-		usage("%s", command_usage("parse"));
+	argv += opts_operands(argc, argv, 2, 2, "parse") - 1;
 	if (log_split(argv[1], &dir, &id, &rep) < 0)
 		usage("%s: '%s' is not cells/ID/REP/log with REP from 1", command_usage("parse"), argv[1]);
 	o = samples_write(dir, id, rep, argv[2]);

@@ -11,6 +11,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/run/probe.h"
 
 int
@@ -23,7 +24,7 @@ cmd_probe(int argc, char **argv)
 	const char *env = getenv("JOCKEY_OFFLINE");
 	int offline = env && *env && strcmp(env, "0") != 0, opt;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = opts_next(argc, argv, "", longopts, "probe")) != -1) {
 		if (opt != 'o')
 			usage("%s", command_usage("probe"));
 		offline = 1;

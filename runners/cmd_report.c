@@ -6,6 +6,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/report/aggregate.h"
 
 int
@@ -13,9 +14,9 @@ cmd_report(int argc, char **argv)
 {
 	struct aggregate_summary sum;
 	char *path;
+	int i = opts_operands(argc, argv, 1, 1, "report");
 
-	if (argc != 2 || argv[1][0] == '-')
-		usage("%s", command_usage("report"));
+	argv += i - 1;
 	path = xasprintf("%s/matrix.json", argv[1]);
 	if (!path_exists(path)) {
 		error("'%s' is not a results folder: it has no matrix.json (see 'jockey gen')", argv[1]);

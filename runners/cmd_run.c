@@ -32,6 +32,7 @@
 #include "gen/shard.h"
 #include "runners/report/aggregate.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/report/compare.h"
 #include "runners/drive.h"
 #include "runners/engine_use.h"
@@ -80,8 +81,7 @@ args_parse(int argc, char **argv, struct run_args *a)
 	int opt;
 
 	memset(a, 0, sizeof(*a));
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+j:o:", longopts, NULL)) != -1) {
+	while ((opt = opts_next(argc, argv, "j:o:", longopts, "run")) != -1) {
 		switch (opt) {
 		case 'j': a->jobs = optarg; break;
 		case 'o': a->dir = optarg; break;

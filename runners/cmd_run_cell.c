@@ -9,6 +9,7 @@
 
 #include "base/util.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "runners/run/cell.h"
 #include "runners/run/run.h"
 
@@ -19,8 +20,7 @@ cmd_run_cell(int argc, char **argv)
 	long rep;
 	enum outcome o;
 
-	if (argc != 3)
-		usage("%s", command_usage("run-cell"));
+	argv += opts_operands(argc, argv, 2, 2, "run-cell") - 1;
 	run_signals_install();
 	rep = strtol(argv[2], &end, 10);
 	if (*argv[2] == '\0' || *end != '\0' || rep < 1 || rep > 100000)

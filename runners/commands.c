@@ -6,18 +6,21 @@
 
 #include "build/version.h"
 #include "runners/commands.h"
+#include "runners/opts.h"
 #include "base/util.h"
 
 static const struct command commands[] = {
 	{ "run", cmd_run, 0,
-	  "[-j N] [-o DIR] [--offline] [--shard I/N [--durations RESULTS_JSON]] MATRIX [PATTERN...]",
+	  "[-j N] [-o DIR] [--offline] [--shard I/N [--durations RESULTS_JSON]] MATRIX [[--] PATTERN...]",
 	  "generate, run the stale cells with ninja, and report",
 	  "Writes DIR/build.ninja (default results/NAME), runs ninja over the cells\n"
 	  "that are stale (or only those whose id matches a PATTERN, as in fnmatch),\n"
 	  "then aggregates every finished cell into DIR/results.json and DIR/run.json.\n"
 	  "Exit status: 0 all cells fine, 1 broken environment, 2 bad matrix,\n"
 	  "3 some cells failed (they run again next time).\n"
-	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n" },
+	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n"
+	  "Options may follow the operands (jockey run MATRIX -o DIR PATTERN); a\n"
+	  "PATTERN that starts with '-' goes after '--'.\n" },
 	{ "gen", cmd_gen, 0, "[-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX",
 	  "write build.ninja and the cell files for a matrix",
 	  "Validates MATRIX and writes DIR/build.ninja and one folder per cell under\n"
@@ -89,13 +92,14 @@ int
 cmd_help(int argc, char **argv)
 {
 	const struct command *c;
+	int i = opts_operands(argc, argv, 0, 1, "help");
 
+	argc -= i - 1;
+	argv += i - 1;
 	if (argc < 2) {
 		help_all(stdout);
 		return EXIT_OK;
 	}
-	if (argc > 2)
-		usage("help [COMMAND]");
 	c = command_find(argv[1]);
 	if (!c) {
 		error("no such command '%s'; see 'jockey help'", argv[1]);
@@ -110,8 +114,7 @@ cmd_help(int argc, char **argv)
 int
 cmd_version(int argc, char **argv)
 {
-	if (argc > 1)
-		usage("version");
+	opts_operands(argc, argv, 0, 0, "version");
 	printf("jockey %s\n", JOCKEY_VERSION);
 	return EXIT_OK;
 }

@@ -50,6 +50,28 @@ test_expect_success 'jockey-edge: the run-cell and parse commands only, with few
 	ldd "$TOP/jockey" >libs2 && grep -q "libgit2" libs2
 '
 
+test_expect_success 'options after operands, and -- before operands that start with -' '
+	mkdir -p opt/dockerfiles &&
+	cat >opt/m.yaml <<-\EOF &&
+	name: opt
+	images: [{name: busybox, tags: [latest], pull: never}]
+	benchmarks: [{name: b, command: ["true"]}]
+	hosts: [{name: h}]
+	EOF
+	"$JOCKEY" gen opt/m.yaml -o opt/out -q &&
+	test -f opt/out/build.ninja &&
+	"$JOCKEY" ls opt/m.yaml -o opt/out >ls.out && test_grep "^busybox-latest.b.h " ls.out &&
+	"$JOCKEY" help -- gen >out && test_grep "^usage: jockey gen " out &&
+	test_must_fail --code=2 "$JOCKEY" gen opt/m.yaml -o 2>err &&
+	test_grep "^jockey: gen: a value is missing after .-o.$" err &&
+	test_grep "^usage: jockey gen " err &&
+	test_must_fail --code=2 "$JOCKEY" compare opt/out --frob 2>err &&
+	test_grep "^jockey: compare: unknown option .--frob.$" err &&
+	test_must_fail --code=2 "$JOCKEY" run opt/m.yaml -o opt/out -- -nosuchcell 2>err &&
+	test_grep "pattern .-nosuchcell. matches no cell" err &&
+	test_must_fail --code=2 "$JOCKEY" report 2>err && test_grep "^usage: jockey report DIR" err
+'
+
 test_expect_success 'a write error on standard output is an error' '
 	if test -w /dev/full; then
 		test_must_fail "$JOCKEY" help >/dev/full 2>err &&

@@ -279,7 +279,7 @@ test_expect_success 'two contexts with one slug: exit 2, where, nothing written'
 	EOF
 	test_must_fail --code=2 "$JOCKEY" gen -o collout coll.yaml 2>err &&
 	test ! -e collout &&
-	echo "jockey: coll.yaml:6:5: context '"'"'ctx-a'"'"' has the same slug '"'"'ctx-a'"'"' as context '"'"'ctx/a'"'"' (line 5); rename one" >want &&
+	echo "jockey: coll.yaml:6:5: context '"'"'ctx-a'"'"' has the same key '"'"'ctx-a'"'"' as context '"'"'ctx/a'"'"' (line 5): their images and stamps would overwrite each other; rename one" >want &&
 	test_cmp want err
 '
 

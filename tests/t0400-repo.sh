@@ -588,7 +588,7 @@ if command -v python3 >/dev/null 2>&1; then
 		name: mcred
 		dockerfiles: {repo: "http://alice:s3cret-pw@127.0.0.1:$HTTP_PORT/dfgit.git", ref: main}
 		images: [{name: busybox, tags: [latest], pull: never}]
-		benchmarks: [{name: b, context: a, command: ["true"]}]
+		benchmarks: [{name: b, context: a, from: keep, command: ["true"]}]
 		hosts: [{name: h}]
 		EOF
 		"$JOCKEY" gen -q -o out m.yaml &&

@@ -130,6 +130,21 @@ load_side(struct ld *ld, const struct map *mp, struct side *s, enum role role,
 			ret = -1;
 		}
 	}
+	if ((x = map_get(mp, "from"))) {
+		static const char *const modes[] = { "base", "rebase", "keep", "build", NULL };
+		int m = value_choice(ld, x, "from", modes);
+
+		s->from_mark = nmark(x);
+		if (m < 0)
+			ret = -1;
+		else
+			s->from = (enum from_mode)m;
+		if (!map_get(mp, "context")) {
+			ERR(ld, map_pair(mp, "from")->knode, "'from' needs a 'context': it says what its "
+			    "Dockerfile may build on");
+			ret = -1;
+		}
+	}
 	if ((x = map_get(mp, "build_args"))) {
 		if (value_kvlist(ld, x, "build_args", &s->build_args) < 0)
 			ret = -1;
@@ -166,9 +181,9 @@ load_pair_side(struct ld *ld, const struct map *bmp, const char *key, struct sid
                enum role role)
 {
 	static const char *const keys[] = {
-		"context", "base", "build_args", "command", "env", "ready", NULL
+		"context", "base", "build_args", "from", "command", "env", "ready", NULL
 	};
-	static const char *const shared[] = { "context", "base", "build_args", NULL };
+	static const char *const shared[] = { "context", "base", "build_args", "from", NULL };
 	yaml_node_t *v = map_get(bmp, key);
 	struct map mp;
 	char t[64], what[32];
@@ -231,7 +246,7 @@ check_restriction(struct ld *ld, yaml_node_t *item, const char *s)
 }
 
 static const char *const bench_keys[] = {
-	"name", "context", "base", "build_args", "command", "env", "repeat", "warmup",
+	"name", "context", "base", "build_args", "from", "command", "env", "repeat", "warmup",
 	"timeout", "parser", "images", "server", "client", "ready", NULL
 };
 

@@ -13,7 +13,7 @@ context_tree(const struct spec *s, git_repository *repo, const git_oid *root, co
 	     const struct context *c, git_oid *out)
 {
 	char *path = repo_folder(prefix, c->path);
-	struct walk w = { repo, NULL, NULL, c->name, s };
+	struct walk w = { repo, NULL, NULL, c->name, s, NULL, 0 };
 	int rc = subtree(repo, root, path, out);
 
 	if (rc == GIT_ENOTFOUND)

@@ -46,6 +46,8 @@ struct walk {
 	struct archive *tar;
 	const char *ctx;
 	const struct spec *spec;
+	const char *df_text;  /* when not NULL: the Dockerfile at the top, in place of the tree's */
+	size_t df_len;
 };
 
 /* url.c */

@@ -163,6 +163,10 @@ walk_entry(struct walk *w, const git_tree_entry *e, const char *dir)
 			rc = walk_tree(w, git_tree_entry_id(e), path);
 		goto out;
 	}
+	if (!*dir && w->df_text && strcmp(git_tree_entry_name(e), "Dockerfile") == 0) {
+		rc = w->tar ? tar_add(w, path, AE_IFREG, 0644, w->df_text, w->df_len) : 0;
+		goto out;
+	}
 	if (mode == GIT_FILEMODE_COMMIT) { /* a submodule: an empty folder, as git archive does */
 		rc = w->tar ? tar_add(w, path, AE_IFDIR, 0755, NULL, 0) : 0;
 		goto out;

@@ -54,6 +54,7 @@ run_release(struct run *r)
 	engine_free(r->e);
 	free(r->network);
 	free(r->failure);
+	free(r->server_gone);
 	free(r->dir);
 }
 

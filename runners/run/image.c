@@ -11,14 +11,25 @@
  * build's UTC date and 12 hex digits of the base's digest), which later
  * builds leave in place: an old result's image stays at hand until
  * `jockey clean --keep N` prunes it. What the image was made from goes to
- * images/KEY.inputs.json (base digest, context tree, image id, tags), for
- * `jockey ls` to say later what moved under it.
+ * images/KEY.inputs.json (base digest, the base's image id, context tree,
+ * what its Dockerfile builds on, image id, tags), for `jockey ls` to say
+ * later what moved under it.
+ *
+ * BASE is the base as probe stamped it (its repo digest, else its local
+ * image id), never its tag, which may have moved since. Whatever the
+ * Dockerfile says, the built image must descend from that base: its
+ * RootFS.Layers must begin with the base's. This catches what the
+ * Dockerfile's parser cannot see (the engine resolving a name to another
+ * image, say); a Dockerfile whose target runs on something else must say
+ * 'from: build' in the matrix.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/hash.h"
 #include "base/util.h"
@@ -31,6 +42,9 @@ struct build {
 	const char *tag;    /* "jockey/sysbench:debian-bookworm" */
 	const char *base;   /* "debian:bookworm" */
 	char *base_digest;  /* the base stamp's content, or NULL */
+	const char *base_ref; /* BASE for the build: the stamp's digest or id, else base */
+	char *base_id;      /* the base's image id, once the layers are checked */
+	json_t *note;       /* what the Dockerfile builds on (from_build), or NULL */
 	char *tree;         /* the context's tree id, or NULL */
 	char *dated;        /* the dated tag given, or NULL */
 	struct buf log;     /* the builder's "stream" text */
@@ -62,10 +76,9 @@ build_query(struct engine *e, const struct build *b, json_t *config)
 	char *t, *l, *a, *q;
 
 	json_object_update(args, json_object_get(config, "build_args"));
-	/* The base by the digest probe stamped, when it has one: the engine's
-	 * tag may have moved since (another pull), the stamp is what counts. */
-	json_object_set_new(args, "BASE", json_string(b->base_digest && strchr(b->base_digest, '@') ?
-						      b->base_digest : b->base));
+	/* The base as probe stamped it: the engine's tag may have moved since
+	 * (another pull), the stamp is what counts. */
+	json_object_set_new(args, "BASE", json_string(b->base_ref));
 	t = engine_escape(e, b->tag);
 	l = engine_escape_json(e, json_is_object(labels) ? labels : none);
 	a = engine_escape_json(e, args);
@@ -110,6 +123,52 @@ built_id(struct engine *e, struct build *b)
 	return id;
 }
 
+/* The builder's own lines, which say nothing about why a step failed. */
+static int
+builder_noise(const char *s, size_t n)
+{
+	static const char *const noise[] = { "Step ", " ---> ", "Removing intermediate container", NULL };
+	size_t i;
+
+	for (i = 0; noise[i]; i++)
+		if (n >= strlen(noise[i]) && strncmp(s, noise[i], strlen(noise[i])) == 0)
+			return 1;
+	return n == 0;
+}
+
+/* The last line of the build's output that the step itself wrote (its
+ * colour codes gone), fresh, or NULL: the tool's own words, which the
+ * engine's message leaves out. */
+static char *
+last_line(const struct buf *log)
+{
+	const char *end = log->data + log->len, *s, *e;
+	struct buf b = BUF_INIT;
+
+	for (e = end; e > log->data; e = s) {
+		for (s = e; s > log->data && s[-1] != '\n'; s--)
+			;
+		buf_reset(&b);
+		for (const char *p = s; p < e; p++) {
+			if (*p == '\033' && p + 1 < e && p[1] == '[') {
+				for (p += 2; p < e && !((*p >= '@' && *p <= '~')); p++)
+					;
+				continue;
+			}
+			if (*p != '\n' && *p != '\r')
+				buf_putc(&b, *p);
+		}
+		while (b.len && b.data[b.len - 1] == ' ')
+			b.data[--b.len] = '\0';
+		if (!builder_noise(b.data, b.len))
+			return buf_detach(&b, NULL);
+		if (s > log->data)
+			s--;
+	}
+	buf_release(&b);
+	return NULL;
+}
+
 static char *
 build_context(struct engine *e, struct build *b, json_t *config, const char *json_path,
 	      image_tar_fn *context_tar)
@@ -125,7 +184,7 @@ build_context(struct engine *e, struct build *b, json_t *config, const char *jso
 		goto out;
 	}
 	tree = conf_stamp(tree_stamp);
-	if (!tree || context_tar(repo_json, tree, &tar) < 0)
+	if (!tree || context_tar(repo_json, tree, config, b->base_ref, &tar, &b->note) < 0)
 		goto out;
 	b->tree = xstrdup(tree);
 	query = build_query(e, b, config);
@@ -134,8 +193,11 @@ build_context(struct engine *e, struct build *b, json_t *config, const char *jso
 	if (write_file_atomic(logp, b->log.data, b->log.len) < 0)
 		goto out;
 	if (r < 0) {
-		error("build '%s' on '%s': %s (the build's output: %s)", b->key, b->base,
-		      engine_error(e), logp);
+		char *said = last_line(&b->log);
+
+		error("build '%s' on '%s': %s%s%s%s (the build's output: %s)", b->key, b->base, engine_error(e),
+		      said ? ": it said \"" : "", said ? said : "", said ? "\"" : "", logp);
+		free(said);
 		goto out;
 	}
 	id = built_id(e, b);
@@ -204,6 +266,62 @@ tag_dated(struct engine *e, struct build *b, const char *id)
 	}
 }
 
+int
+image_descends(const json_t *base_layers, const json_t *image_layers)
+{
+	size_t i, n = json_array_size(base_layers);
+
+	if (!json_is_array(base_layers) || !json_is_array(image_layers) || json_array_size(image_layers) < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *a = json_string_value(json_array_get(base_layers, i));
+		const char *c = json_string_value(json_array_get(image_layers, i));
+
+		if (!a || !c || strcmp(a, c) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static json_t *
+layers_of(const json_t *image)
+{
+	return json_object_get(json_object_get(image, "RootFS"), "Layers");
+}
+
+/* The built image id descends from the base (its layers begin with the
+ * base's): 0, or -1 with the reason. */
+static int
+layers_check(struct engine *e, struct build *b, const char *id, const char *json_path)
+{
+	json_t *base = NULL, *img = NULL;
+	const char *df = json_string_value(json_object_get(b->note, "path"));
+	int ret = -1;
+
+	if (engine_image_inspect(e, b->base_ref, &base) != 0 || !json_string_value(json_object_get(base, "Id"))) {
+		error("build '%s': inspect its base '%s': %s", b->key, b->base_ref,
+		      base ? "no id" : engine_error(e));
+		goto out;
+	}
+	b->base_id = xstrdup(json_string_value(json_object_get(base, "Id")));
+	if (engine_image_inspect(e, id, &img) != 0) {
+		error("build '%s': inspect the image it built: %s", b->key, engine_error(e));
+		goto out;
+	}
+	if (!image_descends(layers_of(base), layers_of(img))) {
+		error("build '%s': the image it built (%.19s) does not descend from the image under test '%s' "
+		      "(%.19s): its layers do not begin with that image's %zu, so its cells would not measure "
+		      "it; the Dockerfile (%s) builds on something else", b->key, id, b->base, b->base_id,
+		      json_array_size(layers_of(base)), df ? df : json_path);
+		goto out;
+	}
+	ret = 0;
+out:
+	json_decref(base);
+	json_decref(img);
+	return ret;
+}
+
 /* images/KEY.inputs.json: what the image in the stamp was made from. */
 static void
 inputs_write(const char *json_path, const struct build *b, const char *id)
@@ -219,6 +337,10 @@ inputs_write(const char *json_path, const struct build *b, const char *id)
 		      "image_id", id, "base", b->base,
 		      "base_digest", b->base_digest ? json_string(b->base_digest) : json_null(),
 		      "tree", b->tree ? json_string(b->tree) : json_null(), "tags", tags);
+	if (b->base_id)
+		json_object_set_new(o, "base_id", json_string(b->base_id));
+	if (b->note)
+		json_object_set(o, "dockerfile", b->note);
 	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (write_file_if_changed(path, text, strlen(text)) < 0)
 		warn("build '%s': cannot record its inputs", b->key);
@@ -233,10 +355,38 @@ image_inputs_path(const char *image_json_path)
 	return conf_sibling(image_json_path, ".json", ".inputs.json");
 }
 
+char *
+image_failed_path(const char *image_json_path)
+{
+	return conf_sibling(image_json_path, ".json", ".failed.json");
+}
+
+/* images/KEY.failed.json: why the image failed (error_last), for its
+ * cells; removed after a success. */
+static void
+failed_write(const char *json_path, const char *key, int failed)
+{
+	char *path = image_failed_path(json_path), *text;
+	json_t *o;
+
+	if (!failed) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			warn("remove '%s':", path);
+		free(path);
+		return;
+	}
+	o = json_pack("{s:i, s:s, s:s}", "schema", 1, "key", key, "reason", error_last());
+	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	write_file_atomic(path, text, strlen(text));
+	free(text);
+	json_decref(o);
+	free(path);
+}
+
 int
 image_build(const char *json_path, const char *stamp_path, image_tar_fn *context_tar)
 {
-	struct build b = { NULL, NULL, NULL, NULL, NULL, NULL, BUF_INIT, NULL };
+	struct build b = { .log = BUF_INIT };
 	const char *base_stamp;
 	struct engine *e = NULL;
 	json_t *config;
@@ -258,6 +408,8 @@ image_build(const char *json_path, const char *stamp_path, image_tar_fn *context
 	base_stamp = conf_str(config, "base_stamp");
 	if (base_stamp && path_exists(base_stamp))
 		b.base_digest = conf_stamp(base_stamp);
+	b.base_ref = b.base_digest && (strchr(b.base_digest, '@') || strncmp(b.base_digest, "sha256:", 7) == 0) ?
+		     b.base_digest : b.base;
 	e = engine_open(conf_str(config, "engine"));
 	if (!e)
 		goto out;
@@ -267,6 +419,10 @@ image_build(const char *json_path, const char *stamp_path, image_tar_fn *context
 		id = inspect_base(e, &b);
 	if (!id)
 		goto out;
+	/* 'from: build': the target runs on something else, by design */
+	if (b.tree && !(conf_str(config, "from") && strcmp(conf_str(config, "from"), "build") == 0) &&
+	    layers_check(e, &b, id, json_path) < 0)
+		goto out;
 	if (b.tree && b.tag)
 		tag_dated(e, &b, id);
 	inputs_write(json_path, &b, id);
@@ -275,9 +431,12 @@ image_build(const char *json_path, const char *stamp_path, image_tar_fn *context
 		ret = 0;
 	free(stamp);
 out:
+	failed_write(json_path, b.key, ret < 0);
 	free(id);
 	free(b.image_id);
 	free(b.base_digest);
+	free(b.base_id);
+	json_decref(b.note);
 	free(b.tree);
 	free(b.dated);
 	buf_release(&b.log);

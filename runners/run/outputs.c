@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/run/outputs.h"
 #include "runners/run/provenance.h"
+#include "runners/run/tool_error.h"
 
 /* RFC 3339 with nanoseconds -> seconds and nanoseconds since the epoch
  * (kept apart: a double of the whole would lose the nanoseconds). */
@@ -92,20 +94,45 @@ write_json(const struct run *r, const char *name, json_t *j)
 	return ret;
 }
 
+/* What the benchmark's tools said about their failure in its log, as
+ * "; TOOL said: '...'" (fresh), or NULL: the built-in parsers of its
+ * conf/parse/B.json know where each tool writes its errors. */
+static char *
+tools_said(const struct run *r)
+{
+	const char *bench = json_string_value(json_object_get(r->config, "benchmark"));
+	char *path = bench ? layout_path(NULL, LAYOUT_PARSE_JSON, bench) : NULL, *log = NULL, *said = NULL;
+	json_t *parse = path && path_exists(path) ? json_load_path(path, 1) : NULL;
+	size_t len;
+
+	if (parse && r->main.log_tmp && path_exists(r->main.log_tmp) && read_file(r->main.log_tmp, &log, &len) == 0)
+		said = tool_errors(json_object_get(parse, "parsers"), log, len);
+	free(log);
+	json_decref(parse);
+	free(path);
+	return said;
+}
+
 static char *
 failure_reason(const struct run *r)
 {
 	const struct proc *p = &r->main;
+	char *said, *reason;
 
 	if (r->failure)
 		return xstrdup(r->failure);
 	if (p->failure)
 		return xstrdup(p->failure);
-	if (p->timed_out)
-		return xasprintf("timeout after %gs", r->timeout_ms / 1000.0);
 	if (p->oom_killed)
 		return xstrdup("oom killed");
-	return xasprintf("exit code %d", p->exit_code);
+	said = tools_said(r);
+	if (p->timed_out)
+		reason = xasprintf("timeout after %gs%s", r->timeout_ms / 1000.0, said ? said : "");
+	else
+		reason = xasprintf("exit code %d%s%s%s", p->exit_code, said ? said : "",
+				   r->server_gone ? "; " : "", r->server_gone ? r->server_gone : "");
+	free(said);
+	return reason;
 }
 
 /* A pair's server log and series: kept whatever happened (the server's log

@@ -80,17 +80,62 @@ pair_cleanup(struct run *r)
 	r->net_created = 0;
 }
 
+/* The last line of the server's log that says something, as ": 'LINE'"
+ * (fresh), or "" when it said nothing. */
+static char *
+server_last_line(struct run *r)
+{
+	struct buf b = BUF_INIT;
+	const char *e, *s;
+	char *out;
+
+	if (proc_output(r, &r->server, &b) < 0) {
+		buf_release(&b);
+		return xstrdup("");
+	}
+	e = b.data + b.len;
+	while (e > b.data && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
+		e--;
+	for (s = e; s > b.data && s[-1] != '\n' && s[-1] != '\r'; s--)
+		;
+	out = e > s ? xasprintf(": '%.*s'", (int)(e - s > 300 ? 300 : e - s), s) : xstrdup("");
+	buf_release(&b);
+	return out;
+}
+
 /* The server stopped before it was ready: the cell's failure. what: how
  * readiness was checked, or NULL. */
 static int
 server_exited(struct run *r, const char *what)
 {
+	char *last;
 	int code;
 
 	if (proc_exit_code(r, &r->server, &code) < 0)
 		return -1;
-	r->failure = what ? xasprintf("server exited with code %d before it was ready (%s)", code, what)
-			  : xasprintf("server exited with code %d before it was ready", code);
+	last = server_last_line(r);
+	r->failure = what ? xasprintf("server exited with code %d before it was ready (%s)%s", code, what, last)
+			  : xasprintf("server exited with code %d before it was ready%s", code, last);
+	free(last);
+	return 0;
+}
+
+/* After a client that failed: a server that had exited first is part of
+ * the reason (its code and last line). */
+static int
+server_gone_check(struct run *r)
+{
+	const struct proc *c = &r->main;
+	char *last;
+	int code;
+
+	if (!(c->exit_code != 0 || c->failure) || c->timed_out || proc_running(r, &r->server) != 0)
+		return 0;
+	if (proc_exit_code(r, &r->server, &code) < 0)
+		return -1;
+	last = server_last_line(r);
+	r->server_gone = xasprintf("the server had exited first, with code %d%s", code, last);
+	free(last);
 	return 0;
 }
 
@@ -450,6 +495,8 @@ pair_run(struct run *r)
 	if (!r->failure && client_subst(r, client_addr ? client_addr : "") < 0)
 		goto out;
 	if (!r->failure && proc_run(r, &r->main) < 0)
+		goto out;
+	if (!r->failure && server_gone_check(r) < 0)
 		goto out;
 	/* Stop the server (SIGTERM, then SIGKILL after STOP_S) and keep its log. */
 	ret = proc_stop(r, &r->server);

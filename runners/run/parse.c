@@ -16,6 +16,7 @@
 #include "runners/run/metric.h"
 #include "runners/run/parse.h"
 #include "runners/run/parse_builtin.h"
+#include "runners/run/tool_error.h"
 
 /* --- regex ----------------------------------------------------------------------- */
 
@@ -266,7 +267,14 @@ parse_run(const json_t *parser, const char *log, size_t len, const char *log_pat
 	}
 	if (n < 0)
 		return 0;
-	if (n == 0)
-		*failure = xasprintf("parser '%s' found no metric in %s", label ? label : kind, log_path);
+	if (n == 0) {
+		/* the tool's own words, when it wrote its error where its parser looks */
+		char *said = strcmp(kind, "builtin") == 0 ? tool_error(label, log, len) : NULL;
+
+		*failure = xasprintf("parser '%s' found no metric in %s%s%s%s%s%s", label ? label : kind, log_path,
+				     said ? "; " : "", said ? label : "", said ? " said: '" : "", said ? said : "",
+				     said ? "'" : "");
+		free(said);
+	}
 	return n;
 }

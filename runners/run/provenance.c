@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/run/provenance.h"
 
@@ -97,6 +99,26 @@ engine_local(const struct engine *e)
 	       strncmp(h, "[::1]", 5) == 0;
 }
 
+/* What the image of side p was built on, from its images/KEY.inputs.json
+ * (the build-image edge's): the base's image id, and what its Dockerfile
+ * builds on (with the original and the rewrite of a rebased FROM). */
+static void
+build_provenance(json_t *prov, const struct proc *p)
+{
+	const char *stamp = json_string_value(json_object_get(p->side, "image_stamp"));
+	char *key = stamp ? layout_name(LAYOUT_IMAGE_ID, stamp) : NULL;
+	char *path = key ? layout_path(NULL, LAYOUT_IMAGE_INPUTS, key) : NULL;
+	json_t *in = path && path_exists(path) ? json_load_path(path, 1) : NULL;
+
+	if (json_object_get(in, "base_id"))
+		json_object_set(prov, "base_image_id", json_object_get(in, "base_id"));
+	if (json_object_get(in, "dockerfile"))
+		json_object_set(prov, "dockerfile", json_object_get(in, "dockerfile"));
+	json_decref(in);
+	free(path);
+	free(key);
+}
+
 /* What produced the result. GET /info has it all on Docker and Podman;
  * the kernel falls back to ours (a local engine's), the version to /_ping's
  * Server header. /info names no CPU model: it is ours for a local engine,
@@ -134,5 +156,6 @@ provenance_json(const struct run *r)
 	if (r->pair)
 		json_object_set_new(p, "server_image_id", json_string(r->server.image_id));
 	json_object_set_new(p, "native", json_boolean(r->main.native));
+	build_provenance(p, &r->main);
 	return p;
 }

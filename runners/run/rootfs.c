@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,13 +99,30 @@ copy_data(struct archive *in, struct archive *out)
 	return rc == ARCHIVE_EOF ? 0 : -1;
 }
 
-/* Extract tar into the current folder: owners, modes, times and extended
- * attributes as the image has them, never through a symlink or "..". */
+/* A header libarchive read with a warning that only says a name is not
+ * valid in the locale's character set: it then keeps the name's bytes as
+ * the archive has them, which is what the root file system must hold. */
 static int
-extract_here(const char *tar)
+name_warning(struct archive *in)
+{
+	const char *msg = archive_error_string(in);
+
+	return msg && strstr(msg, "can't be converted");
+}
+
+/* Extract tar into the current folder: owners, modes, times and extended
+ * attributes as the image has them, never through a symlink or "..".
+ * Names are bytes, whatever their encoding: libarchive reads a pax
+ * header's names as UTF-8 and converts them to the locale's character
+ * set, so the thread runs in C.UTF-8 (a valid UTF-8 name passes as it is)
+ * and a name that is not UTF-8 (Latin-1, say) keeps its bytes. */
+static int
+extract_here(const char *tar, const char *image_id)
 {
 	struct archive *in = archive_read_new(), *out = archive_write_disk_new();
 	struct archive_entry *ent;
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
 	int rc, ret = 0;
 
 	archive_read_support_format_tar(in);
@@ -117,27 +135,34 @@ extract_here(const char *tar)
 		ret = error("read '%s': %s", tar, archive_error_string(in));
 		goto out;
 	}
-	while ((rc = archive_read_next_header(in, &ent)) == ARCHIVE_OK) {
+	while ((rc = archive_read_next_header(in, &ent)) == ARCHIVE_OK ||
+	       (rc == ARCHIVE_WARN && name_warning(in))) {
 		if (archive_write_header(out, ent) < ARCHIVE_OK ||
 		    (archive_entry_size(ent) > 0 && copy_data(in, out) < 0) ||
 		    archive_write_finish_entry(out) < ARCHIVE_OK) {
-			ret = error("extract '%s': %s", archive_entry_pathname(ent),
-				    archive_error_string(out) ? archive_error_string(out)
-							       : archive_error_string(in));
+			ret = error("native: the files of image %.19s cannot be extracted: the native root "
+				    "cannot hold '%s': %s (nothing of it is kept)", image_id,
+				    archive_entry_pathname(ent), archive_error_string(out) ?
+				    archive_error_string(out) : archive_error_string(in));
 			goto out;
 		}
 	}
 	if (rc != ARCHIVE_EOF)
-		ret = error("read '%s': %s", tar, archive_error_string(in));
+		ret = error("native: image %.19s: read its export '%s': %s (nothing of it is kept)", image_id, tar,
+			    archive_error_string(in));
 out:
 	archive_read_free(in);
 	archive_write_free(out);
+	if (utf8) {
+		uselocale(old);
+		freelocale(utf8);
+	}
 	return ret;
 }
 
 /* Extract into dir, coming back to the current folder afterwards. */
 static int
-extract_into(const char *tar, const char *dir)
+extract_into(const char *tar, const char *dir, const char *image_id)
 {
 	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
 
@@ -147,7 +172,7 @@ extract_into(const char *tar, const char *dir)
 		close(here);
 		return error("chdir '%s':", dir);
 	}
-	ret = extract_here(tar);
+	ret = extract_here(tar, image_id);
 	if (fchdir(here) < 0)
 		fatal("cannot return to the working folder:");
 	close(here);
@@ -170,7 +195,7 @@ rootfs_get(struct run *r, const char *image_id)
 	if (path_exists(root))
 		goto done;
 	rm_tree(tmp);
-	ok = mkdirs(tmp) == 0 && export_tar(r, image_id, tar) == 0 && extract_into(tar, tmp) == 0;
+	ok = mkdirs(tmp) == 0 && export_tar(r, image_id, tar) == 0 && extract_into(tar, tmp, image_id) == 0;
 	unlink(tar);
 	if (ok && rename(tmp, root) < 0 && errno != EEXIST && errno != ENOTEMPTY)
 		ok = error("rename '%s' to '%s':", tmp, root) == 0;

@@ -84,6 +84,8 @@ struct run {
 	char *network;         /* the cell's private network's name, or NULL */
 	int net_created;       /* the network may exist: remove it at the end */
 	char *failure;         /* the cell failed before its main process ran (owned): outcome.h */
+	char *server_gone;     /* a pair's server exited before its client did: its code and last
+	                        * line, for the client's failure reason (owned), or NULL */
 };
 
 /* Make SIGINT and SIGTERM set run_signal, without SA_RESTART, so that a

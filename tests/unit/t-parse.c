@@ -12,6 +12,7 @@
 #include "runners/commands.h"
 #include "runners/run/metric.h"
 #include "runners/run/parse.h"
+#include "runners/run/tool_error.h"
 #include "runners/run/parse_builtin.h"
 #include "tap.h"
 
@@ -463,6 +464,51 @@ test_cmd_parse(const char *tmp)
 	free(dir);
 }
 
+/* The tools' own words about their failures, from real logs. */
+static void
+test_tool_errors(void)
+{
+	static const struct {
+		const char *tool, *fixture, *said;
+	} cases[] = {
+		{ "iperf3", "iperf3-refused.log", "unable to connect to server: Connection refused" },
+		{ "sysbench", "sysbench-fatal.log",
+		  "FATAL: Cannot find benchmark 'nosuchtest': no such built-in test, file or module" },
+		{ "fio", "fio-error.log",
+		  "fio: pid=10, err=28/file:io_u.c:1876, func=io_u error, error=No space left on device" },
+		{ "redis-benchmark", "redis-refused.log", "Could not connect to Redis at 127.0.0.1:1: Connection refused" },
+		{ "sysbench", "sysbench-cpu.log", NULL },
+		{ "iperf3", "iperf3.log", NULL },
+		{ "fio", "fio.log", NULL },
+		{ "redis-benchmark", "redis-q.log", NULL },
+	};
+	json_t *parsers;
+	size_t i;
+	char *log, *said;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		log = fixture_text(cases[i].fixture);
+		said = tool_error(cases[i].tool, log, strlen(log));
+		is_str(said, cases[i].said, "%s: what it said in %s", cases[i].tool, cases[i].fixture);
+		free(said);
+		free(log);
+	}
+	/* a parser that finds nothing says what the tool said */
+	ok(run("{\"kind\": \"builtin\", \"name\": \"iperf3\"}", "iperf3-refused.log", NULL) == NULL,
+	   "iperf3 finds no metric in its error");
+	is_str(last_failure, "parser 'iperf3' found no metric in tests/parse/fixtures/iperf3-refused.log; iperf3 "
+	       "said: 'unable to connect to server: Connection refused'", "and the failure quotes it");
+	parsers = json_loads("[{\"kind\": \"regex\"}, {\"kind\": \"builtin\", \"name\": \"fio\"},"
+			     " {\"kind\": \"builtin\", \"name\": \"redis-benchmark\"}]", 0, NULL);
+	log = fixture_text("fio-error.log");
+	said = tool_errors(parsers, log, strlen(log));
+	is_str(said, "; fio said: 'fio: pid=10, err=28/file:io_u.c:1876, func=io_u error, error=No space left on "
+	       "device'", "tool_errors: each built-in parser's tool, once it said something");
+	free(said);
+	free(log);
+	json_decref(parsers);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -484,6 +530,7 @@ main(int argc, char **argv)
 	test_failures();
 	test_regex();
 	test_command();
+	test_tool_errors();
 	test_cmd_parse(tmp);
 	cmd = xasprintf("rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
