@@ -14,7 +14,7 @@ git config --global init.defaultBranch main
 
 # The images under test: two tags of one name, one of which has no apt
 # (busybox), and a tag for 'from: keep' that moves under a build.
-T=jt0960-$$
+T=jt0420-$$
 docker tag debian:bookworm $T/os:good &&
 docker tag busybox:latest $T/os:noapt &&
 docker tag debian:bookworm $T/keep:1 || skip_all "cannot tag the test images"
