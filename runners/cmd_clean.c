@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "base/lock.h"
 #include "base/util.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
@@ -43,5 +44,7 @@ cmd_clean(int argc, char **argv)
 		error("results folder '%s':", argv[optind]);
 		return EXIT_RUNTIME;
 	}
+	if (lock_dir(dir) < 0)
+		return EXIT_RUNTIME;
 	return clean_dir(dir, all, keep) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

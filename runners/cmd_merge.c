@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "base/lock.h"
 #include "base/util.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
@@ -40,6 +41,8 @@ cmd_merge(int argc, char **argv)
 	if (!out || optind >= argc)
 		usage("%s", command_usage("merge"));
 	n = (size_t)(argc - optind);
+	if (lock_dir(out) < 0)
+		return EXIT_RUNTIME;
 	switch (merge_dirs(out, argv + optind, n, force, &sum)) {
 	case MERGE_REFUSED:
 		return EXIT_USAGE;

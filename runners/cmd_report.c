@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/lock.h"
 #include "base/util.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
@@ -24,6 +25,8 @@ cmd_report(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	free(path);
+	if (lock_dir(argv[1]) < 0)
+		return EXIT_RUNTIME;
 	if (aggregate_dir(argv[1], &sum) < 0)
 		return EXIT_RUNTIME;
 	printf("jockey: %d cells (%d done, %d failed, %d not finished): %s/summary.md, %s/report.html\n",

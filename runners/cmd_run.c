@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "base/layout.h"
+#include "base/lock.h"
 #include "base/util.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
@@ -275,7 +276,7 @@ cmd_run(int argc, char **argv)
 	if (gen_input_load(&r.in, a.matrix, a.dir, a.shard_index, a.shard_count, a.durations) < 0)
 		return EXIT_USAGE;
 	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
-	ret = cells_select(&r) < 0 ? EXIT_USAGE : generate(&r);
+	ret = cells_select(&r) < 0 ? EXIT_USAGE : lock_dir(r.dir) < 0 ? EXIT_RUNTIME : generate(&r);
 	if (ret == EXIT_OK)
 		ret = ninja_run(&r);
 	if (ret == EXIT_OK) {

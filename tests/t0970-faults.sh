@@ -1,0 +1,104 @@
+#!/bin/sh
+test_description='faults: a held results folder, orphans, invalid outputs, crashes and hangs'
+. "$(dirname "$0")/lib.sh"
+test_needs_engine
+
+OUT=$TRASH/out
+export OUT
+leftovers() {
+	docker ps -aq --filter "label=jockey.dir=$1"
+	docker network ls -q --filter "label=jockey.dir=$1"
+}
+test_at_exit 'docker ps -aq --filter "label=jockey.dir=$OUT" | xargs -r docker rm -f'
+
+# write_matrix SLEEP [REPEAT]: busybox as it is, one benchmark whose
+# repetitions each sleep SLEEP seconds.
+write_matrix() {
+	cat >m.yaml <<-EOF
+	name: t0970
+	images:
+	  - {name: busybox, tags: [latest], pull: never}
+	defaults: {repeat: ${2:-3}, timeout: 60s}
+	benchmarks:
+	  - name: slow
+	    command: [sh, -c, "sleep $1; echo value=\$\$"]
+	    parser: {regex: 'value=([0-9]+)', metric: value}
+	hosts:
+	  - name: h1
+	EOF
+}
+C=busybox-latest.slow.h1
+export C
+
+# wait_for FILE: until FILE exists (20 s at most)
+wait_for() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	test -s "$1"
+}
+
+# samples_of RESULTS_JSON: "STATUS N" of the one cell's value metric
+samples_of() {
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cells"][0]; print(c["status"], len(c["metrics"].get("value", {}).get("samples", [])))' "$1"
+}
+
+test_expect_success 'a second run on a held folder exits 1 at once, names the holder, changes nothing' '
+	write_matrix 3
+	"$JOCKEY" run -o out m.yaml >run1.out 2>&1 &
+	pid=$! &&
+	wait_for out/cells/$C/run.json &&
+	find out -type f ! -name ".ninja_*" -newer m.yaml -printf "%p %T@ %s\n" | sort >before &&
+	start=$(date +%s) &&
+	test_must_fail --code=1 "$JOCKEY" run -o out m.yaml >run2.out 2>&1 &&
+	test $(($(date +%s) - start)) -lt 3 &&
+	cat run2.out &&
+	test_grep "results folder .out. is in use by pid [0-9]+ \(.*jockey run -o out m.yaml\)" run2.out &&
+	test_must_fail --code=1 "$JOCKEY" clean "$OUT" 2>clean.err &&
+	test_grep "in use by pid" clean.err &&
+	test_must_fail --code=1 "$JOCKEY" report out 2>report.err &&
+	test_grep "in use by pid" report.err &&
+	"$JOCKEY" ls -o out m.yaml >ls.out &&
+	wait $pid &&
+	test_grep "1 ran" run1.out &&
+	test "$(samples_of out/results.json)" = "done 3" &&
+	test "$(grep -c "^\[.*RUN " run1.out)" = 3 &&
+	! grep -q "RUN " run2.out &&
+	"$JOCKEY" report out >report.out &&
+	"$JOCKEY" clean "$OUT"
+'
+
+# holder DIR: the pid in DIR's lock, once a run other than OLD holds it
+holder() {
+	i=0
+	while [ "$(head -n 1 "$1/.lock" 2>/dev/null)" = "${2:-}" ] && [ $i -lt 200 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	head -n 1 "$1/.lock"
+}
+# unlocked DIR: wait (60 s at most) until nobody holds DIR's lock
+unlocked() {
+	i=0
+	until flock -n "$1/.lock" true; do
+		[ $i -lt 600 ] || return 1
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+test_expect_success 'the lock goes with its holders: after kill -9 of the group the edges finish, then the next run takes it' '
+	write_matrix 4 1 &&
+	old=$(head -n 1 out/.lock)
+	setsid "$JOCKEY" run -o out m.yaml >killed.out 2>&1 &
+	pid=$(holder out "$old") &&
+	i=0 && until docker ps -q --filter "label=jockey.dir=$OUT" | grep -q .; do sleep 0.1; i=$((i + 1)); test $i -lt 200; done &&
+	kill -9 -$(ps -o pgid= $pid | tr -d " ") &&
+	test_must_fail --code=1 "$JOCKEY" run -o out m.yaml 2>held.err &&
+	cat held.err &&
+	test_grep "in use by the steps still running under pid $pid \(.*jockey run -o out m.yaml\), which is gone" held.err &&
+	unlocked out &&
+	test -z "$(leftovers "$OUT")" &&
+	"$JOCKEY" run -o out m.yaml >after.out 2>&1 &&
+	cat after.out &&
+	test "$(samples_of out/results.json)" = "done 1"
+'
+
+test_done
