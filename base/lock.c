@@ -36,6 +36,27 @@ cmdline_put(struct buf *b)
 	buf_release(&c);
 }
 
+/* Whether process pid is gone: no such process, or a zombie its parent
+ * has not reaped yet. */
+static int
+pid_gone(long pid)
+{
+	char path[64], stat[256], *close_paren;
+	FILE *f;
+	size_t n;
+
+	if (kill((pid_t)pid, 0) < 0)
+		return errno == ESRCH;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return 1;
+	n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	close_paren = strrchr(stat, ')');
+	return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
 /* What the lock file says about its holder: "pid PID (COMMAND)", fresh. A
  * holder that is gone left the lock to its children (ninja's edges, still
  * finishing their repetitions): say so. */
@@ -55,7 +76,7 @@ holder_text(int fd)
 		*nl = '\0';
 	cmd[strcspn(cmd, "\n")] = '\0';
 	pid = strtol(text, NULL, 10);
-	if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+	if (pid > 0 && pid_gone(pid))
 		return xasprintf("the steps still running under pid %s (%s), which is gone", text, cmd);
 	return xasprintf("pid %s (%s)", text, cmd);
 }

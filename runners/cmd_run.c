@@ -10,6 +10,10 @@
  * Which cells ran in this invocation is told by the mtimes of their
  * samples.json against the start of the run: ninja rewrote exactly those.
  *
+ * A run holds the folder's lock (base/lock.h) from before gen to its end;
+ * holding it, it removes the containers and networks labelled with the
+ * folder that an earlier run which did not finish left (runners/run/clean.h).
+ *
  * Before ninja starts, each engine the selected cells use is pinged: the
  * cells of an engine that does not answer are left out of the ninja run and
  * reported as failed with the engine's error, so one engine that is down
@@ -39,6 +43,7 @@
 #include "runners/engine_use.h"
 #include "runners/classify.h"
 #include "runners/report/staleness.h"
+#include "runners/run/clean.h"
 
 /* The command line. */
 struct run_args {
@@ -146,6 +151,36 @@ generate(struct run *r)
 	return ret;
 }
 
+/* The containers and networks labelled with the folder on each engine
+ * that answers: the run holds the folder's lock, so no live run owns them;
+ * a killed run or a crashed engine left them. */
+static void
+orphans_clean(struct run *r)
+{
+	int nc, nn;
+	long long oldest;
+	size_t i;
+	char when[64] = "";
+	struct tm tm;
+	time_t t;
+
+	for (i = 0; i < r->neng; i++) {
+		if (r->eng[i].error)
+			continue;
+		if (clean_orphans(r->eng[i].endpoint, r->in.o.dir, &nc, &nn, &oldest) < 0)
+			warn("could not remove what earlier runs of '%s' left on '%s'", r->dir,
+			     r->eng[i].endpoint);
+		if (nc + nn == 0)
+			continue;
+		t = (time_t)oldest;
+		if (oldest > 0 && gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), " (the oldest from %Y-%m-%d %H:%M:%S UTC)", &tm);
+		warn("removed %d container%s and %d network%s that a run of '%s' which did not finish "
+		     "left on '%s'%s", nc, nc == 1 ? "" : "s", nn, nn == 1 ? "" : "s", r->dir,
+		     r->eng[i].endpoint, when);
+	}
+}
+
 /* Ping the engines, then run ninja over the selected cells whose engine is
  * up: an exit code (EXIT_OK when ninja ran, whatever it said). */
 static int
@@ -159,6 +194,7 @@ ninja_run(struct run *r)
 	r->eng = engine_use_check(r->in.cells, r->in.ncells, r->sel, &r->neng);
 	for (i = 0; i < r->neng; i++)
 		ndown += r->eng[i].error != NULL;
+	orphans_clean(r);
 	if (!jobs)
 		jobs = r->jobs = drive_jobs_default(r->neng, r->in.m->parallel);
 	/* A down engine's cells are left out: ninja would only fail them one

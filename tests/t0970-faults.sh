@@ -75,21 +75,36 @@ holder() {
 	done
 	head -n 1 "$1/.lock"
 }
-# unlocked DIR: wait (60 s at most) until nobody holds DIR's lock
-unlocked() {
+# retry CMD...: until CMD succeeds, 60 s at most
+retry() {
 	i=0
-	until flock -n "$1/.lock" true; do
-		[ $i -lt 600 ] || return 1
+	until "$@"; do
+		[ $i -lt 600 ] || { echo "gave up waiting for: $*" >&2; return 1; }
 		sleep 0.1; i=$((i + 1))
 	done
 }
+# unlocked DIR: wait until nobody holds DIR's lock
+unlocked() {
+	retry flock -n "$1/.lock" true
+}
+# running DIR: one of DIR's containers is running
+running() {
+	docker ps -q --filter "label=jockey.dir=$1" | grep -q .
+}
+
+# start_held SLEEP REPEAT: a run of write_matrix SLEEP REPEAT in a session
+# of its own, in the background; returns once it holds the lock (its pid in
+# $pid) and runs a container
+start_held() {
+	write_matrix "$1" "$2"
+	old=$(head -n 1 out/.lock 2>/dev/null || :)
+	setsid "$JOCKEY" run -o out m.yaml >held-run.out 2>&1 &
+	pid=$(holder out "$old")
+	retry running "$OUT"
+}
 
 test_expect_success 'the lock goes with its holders: after kill -9 of the group the edges finish, then the next run takes it' '
-	write_matrix 4 1 &&
-	old=$(head -n 1 out/.lock)
-	setsid "$JOCKEY" run -o out m.yaml >killed.out 2>&1 &
-	pid=$(holder out "$old") &&
-	i=0 && until docker ps -q --filter "label=jockey.dir=$OUT" | grep -q .; do sleep 0.1; i=$((i + 1)); test $i -lt 200; done &&
+	start_held 4 1 &&
 	kill -9 -$(ps -o pgid= $pid | tr -d " ") &&
 	test_must_fail --code=1 "$JOCKEY" run -o out m.yaml 2>held.err &&
 	cat held.err &&
@@ -99,6 +114,31 @@ test_expect_success 'the lock goes with its holders: after kill -9 of the group 
 	"$JOCKEY" run -o out m.yaml >after.out 2>&1 &&
 	cat after.out &&
 	test "$(samples_of out/results.json)" = "done 1"
+'
+
+# kill_session PID: SIGKILL every process group of PID's session (jockey,
+# ninja and each edge, which ninja puts in a group of its own)
+kill_session() {
+	sid=$(ps -o sid= -p "$1" | tr -d " ")
+	for g in $(ps -e -o sid=,pgid= | awk -v s="$sid" '$1 == s { print $2 }' | sort -u); do
+		kill -9 -"$g" 2>/dev/null || :
+	done
+}
+
+test_expect_success 'orphans: a run removes what a killed run left, says how many and from when' '
+	start_held 30 1 &&
+	kill_session $pid &&
+	unlocked out &&
+	docker network create --label "jockey.dir=$OUT" t0970-orphan >/dev/null &&
+	test "$(leftovers "$OUT" | wc -l)" = 2 &&
+	write_matrix 0 1 &&
+	"$JOCKEY" run -o out m.yaml >after.out 2>&1 &&
+	cat after.out &&
+	test_grep "^jockey: removed 1 container and 1 network that a run of .out. which did not finish left on .* \(the oldest from 20[0-9-]+ [0-9:]+ UTC\)" after.out &&
+	test -z "$(leftovers "$OUT")" &&
+	test "$(samples_of out/results.json)" = "done 1" &&
+	"$JOCKEY" run -o out m.yaml >again.out 2>&1 &&
+	! grep -q "removed" again.out
 '
 
 test_done

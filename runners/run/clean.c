@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/files.h"
@@ -117,10 +118,32 @@ out:
 	return ret;
 }
 
+/* What clean_kind removed: how many, and the oldest one's creation time. */
+struct removed {
+	int quiet;        /* print nothing per object */
+	int n;
+	long long oldest; /* seconds since the epoch; 0: unknown */
+};
+
+/* The "Created" of a listed container (seconds) or network (RFC 3339). */
+static long long
+created_at(json_t *it)
+{
+	json_t *c = json_object_get(it, "Created");
+	struct tm tm;
+
+	if (json_is_integer(c))
+		return json_integer_value(c);
+	memset(&tm, 0, sizeof(tm));
+	if (json_string_value(c) && strptime(json_string_value(c), "%Y-%m-%dT%H:%M:%S", &tm))
+		return (long long)timegm(&tm);
+	return 0;
+}
+
 /* Remove every object of one kind that the filter matches: list is the
  * listing path, del the DELETE path format (one %s: the id). */
 static int
-clean_kind(struct engine *e, const char *kind, const char *list, const char *del)
+clean_kind(struct engine *e, const char *kind, const char *list, const char *del, struct removed *rm)
 {
 	json_t *items = NULL, *it;
 	size_t i;
@@ -131,6 +154,7 @@ clean_kind(struct engine *e, const char *kind, const char *list, const char *del
 	json_array_foreach(items, i, it) {
 		const char *id = json_string_value(json_object_get(it, "Id"));
 		const char *name = json_string_value(json_object_get(it, "Name"));
+		long long at = created_at(it);
 		char *path;
 
 		if (!name)
@@ -140,13 +164,74 @@ clean_kind(struct engine *e, const char *kind, const char *list, const char *del
 		if (!id)
 			continue;
 		path = xasprintf(del, id);
-		if (engine_request(e, "DELETE", path, NULL, 0, NULL) < 0 && e->status != 404)
+		if (engine_request(e, "DELETE", path, NULL, 0, NULL) < 0 && e->status != 404) {
 			ret = error("clean: remove %s '%s': %s", kind, name ? name : id, engine_error(e));
-		else
-			printf("removed %s %s\n", kind, name ? (*name == '/' ? name + 1 : name) : id);
+		} else {
+			if (rm && !rm->quiet)
+				printf("removed %s %s\n", kind, name ? (*name == '/' ? name + 1 : name) : id);
+			if (rm) {
+				rm->n++;
+				if (at > 0 && (rm->oldest == 0 || at < rm->oldest))
+					rm->oldest = at;
+			}
+		}
 		free(path);
 	}
 	json_decref(items);
+	return ret;
+}
+
+/* The label filter of dir's objects, escaped for a query. Fresh. */
+static char *
+dir_filter(struct engine *e, const char *dir)
+{
+	json_t *filters = json_object(), *labels = json_array();
+	char *label = xasprintf("jockey.dir=%s", dir), *f;
+
+	json_array_append_new(labels, json_string(label));
+	json_object_set_new(filters, "label", labels);
+	f = engine_escape_json(e, filters);
+	json_decref(filters);
+	free(label);
+	return f;
+}
+
+/* The containers, then the networks, of the filter f. */
+static int
+clean_runs(struct engine *e, const char *f, struct removed *containers, struct removed *networks)
+{
+	char *path = xasprintf("/containers/json?all=1&filters=%s", f);
+	int ret = 0;
+
+	if (clean_kind(e, "container", path, "/containers/%s?force=1&v=1", containers) < 0)
+		ret = -1;
+	free(path);
+	path = xasprintf("/networks?filters=%s", f);
+	if (clean_kind(e, "network", path, "/networks/%s", networks) < 0)
+		ret = -1;
+	free(path);
+	return ret;
+}
+
+int
+clean_orphans(const char *endpoint, const char *dir, int *ncontainers, int *nnetworks, long long *oldest)
+{
+	struct engine *e = engine_open(endpoint);
+	struct removed c = { 1, 0, 0 }, n = { 1, 0, 0 };
+	char *f;
+	int ret;
+
+	*ncontainers = *nnetworks = 0;
+	*oldest = 0;
+	if (!e)
+		return -1;
+	f = dir_filter(e, dir);
+	ret = clean_runs(e, f, &c, &n);
+	*ncontainers = c.n;
+	*nnetworks = n.n;
+	*oldest = c.oldest && (!n.oldest || c.oldest < n.oldest) ? c.oldest : n.oldest;
+	free(f);
+	engine_free(e);
 	return ret;
 }
 
@@ -154,38 +239,24 @@ static int
 clean_engine(const char *endpoint, const char *dir, int all, long keep)
 {
 	struct engine *e = engine_open(endpoint);
-	json_t *filters, *labels;
-	char *label, *f, *path;
+	struct removed shown = { 0, 0, 0 };
+	char *f, *path;
 	int ret = 0;
 
 	if (!e)
 		return -1;
-	label = xasprintf("jockey.dir=%s", dir);
-	labels = json_array();
-	json_array_append_new(labels, json_string(label));
-	filters = json_object();
-	json_object_set_new(filters, "label", labels);
-	f = engine_escape_json(e, filters);
-
-	path = xasprintf("/containers/json?all=1&filters=%s", f);
-	if (clean_kind(e, "container", path, "/containers/%s?force=1&v=1") < 0)
+	f = dir_filter(e, dir);
+	if (clean_runs(e, f, &shown, &shown) < 0)
 		ret = -1;
-	free(path);
-	path = xasprintf("/networks?filters=%s", f);
-	if (clean_kind(e, "network", path, "/networks/%s") < 0)
-		ret = -1;
-	free(path);
 	if (all) {
 		path = xasprintf("/images/json?filters=%s", f);
-		if (clean_kind(e, "image", path, "/images/%s?force=1") < 0)
+		if (clean_kind(e, "image", path, "/images/%s?force=1", &shown) < 0)
 			ret = -1;
 		free(path);
 	} else if (keep >= 0 && prune_images(e, dir, f, keep) < 0) {
 		ret = -1;
 	}
 	free(f);
-	free(label);
-	json_decref(filters);
 	engine_free(e);
 	return ret;
 }

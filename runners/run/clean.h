@@ -10,4 +10,12 @@
  * parents. Prints what it removes; 0, or -1 when an engine failed. */
 int clean_dir(const char *dir, int all, long keep);
 
+/* At the start of a run that holds dir's lock (base/lock.h), so that no
+ * live run owns them: remove, quietly, the containers and networks labelled
+ * with dir (absolute) on one engine, which a killed run or a crashed engine
+ * left. How many of each, and when the oldest was made (seconds since the
+ * epoch, 0 when none); 0, or -1 with a message. */
+int clean_orphans(const char *endpoint, const char *dir, int *ncontainers, int *nnetworks,
+		  long long *oldest);
+
 #endif
