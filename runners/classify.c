@@ -8,6 +8,7 @@
 #include "base/files.h"
 #include "base/layout.h"
 #include "base/util.h"
+#include "base/valid.h"
 #include "runners/classify.h"
 
 static int
@@ -143,7 +144,7 @@ classify_cell(const char *dir, const struct cell *c, int pending, const struct t
 	for (rep = 1; rep <= nreps; rep++) {
 		char *path = layout_rep_path(dir, c->id, rep, LAYOUT_SAMPLES);
 
-		if (path_exists(path)) {
+		if (valid_rep(dir, c->id, rep, NULL) == VALID_DONE) {
 			done++;
 			now |= newer_than(path, t0);
 		}

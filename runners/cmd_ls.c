@@ -18,6 +18,7 @@
 #include "base/files.h"
 #include "base/layout.h"
 #include "base/util.h"
+#include "base/valid.h"
 #include "gen/gen.h"
 #include "gen/repo.h"
 #include "runners/commands.h"
@@ -29,6 +30,7 @@ struct state {
 	int reps, done;
 	char *reason;   /* the first failed repetition's reason, or NULL */
 	int failed_rep;
+	char *invalid;  /* the first unreadable repetition: "repetition N: WHY", or NULL */
 	json_t *stale; /* why it would run again: staleness_cell's reasons */
 };
 
@@ -53,13 +55,20 @@ state_read(const char *dir, const struct cell *c, struct state *st)
 	memset(st, 0, sizeof(*st));
 	st->reps = c->bench->warmup + c->bench->repeat;
 	for (rep = 1; rep <= st->reps; rep++) {
-		p = layout_rep_path(dir, c->id, rep, LAYOUT_SAMPLES);
-		if (path_exists(p)) {
+		char *why = NULL;
+
+		switch (valid_rep(dir, c->id, rep, &why)) {
+		case VALID_DONE:
 			st->done++;
-			free(p);
 			continue;
+		case VALID_INVALID:
+			if (!st->invalid)
+				st->invalid = xasprintf("repetition %d: %s", rep, why);
+			free(why);
+			break;
+		case VALID_MISSING:
+			break;
 		}
-		free(p);
 		p = layout_rep_path(dir, c->id, rep, LAYOUT_FAILED);
 		if (!st->reason && path_exists(p)) {
 			st->reason = failed_reason(p);
@@ -74,6 +83,7 @@ static void
 state_free(struct state *st)
 {
 	free(st->reason);
+	free(st->invalid);
 	json_decref(st->stale);
 }
 
@@ -90,6 +100,8 @@ state_text(const struct state *st)
 		return xstrdup("done");
 	if (st->reason)
 		return xasprintf("failed last time: %s", st->reason);
+	if (st->invalid)
+		return xasprintf("partial %d/%d: %s", st->done, st->reps, st->invalid);
 	if (st->done == 0)
 		return xstrdup("never run");
 	return xasprintf("partial %d/%d", st->done, st->reps);
@@ -165,6 +177,8 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 			json_object_set_new(o, "failed_reason", json_string(st.reason));
 			json_object_set_new(o, "failed_rep", json_integer(st.failed_rep));
 		}
+		if (st.invalid)
+			json_object_set_new(o, "invalid", json_string(st.invalid));
 		json_object_set_new(o, "stale", json_boolean(json_array_size(st.stale) > 0));
 		json_object_set(o, "reasons", st.stale);
 		json_array_append_new(a, o);

@@ -33,6 +33,7 @@
 #include "base/layout.h"
 #include "base/lock.h"
 #include "base/util.h"
+#include "base/valid.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
 #include "runners/report/aggregate.h"
@@ -149,6 +150,29 @@ generate(struct run *r)
 
 	gen_free(g);
 	return ret;
+}
+
+/* Remove the outputs of the selected cells that cannot be read (and the
+ * leftovers of interrupted writes), so that ninja, seeing them missing,
+ * runs their edges again: the run holds the lock, so nobody is writing. */
+static void
+outputs_sweep(struct run *r)
+{
+	size_t i;
+	int rep, n = valid_sweep_cell(r->dir, NULL);
+
+	for (i = 0; i < r->in.ncells; i++) {
+		const struct cell *c = &r->in.cells[i];
+
+		if (!r->sel[i])
+			continue;
+		n += valid_sweep_cell(r->dir, c->id);
+		for (rep = 1; rep <= c->bench->warmup + c->bench->repeat; rep++)
+			n += valid_sweep_rep(r->dir, c->id, rep);
+	}
+	if (n)
+		warn("%d output%s could not be read: the steps that make them run again", n,
+		     n == 1 ? "" : "s");
 }
 
 /* The containers and networks labelled with the folder on each engine
@@ -313,8 +337,10 @@ cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
 	ret = cells_select(&r) < 0 ? EXIT_USAGE : lock_dir(r.dir) < 0 ? EXIT_RUNTIME : generate(&r);
-	if (ret == EXIT_OK)
+	if (ret == EXIT_OK) {
+		outputs_sweep(&r);
 		ret = ninja_run(&r);
+	}
 	if (ret == EXIT_OK) {
 		cells_classify(&r);
 		moved = run_json_write(&r);

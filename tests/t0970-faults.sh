@@ -141,4 +141,50 @@ test_expect_success 'orphans: a run removes what a killed run left, says how man
 	! grep -q "removed" again.out
 '
 
+test_expect_success 'invalid outputs: an empty samples.json reruns exactly that repetition' '
+	rm -rf out &&
+	write_matrix 0 3 &&
+	"$JOCKEY" run -o out m.yaml >/dev/null 2>&1 &&
+	: >out/cells/$C/2/samples.json &&
+	"$JOCKEY" ls -o out m.yaml >ls.out && cat ls.out &&
+	test_grep "partial 2/3: repetition 2: samples.json is unreadable" ls.out &&
+	"$JOCKEY" ls --json -o out m.yaml | grep -q "\"invalid\": \"repetition 2: samples.json" &&
+	"$JOCKEY" run -o out m.yaml >rerun.out 2>&1 && cat rerun.out &&
+	test_grep "samples.json. is unreadable.*made again" rerun.out &&
+	test "$(grep -c "^\[.*PARSE " rerun.out)" = 1 &&
+	test_grep "PARSE cells/$C/2/samples.json" rerun.out &&
+	! grep -q "RUN cells" rerun.out &&
+	test "$(samples_of out/results.json)" = "done 3"
+'
+
+test_expect_success 'invalid outputs: a torn metrics.json or a log without it runs the repetition again' '
+	echo "{\"sch" >out/cells/$C/3/metrics.json &&
+	rm out/cells/$C/1/metrics.json &&
+	echo x >out/cells/$C/1/log.tmp.999 &&
+	"$JOCKEY" ls -o out m.yaml >ls.out && cat ls.out &&
+	test_grep "partial 1/3: repetition 1: metrics.json is missing" ls.out &&
+	"$JOCKEY" run -o out m.yaml >rerun.out 2>&1 && cat rerun.out &&
+	test "$(grep "RUN cells" rerun.out | sed "s/.* //" | sort | tr "\n" " ")" = "1 3 " &&
+	! test -e out/cells/$C/1/log.tmp.999 &&
+	test "$(samples_of out/results.json)" = "done 3"
+'
+
+test_expect_success 'invalid outputs: torn results.json and run.json crash nothing; a damaged .ninja_log reruns' '
+	echo "{\"sch" >out/results.json &&
+	echo "{\"sc" >out/run.json &&
+	"$JOCKEY" ls -o out m.yaml >ls.out &&
+	test_grep " done$" ls.out &&
+	test_must_fail --code=1 "$JOCKEY" compare out out 2>compare.err &&
+	test_grep "results.json:1:5:" compare.err &&
+	"$JOCKEY" run -o out m.yaml >rerun.out 2>&1 &&
+	test_grep "results.json. is unreadable.*made again" rerun.out &&
+	test "$(samples_of out/results.json)" = "done 3" &&
+	python3 -c "import json; json.load(open(\"out/run.json\"))" &&
+	printf "garbage\n\001zz\n" >out/.ninja_log &&
+	"$JOCKEY" run -o out m.yaml >rerun.out 2>&1 &&
+	test "$(samples_of out/results.json)" = "done 3" &&
+	"$JOCKEY" run -o out m.yaml >rerun.out 2>&1 &&
+	! grep -q "RUN cells" rerun.out
+'
+
 test_done

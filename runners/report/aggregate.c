@@ -19,6 +19,7 @@
 #include "base/buf.h"
 #include "base/files.h"
 #include "base/util.h"
+#include "base/valid.h"
 #include "build/version.h"
 #include "runners/report/aggregate.h"
 #include "runners/report/history.h"
@@ -114,10 +115,14 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	int rep, done = 0, noisy = 0;
 
 	for (rep = 1; rep <= warmup + repeat; rep++) {
-		char *path = xasprintf("cells/%s/%d/samples.json", id, rep);
-		json_t *s = path_exists(path) ? json_load_path(path, 0) : NULL;
+		char *path = xasprintf("cells/%s/%d/samples.json", id, rep), *why = NULL;
+		enum valid_rep v = valid_rep(NULL, id, rep, &why);
+		json_t *s = v == VALID_DONE ? json_load_path(path, 0) : NULL;
 
 		free(path);
+		if (v == VALID_INVALID)
+			warn("cell '%s' repetition %d does not count: %s", id, rep, why);
+		free(why);
 		if (s) {
 			json_t *m;
 			size_t i;

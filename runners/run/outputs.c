@@ -199,14 +199,16 @@ outputs_write_done(struct run *r)
 			"finished", r->server.finished ? r->server.finished : "",
 			"elapsed_s", elapsed_s(&r->server)));
 	}
-	if (rename_rep_file(r, p->tsv_tmp, "metrics.tsv") < 0 ||
-	    rename_rep_file(r, p->log_tmp, "log") < 0) {
-		json_decref(j);
-		return -1;
-	}
+	/* The log, ninja's output, last: a log means the rest is there. */
 	server_outputs(r);
-	ret = write_json(r, "metrics.json", j);
+	ret = rename_rep_file(r, p->tsv_tmp, "metrics.tsv");
+	if (ret == 0)
+		ret = write_json(r, "metrics.json", j);
+	if (ret == 0)
+		ret = rename_rep_file(r, p->log_tmp, "log");
 	json_decref(j);
+	if (ret < 0)
+		return -1;
 	unlink_rep_file(r, "failed.json");
 	unlink_rep_file(r, "log.failed");
 	return ret;
