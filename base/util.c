@@ -268,6 +268,12 @@ write_file_atomic(const char *path, const void *data, size_t len)
 		p += w;
 		len -= w;
 	}
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		ret = error("fsync '%s':", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
 	if (close(fd) < 0) {
 		ret = error("close '%s':", tmp);
 		unlink(tmp);
@@ -276,9 +282,36 @@ write_file_atomic(const char *path, const void *data, size_t len)
 	if (rename(tmp, path) < 0) {
 		ret = error("rename '%s' to '%s':", tmp, path);
 		unlink(tmp);
+		goto out;
 	}
+	ret = fsync_parent(path);
 out:
 	free(tmp);
+	return ret;
+}
+
+int
+fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return error("open '%s':", path);
+	/* EINVAL: a file system without fsync (some FUSE ones): nothing to wait for */
+	if (fsync(fd) < 0 && errno != EINVAL)
+		ret = error("fsync '%s':", path);
+	close(fd);
+	return ret;
+}
+
+int
+fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	int ret = fsync_path(dir);
+
+	free(dir);
 	return ret;
 }
 

@@ -40,9 +40,15 @@ char *xasprintf(const char *fmt, ...) ATTR_PRINTF(1, 2);
 /* Files. All return 0 on success and -1 with a message printed on failure. */
 /* Read a whole file into a fresh NUL-terminated buffer; *len may be NULL. */
 int read_file(const char *path, char **data, size_t *len);
-/* Write data to path.tmp.PID, fsync nothing, rename over path: readers see the
- * old or the new file, never a half-written one. Creates parent folders. */
+/* Write data to path.tmp.PID, fsync it, rename it over path and fsync the
+ * folder: readers see the old or the new file, never a half-written one, and
+ * after a crash (a power cut too) the new one is there whole or not at all.
+ * Creates parent folders. */
 int write_file_atomic(const char *path, const void *data, size_t len);
+/* fsync the file or folder at path. */
+int fsync_path(const char *path);
+/* fsync the folder that holds path, so that a rename into it lasts. */
+int fsync_parent(const char *path);
 /* As write_file_atomic, but leave the file (and its mtime) alone when it
  * already holds exactly data. Returns 1 if written, 0 if unchanged, -1 on error.
  * This is what makes restat stamps prune the graph. */

@@ -78,8 +78,13 @@ rename_rep_file(const struct run *r, const char *tmp, const char *name)
 	char *p = rep_file(r, name);
 	int ret = 0;
 
-	if (rename(tmp, p) < 0)
+	/* written through stdio by the run: made to last before it is named */
+	if (fsync_path(tmp) < 0)
+		ret = -1;
+	else if (rename(tmp, p) < 0)
 		ret = error("rename '%s' to '%s':", tmp, p);
+	else
+		ret = fsync_parent(p);
 	free(p);
 	return ret;
 }
