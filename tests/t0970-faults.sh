@@ -187,4 +187,63 @@ test_expect_success 'invalid outputs: torn results.json and run.json crash nothi
 	! grep -q "RUN cells" rerun.out
 '
 
+# A git server that accepts and never answers (hang) or answers 500.
+cat >"$TRASH/badgit.py" <<-\EOF
+	import socket, sys
+	s = socket.socket()
+	s.bind(("127.0.0.1", 0))
+	s.listen(16)
+	print(s.getsockname()[1], flush=True)
+	held = []
+	while True:
+	    c, _ = s.accept()
+	    if sys.argv[1] == "hang":
+	        held.append(c)
+	        continue
+	    c.recv(65536)
+	    c.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops\n")
+	    c.close()
+EOF
+
+# git_matrix PORT: a matrix whose Dockerfile repo is on 127.0.0.1:PORT
+git_matrix() {
+	cat >g.yaml <<-EOF
+	name: t0970git
+	dockerfiles: {repo: "http://127.0.0.1:$1/df.git"}
+	images:
+	  - {name: busybox, tags: [latest], pull: never}
+	defaults: {repeat: 1, timeout: 60s}
+	benchmarks:
+	  - name: hello
+	    context: c
+	    command: [sh, -c, "echo value=1"]
+	    parser: {regex: 'value=([0-9]+)', metric: value}
+	hosts:
+	  - name: h1
+	EOF
+}
+
+for mode in hang 500; do
+	test_expect_success "a git server that ${mode}s: a clear message, exit 3, nothing run" '
+		python3 badgit.py '$mode' >port.'$mode' &
+		srv=$!
+		retry test -s port.'$mode' &&
+		git_matrix $(cat port.'$mode') &&
+		start=$(date +%s) &&
+		{ XDG_CACHE_HOME=$TRASH/cache JOCKEY_GIT_TIMEOUT=3 test_must_fail --code=3 \
+			"$JOCKEY" run -o gout g.yaml >git.out 2>&1 || { kill $srv; false; }; } &&
+		kill $srv && cat git.out &&
+		test $(($(date +%s) - start)) -lt 30 &&
+		if test '$mode' = hang; then
+			test_grep "cannot fetch .* the server did not answer for 3s \(JOCKEY_GIT_TIMEOUT\)" git.out
+		else
+			test_grep "cannot fetch .*: unexpected http status code: 500" git.out
+		fi &&
+		! grep -q "RUN cells" git.out &&
+		! test -e gout/stamps/repo.commit &&
+		test -z "$(leftovers "$TRASH/gout")" &&
+		python3 -c "import json,sys; c=json.load(open(\"gout/results.json\"))[\"cells\"][0]; assert c[\"status\"] != \"done\", c"
+	'
+done
+
 test_done

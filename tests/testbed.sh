@@ -16,6 +16,11 @@
 #   tests/testbed.sh stop      stop everything start started, by PID, once no
 #                              other user is left (stop --force: at once)
 #   tests/testbed.sh status    human-readable summary
+#   tests/testbed.sh kill-engine
+#                              kill -9 the private dockerd, as a crash would
+#                              (its containers' records stay, as after a crash)
+#   tests/testbed.sh restart-engine
+#                              kill -9 it if it runs, then start it again
 #
 # Environment:
 #   JOCKEY_TEST_STATE        state folder (default /var/tmp/jockey-testbed): caches
@@ -416,6 +421,18 @@ start_private_engine() {
 	fi
 	say "engine ready in $(since "$t") ($host, registry mirror http://127.0.0.1:$(registry_port))"
 	docker0_check "$docker0_before"
+}
+
+# kill_engine: SIGKILL the private dockerd (what a crash does) and wait
+# until it is gone.
+kill_engine() {
+	local pid i=0
+	[ "$(running_engine | cut -d' ' -f1)" = private ] || die "only the bed's own dockerd can be killed"
+	pid_ours "$RUN/dockerd.pid" || return 0
+	pid=$(cat "$RUN/dockerd.pid")
+	kill -KILL "$pid"
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	say "killed dockerd (pid $pid)"
 }
 
 # engine_mirrors HOST: the registry mirrors the engine uses, one a line.
@@ -1222,6 +1239,15 @@ env)
 	cat "$ENV_FILE"
 	;;
 status) cmd_status ;;
+kill-engine)
+	lock
+	kill_engine
+	;;
+restart-engine)
+	lock
+	kill_engine
+	start_private_engine
+	;;
 hub)
 	shift
 	is_running || die "no test bed is running in $STATE (tests/testbed.sh start)"
@@ -1229,7 +1255,7 @@ hub)
 	hub_ensure "$@"
 	;;
 *)
-	echo "usage: $0 start|running|env|hub [IMAGE...]|stop [--force]|status" >&2
+	echo "usage: $0 start|running|env|hub [IMAGE...]|stop [--force]|status|kill-engine|restart-engine" >&2
 	exit 2
 	;;
 esac

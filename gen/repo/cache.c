@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,64 @@ cache_open(const struct spec *s, const char *path, int offline, git_repository *
 	return 0;
 }
 
+/* A server that accepts and then says nothing would hold a fetch forever:
+ * libgit2 1.5 has no timeout of its own. An alarm, re-armed whenever data
+ * comes, interrupts its blocking read or connect (the handler is installed
+ * without SA_RESTART), which then fails; JOCKEY_GIT_TIMEOUT sets the
+ * seconds of silence allowed (default 60). */
+static volatile sig_atomic_t fetch_timed_out;
+static unsigned fetch_idle_s;
+
+static void
+fetch_alarm(int sig)
+{
+	(void)sig;
+	fetch_timed_out = 1;
+}
+
+static int
+fetch_progress(const git_indexer_progress *stats, void *payload)
+{
+	(void)stats;
+	(void)payload;
+	alarm(fetch_idle_s);
+	return fetch_timed_out ? -1 : 0;
+}
+
+static int
+fetch_sideband(const char *str, int len, void *payload)
+{
+	(void)str;
+	(void)len;
+	(void)payload;
+	alarm(fetch_idle_s);
+	return fetch_timed_out ? -1 : 0;
+}
+
+/* git_remote_fetch under the idle alarm; its result. */
+static int
+fetch_watched(git_remote *remote, git_strarray *refspecs, git_fetch_options *opts)
+{
+	const char *env = getenv("JOCKEY_GIT_TIMEOUT");
+	struct sigaction sa, old;
+	long secs = env && *env ? strtol(env, NULL, 10) : 60;
+	int rc;
+
+	fetch_idle_s = secs > 0 ? (unsigned)secs : 60;
+	fetch_timed_out = 0;
+	opts->callbacks.transfer_progress = fetch_progress;
+	opts->callbacks.sideband_progress = fetch_sideband;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fetch_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarm(fetch_idle_s);
+	rc = git_remote_fetch(remote, refspecs, opts, NULL);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	return rc;
+}
+
 int
 cache_fetch(const struct spec *s, git_repository *cache)
 {
@@ -148,8 +207,11 @@ cache_fetch(const struct spec *s, git_repository *cache)
 		error("bad repository URL '%s': %s", s->shown, repo_git_msg(s));
 		goto out;
 	}
-	if (git_remote_fetch(remote, &refspecs, &opts, NULL) < 0) {
-		if (auth.refused && auth.offered)
+	if (fetch_watched(remote, &refspecs, &opts) < 0) {
+		if (fetch_timed_out)
+			error("cannot fetch '%s' (ref %s): the server did not answer for %us "
+			      "(JOCKEY_GIT_TIMEOUT)", s->shown, s->at, fetch_idle_s);
+		else if (auth.refused && auth.offered)
 			error("authentication refused by '%s' (ref %s): the credentials were rejected", s->shown, s->at);
 		else if (auth.refused)
 			error("authentication refused by '%s' (ref %s): no credentials in the URL, "
