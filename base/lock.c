@@ -12,8 +12,6 @@
 #include "base/lock.h"
 #include "base/util.h"
 
-static int held_fd = -1;
-
 /* This process's command line, its arguments joined by spaces, and "\n". */
 static void
 cmdline_put(struct buf *b)
@@ -117,30 +115,5 @@ lock_dir(const char *dir)
 		warn("cannot write the holder into '%s':", path);
 	buf_release(&b);
 	free(path);
-	held_fd = fd;
 	return fd;
-}
-
-int
-lock_held(const char *dir)
-{
-	char *path = xasprintf("%s/" LOCK_FILE, dir);
-	int fd, ret = 0;
-
-	if (held_fd >= 0) {
-		free(path);
-		return 0;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = errno == ENOENT ? 0 : error("cannot open the lock '%s':", path);
-	} else if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
-		ret = errno == EWOULDBLOCK ? 1 : error("cannot test the lock '%s':", path);
-	} else {
-		flock(fd, LOCK_UN);
-	}
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return ret;
 }

@@ -21,9 +21,5 @@
  * "results folder 'DIR' is in use by pid PID (COMMAND LINE)" when another
  * process holds it, or another message when the file cannot be opened. */
 int lock_dir(const char *dir);
-/* Whether some live process holds dir's lock: 1, 0 (nobody, or no lock
- * file), or -1 with a message when it cannot be told. A holder that is this
- * process counts as 0. */
-int lock_held(const char *dir);
 
 #endif

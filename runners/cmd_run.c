@@ -72,6 +72,7 @@ struct run {
 	struct timespec t0;     /* when ninja started */
 	int nret;               /* ninja's exit status */
 	struct tally t;
+	int lost;               /* run.json or the results could not be written */
 };
 
 static int
@@ -284,7 +285,8 @@ run_json_write(struct run *r)
 	json_object_set(runj, "moved_bases", moved);
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = xasprintf("%s/" LAYOUT_RUN_JSON, r->dir);
-	write_file_atomic(path, text, strlen(text));
+	if (write_file_atomic(path, text, strlen(text)) < 0)
+		r->lost = 1;
 	free(path);
 	free(text);
 	json_decref(runj);
@@ -305,8 +307,10 @@ summarise(struct run *r, json_t *moved)
 	if (!(r->all && r->nret == 0)) {
 		char *cwd = getcwd(NULL, 0);
 
-		if (aggregate_dir(r->dir, &sum) < 0)
+		if (aggregate_dir(r->dir, &sum) < 0) {
 			warn("could not write the results of '%s'", r->dir);
+			r->lost = 1;
+		}
 		if (cwd && chdir(cwd) < 0)
 			warn("cannot return to '%s':", cwd);
 		free(cwd);
@@ -317,6 +321,8 @@ summarise(struct run *r, json_t *moved)
 	compare_print_changes(r->dir, r->t0.tv_sec, stdout);
 	if (sig)
 		return 128 + sig;
+	if (r->lost)
+		return EXIT_RUNTIME;
 	if (r->t.failed)
 		return EXIT_CELLS_FAILED;
 	return r->nret != 0 ? EXIT_RUNTIME : EXIT_OK;

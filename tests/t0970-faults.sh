@@ -246,4 +246,73 @@ for mode in hang 500; do
 	'
 done
 
+test_expect_success 'a results folder on a full file system: a clear message, exit 1, nothing that looks complete; the next run does the rest' '
+	mkdir -p small && mount -t tmpfs -o size=4m tmpfs small
+	write_matrix 2 3
+	{ "$JOCKEY" run -o small/out m.yaml >full.out 2>&1 && rc=0 || rc=$?; echo $rc >full.rc; } &
+	retry running "$TRASH/small/out" &&
+	{ dd if=/dev/zero of=small/fill bs=64k 2>/dev/null || :; } &&
+	{ retry test -s full.rc || retry test -s full.rc; } && cat full.out &&
+	test "$(cat full.rc)" = 1 &&
+	test_grep "No space left on device" full.out &&
+	test_grep "could not write the results" full.out &&
+	test -z "$(leftovers "$TRASH/small/out")" &&
+	"$JOCKEY" ls -o small/out m.yaml >ls.out && ! test_grep " done$" ls.out &&
+	for f in $(find small/out/cells -name samples.json -o -name metrics.json); do
+		python3 -c "import json,sys; json.load(open(sys.argv[1]))" $f || exit 1
+	done &&
+	before=$(find small/out/cells -name samples.json | wc -l) &&
+	rm small/fill &&
+	"$JOCKEY" run -o small/out m.yaml >rest.out 2>&1 &&
+	test "$(grep -c "RUN cells" rest.out)" = $((3 - before)) &&
+	test "$(samples_of small/out/results.json)" = "done 3"
+'
+umount "$TRASH/small" 2>/dev/null
+
+test_expect_success 'SIGKILL of jockey report mid-write: results.json is the old or the new one, never torn' '
+	write_matrix 0 3 &&
+	"$JOCKEY" run -o out m.yaml >/dev/null 2>&1 &&
+	i=0 && while [ $i -lt 10 ]; do
+		setsid "$JOCKEY" report out >/dev/null 2>&1 &
+		p=$!
+		sleep 0.0$i
+		kill -9 -$p 2>/dev/null || :
+		wait $p || :
+		for f in results.json history.jsonl; do test -s out/$f || { echo "$f lost"; exit 1; }; done
+		samples_of out/results.json >/dev/null || { echo "torn results.json after kill $i"; exit 1; }
+		i=$((i + 1))
+	done &&
+	"$JOCKEY" run -o out m.yaml >after.out 2>&1 &&
+	! grep -q "RUN cells" after.out &&
+	test -z "$(find out -name "*.tmp.*")" &&
+	test "$(samples_of out/results.json)" = "done 3"
+'
+
+if [ -n "${JOCKEY_TEST_DOCKER_HOST:-}" ]; then
+	test_skip 'kill -9 of the engine mid-run' 'the engine is not the bed'"'"'s own'
+else
+test_at_exit 'docker version >/dev/null 2>&1 || "$TESTBED" restart-engine'
+test_expect_success 'kill -9 of the engine mid-run: exit 3 with the reason; after a restart the next run removes what it left and does the rest' '
+	rm -rf out
+	write_matrix 3 3
+	{ "$JOCKEY" run -o out m.yaml >crash.out 2>&1 && rc=0 || rc=$?; echo $rc >crash.rc; } &
+	retry running "$OUT" &&
+	"$TESTBED" kill-engine &&
+	{ retry test -s crash.rc || retry test -s crash.rc; } && cat crash.out &&
+	test "$(cat crash.rc)" = 3 &&
+	test_grep "cell .$C. failed: it did not finish: its engine stopped answering during the run" crash.out &&
+	! docker version >/dev/null 2>&1 &&
+	"$TESTBED" restart-engine &&
+	docker ps -a --filter "label=jockey.dir=$OUT" &&
+	left=$(docker ps -aq --filter "label=jockey.dir=$OUT" | wc -l) &&
+	before=$(find out/cells -name samples.json | wc -l) &&
+	"$JOCKEY" run -o out m.yaml >rest.out 2>&1 && cat rest.out &&
+	test "$left" -ge 1 &&
+	test_grep "^jockey: removed $left containers? and 0 networks that a run of .out. which did not finish" rest.out &&
+	test -z "$(leftovers "$OUT")" &&
+	test "$(grep -c "RUN cells" rest.out)" = $((3 - before)) &&
+	test "$(samples_of out/results.json)" = "done 3"
+'
+fi
+
 test_done
