@@ -1,15 +1,19 @@
 /* t-base.c: the small base modules gen and the runners share: slugs, the
- * string hash table, clean paths and the results folder's layout. */
+ * string hash table, clean paths, the results folder's layout, its lock and
+ * which of its outputs count. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/layout.h"
+#include "base/lock.h"
 #include "base/path.h"
 #include "base/slug.h"
 #include "base/strmap.h"
 #include "base/util.h"
+#include "base/valid.h"
 #include "tap.h"
 
 static void
@@ -102,6 +106,73 @@ test_layout(void)
 	   "layout_name: NULL unless NAME is a slug between the prefix and the suffix");
 }
 
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+
+	write_file_atomic(p, text, strlen(text));
+	free(p);
+}
+
+static int
+there(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	int r = path_exists(p);
+
+	free(p);
+	return r;
+}
+
+static void
+test_lock_valid(void)
+{
+	char tmpl[] = "/tmp/t-base.XXXXXX", *dir = mkdtemp(tmpl), *why = NULL, *cmd;
+	int fd;
+
+	if (!dir) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	fd = lock_dir(dir);
+	ok(fd >= 0, "lock_dir: a free folder is locked");
+	/* a second open file description conflicts even in the same process */
+	ok(lock_dir(dir) < 0, "lock_dir: a held folder is refused");
+	ok(strstr(error_last(), "is in use by pid ") != NULL, "lock_dir: the message names the holder: %s",
+	   error_last());
+	close(fd);
+
+	is_int(valid_rep(dir, "c", 1, NULL), VALID_MISSING, "valid_rep: no samples.json: missing");
+	put(dir, "cells/c/1/samples.json", "");
+	is_int(valid_rep(dir, "c", 1, &why), VALID_INVALID, "valid_rep: an empty samples.json is not done");
+	ok(why && strncmp(why, "samples.json is unreadable", 26) == 0, "valid_rep: says why: %s", why);
+	free(why);
+	put(dir, "cells/c/1/samples.json", "{\"metrics\": []}");
+	is_int(valid_rep(dir, "c", 1, NULL), VALID_INVALID, "valid_rep: no metrics.json: not done");
+	put(dir, "cells/c/1/metrics.json", "{\"schema\": 1}");
+	put(dir, "cells/c/1/log", "x");
+	is_int(valid_rep(dir, "c", 1, NULL), VALID_DONE, "valid_rep: all three readable: done");
+	is_int(valid_sweep_rep(dir, "c", 1), 0, "valid_sweep_rep: a finished repetition keeps its files");
+
+	put(dir, "cells/c/1/samples.json", "{\"metr");
+	put(dir, "cells/c/1/log.tmp.1", "x");
+	is_int(valid_sweep_rep(dir, "c", 1), 1, "valid_sweep_rep: a torn samples.json goes");
+	ok(!there(dir, "cells/c/1/samples.json") && there(dir, "cells/c/1/log") && !there(dir, "cells/c/1/log.tmp.1"),
+	   "valid_sweep_rep: ... and the leftovers, the log stays (parse again)");
+	put(dir, "cells/c/1/samples.json", "{\"metrics\": []}");
+	put(dir, "cells/c/1/metrics.json", "[");
+	is_int(valid_sweep_rep(dir, "c", 1), 2, "valid_sweep_rep: a torn metrics.json takes the log and samples");
+	ok(!there(dir, "cells/c/1/log") && !there(dir, "cells/c/1/metrics.json"), "valid_sweep_rep: run again");
+	put(dir, "stamps/img/k.id", "");
+	put(dir, "results.json", "{");
+	is_int(valid_sweep_cell(dir, NULL), 2, "valid_sweep_cell: an empty stamp and a torn results.json go");
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		ok(0, "remove %s", dir);
+	free(cmd);
+}
+
 int
 main(void)
 {
@@ -109,5 +180,6 @@ main(void)
 	test_strmap();
 	test_path();
 	test_layout();
+	test_lock_valid();
 	return tap_done();
 }
