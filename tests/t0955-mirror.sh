@@ -115,7 +115,77 @@ test_expect_success 'a mirror answering 404 for the tag: a clear error, no stamp
 	test_grep "\"HEAD /v2/library/nginx/manifests/no-such-tag HTTP/1.1\" 404 .* \"jockey\"" log
 '
 
+# A mirror that wants credentials: a small proxy in front of the bed's registry
+# that answers 401 without HTTP Basic mirroruser:mirrorpass, and logs what it got.
+cat >"$TRASH/authproxy.py" <<\EOF
+import base64, http.server, sys, urllib.error, urllib.request
+port, upstream, log = int(sys.argv[1]), sys.argv[2], open(sys.argv[3], "a", buffering=1)
+want = "Basic " + base64.b64encode(b"mirroruser:mirrorpass").decode()
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self, body):
+        auth = self.headers.get("Authorization")
+        log.write("%s %s %s %s\n" % (self.command, self.path, "authorized" if auth == want else "anonymous", self.headers.get("User-Agent")))
+        if auth != want:
+            data = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="t0955"')
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+            return
+        req = urllib.request.Request(upstream + self.path, method=self.command,
+                                     headers={"Accept": ", ".join(self.headers.get_all("Accept") or [])})
+        try:
+            r = urllib.request.urlopen(req)
+        except urllib.error.HTTPError as e:
+            r = e
+        data = r.read()
+        self.send_response(r.getcode())
+        for k in ("Docker-Content-Digest", "Content-Type", "Docker-Distribution-Api-Version"):
+            if r.headers.get(k):
+                self.send_header(k, r.headers.get(k))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+    def do_HEAD(self):
+        self.answer(False)
+    def do_GET(self):
+        self.answer(True)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+EOF
+PROXY=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 "$TRASH/authproxy.py" "$PROXY" "http://$JOCKEY_TEST_HUB" "$TRASH/proxy.log" </dev/null >"$TRASH/proxy.out" 2>&1 &
+echo $! >"$TRASH/proxy.pid"
+test_at_exit "kill \$(cat '$TRASH/proxy.pid')"
+
+test_expect_success 'a mirror that wants credentials: refused without them, named with the host to log in to' '
+	i=0 && until curl -s -o /dev/null "http://127.0.0.1:$PROXY/v2/"; do i=$((i + 1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done &&
+	mirrors "http://127.0.0.1:$PROXY" &&
+	mkdir -p noauth && printf "{}\n" >noauth/config.json &&
+	test_must_fail env DOCKER_CONFIG="$PWD/noauth" "$JOCKEY" run -o locked m.yaml >run.out 2>&1 &&
+	test_grep "jockey: base image .nginx:latest.: the engine.s registry mirror http://127\.0\.0\.1:$PROXY/ answered HTTP 401 \(UNAUTHORIZED\); no credentials for .127\.0\.0\.1:$PROXY. in the docker config file for library/nginx:latest" run.out &&
+	test ! -e locked/stamps/base/nginx-latest.digest &&
+	test_grep "^HEAD /v2/library/nginx/manifests/latest anonymous jockey$" proxy.log
+'
+
+test_expect_success 'a mirror that wants credentials: ~/.docker/config.json'"'"'s for its host are sent, and it is recorded' '
+	mkdir -p auth &&
+	printf "{\"auths\": {\"127.0.0.1:%s\": {\"auth\": \"%s\"}}}\n" "$PROXY" "$(printf mirroruser:mirrorpass | base64)" >auth/config.json &&
+	: >proxy.log &&
+	DOCKER_CONFIG="$PWD/auth" "$JOCKEY" run -o locked m.yaml >run.out 2>&1 || { cat run.out; false; } &&
+	test_grep "^HEAD /v2/library/nginx/manifests/latest authorized jockey$" proxy.log &&
+	test_cmp registry.digest locked/stamps/base/nginx-latest.digest &&
+	echo "http://127.0.0.1:$PROXY/" >expect && source_of locked >got && test_cmp expect got &&
+	! grep -r mirrorpass locked
+'
+
 test_expect_success 'the mirror back: the same digest, fresh cells, nothing rerun' '
+	mirrors "$HUB" &&
 	"$JOCKEY" run -o out m.yaml >run.out 2>&1 || { cat run.out; false; } &&
 	! grep -i "warning\|keeping" run.out &&
 	test_grep "1 cells: 0 ran, 1 fresh, 0 failed" run.out &&
