@@ -12,7 +12,7 @@ int probe_base(const char *json_path, const char *stamp_path, int offline);
 char *probe_moved_path(const char *digest_stamp_path);
 /* stamps/base/IMG.digest -> stamps/base/IMG.source.json, who gave the
  * stamp: {ref, identity, registry, mirror}, registry the mirror's URL, a
- * registry host ("docker.io"), or absent for the engine's copy (caller
+ * registry host ("docker.io"), or null for the engine's copy (caller
  * frees). */
 char *probe_source_path(const char *digest_stamp_path);
 
