@@ -118,17 +118,34 @@ test_expect_success 'a mirror answering 404 for the tag: a clear error, no stamp
 # A mirror that wants credentials: a small proxy in front of the bed's registry
 # that answers 401 without HTTP Basic mirroruser:mirrorpass, and logs what it got.
 cat >"$TRASH/authproxy.py" <<\EOF
-import base64, http.server, sys, urllib.error, urllib.request
+import base64, http.server, json, sys, urllib.error, urllib.request
 port, upstream, log = int(sys.argv[1]), sys.argv[2], open(sys.argv[3], "a", buffering=1)
-want = "Basic " + base64.b64encode(b"mirroruser:mirrorpass").decode()
+bearer = len(sys.argv) > 4 and sys.argv[4] == "bearer"
+basic = "Basic " + base64.b64encode(b"mirroruser:mirrorpass").decode()
+want = "Bearer t0955-token" if bearer else basic
 class H(http.server.BaseHTTPRequestHandler):
+    def token(self):
+        # the token service of Docker Hub's flow: Basic credentials for a token
+        ok = self.headers.get("Authorization") == basic
+        log.write("TOKEN %s %s\n" % (self.path, "authorized" if ok else "anonymous"))
+        data = json.dumps({"token": "t0955-token"} if ok else {"errors": [{"code": "UNAUTHORIZED"}]}).encode()
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
     def answer(self, body):
+        if bearer and self.path.startswith("/token"):
+            return self.token()
         auth = self.headers.get("Authorization")
         log.write("%s %s %s %s\n" % (self.command, self.path, "authorized" if auth == want else "anonymous", self.headers.get("User-Agent")))
         if auth != want:
             data = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="t0955"')
+            if bearer:
+                self.send_header("WWW-Authenticate", 'Bearer realm="http://127.0.0.1:%d/token",service="t0955",scope="repository:library/nginx:pull"' % port)
+            else:
+                self.send_header("WWW-Authenticate", 'Basic realm="t0955"')
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -182,6 +199,22 @@ test_expect_success 'a mirror that wants credentials: ~/.docker/config.json'"'"'
 	test_cmp registry.digest locked/stamps/base/nginx-latest.digest &&
 	echo "http://127.0.0.1:$PROXY/" >expect && source_of locked >got && test_cmp expect got &&
 	! grep -r mirrorpass locked
+'
+
+TOKENPROXY=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 "$TRASH/authproxy.py" "$TOKENPROXY" "http://$JOCKEY_TEST_HUB" "$TRASH/token.log" bearer </dev/null >"$TRASH/token.out" 2>&1 &
+echo $! >"$TRASH/token.pid"
+test_at_exit "kill \$(cat '$TRASH/token.pid')"
+
+test_expect_success 'a mirror with a token service (Docker Hub'"'"'s flow): a token for the repository, got with the credentials, then the digest' '
+	i=0 && until curl -s -o /dev/null "http://127.0.0.1:$TOKENPROXY/v2/"; do i=$((i + 1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done &&
+	mirrors "http://127.0.0.1:$TOKENPROXY" &&
+	printf "{\"auths\": {\"http://127.0.0.1:%s\": {\"username\": \"mirroruser\", \"password\": \"mirrorpass\"}}}\n" "$TOKENPROXY" >auth/config.json &&
+	DOCKER_CONFIG="$PWD/auth" "$JOCKEY" run -o token m.yaml >run.out 2>&1 || { cat run.out; false; } &&
+	test_grep "^TOKEN /token\?service=t0955&scope=repository:library/nginx:pull authorized$" token.log &&
+	test_grep "^HEAD /v2/library/nginx/manifests/latest authorized jockey$" token.log &&
+	test_cmp registry.digest token/stamps/base/nginx-latest.digest &&
+	echo "http://127.0.0.1:$TOKENPROXY/" >expect && source_of token >got && test_cmp expect got
 '
 
 test_expect_success 'the mirror back: the same digest, fresh cells, nothing rerun' '
