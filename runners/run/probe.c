@@ -214,7 +214,8 @@ hub_mirrors(struct engine *e, const struct base *b)
 	char *host = regauth_host(b->ref);
 	json_t *info = NULL, *out = json_array(), *lists[2], *m;
 	size_t i, j, k;
-	int hub = strcmp(host, "docker.io") == 0;
+	int hub = strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
+		  strcmp(host, "registry-1.docker.io") == 0;
 
 	free(host);
 	if (!hub)

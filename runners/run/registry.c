@@ -247,5 +247,7 @@ registry_hub_repo(const char *name)
 		name += 10;
 	else if (strncmp(name, "index.docker.io/", 16) == 0)
 		name += 16;
+	else if (strncmp(name, "registry-1.docker.io/", 21) == 0)
+		name += 21;
 	return strchr(name, '/') ? xstrdup(name) : xasprintf("library/%s", name);
 }

@@ -107,6 +107,9 @@ main(void)
 	s = registry_hub_repo("docker.io/bitnami/redis");
 	is_str(s, "bitnami/redis", "a Hub user's repository, docker.io/ dropped");
 	free(s);
+	s = registry_hub_repo("index.docker.io/redis");
+	is_str(s, "library/redis", "index.docker.io/ is Docker Hub too");
+	free(s);
 	s = probe_source_path("stamps/base/x-1.digest");
 	is_str(s, "stamps/base/x-1.source.json", "source path");
 	free(s);
