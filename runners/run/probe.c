@@ -257,9 +257,10 @@ mirror_digest(const struct base *b, json_t *mirrors, char **digest, char **regis
 	int ret = -1;
 
 	json_array_foreach(mirrors, i, m) {
-		const char *url = json_string_value(m);
+		const char *url = json_string_value(m), *why;
 
 		registry_manifest_digest(url, repo, tag, &a);
+		why = a.err.len ? a.err.data : "no answer";
 		if (a.digest || (a.status > 0 && a.status < 500)) {
 			if (a.digest) {
 				*digest = xstrdup(a.digest);
@@ -267,21 +268,24 @@ mirror_digest(const struct base *b, json_t *mirrors, char **digest, char **regis
 				ret = 0;
 			} else {
 				error("base image '%s': the engine's registry mirror %s answered "
-				      "%s for %s:%s", b->ref, url, a.err.data, repo, tag);
+				      "%s for %s:%s", b->ref, url, why, repo, tag);
 			}
 			registry_answer_release(&a);
 			goto out;
 		}
-		buf_printf(&down, "%s%s (%s)", down.len ? ", " : "", url, a.err.data);
+		buf_printf(&down, "%s%s (%s)", down.len ? ", " : "", url, why);
 		registry_answer_release(&a);
 	}
+	/* i: how many mirrors there were */
 	if (b->last) {
-		warn("base image '%s': the engine's registry mirror %s does not answer; keeping "
-		     "the last known digest %s", b->ref, down.data, b->last);
+		warn("base image '%s': the engine's registry mirror%s %s %s not answer; keeping "
+		     "the last known digest %s", b->ref, i > 1 ? "s" : "", down.data,
+		     i > 1 ? "do" : "does", b->last);
 		*kept = 1;
 	} else {
-		error("base image '%s': the engine's registry mirror %s does not answer, and there "
-		      "is no earlier digest to keep", b->ref, down.data);
+		error("base image '%s': the engine's registry mirror%s %s %s not answer, and there "
+		      "is no earlier digest to keep", b->ref, i > 1 ? "s" : "", down.data,
+		      i > 1 ? "do" : "does");
 	}
 out:
 	buf_release(&down);
