@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,28 +49,65 @@ child_fail(int fd, const char *what)
 	_exit(127);
 }
 
-/* After fork: system calls only. */
+/* mkdir -p of path's part after from, in place (the child's own copy):
+ * system calls only. */
+static void
+mkdir_p(char *path, size_t from)
+{
+	char *s;
+
+	for (s = path + from + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	mkdir(path, 0755);
+}
+
+/* A mount namespace of its own, with the repetition's files in it: the
+ * overlay over the cached export, then /proc, /dev, /sys and the volumes
+ * (their targets made in the overlay's upper folder when missing). */
+static void
+child_mounts(const struct native *n, int errfd)
+{
+	size_t i;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		child_fail(errfd, "unshare the mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(errfd, "make the mounts private");
+	if (mount("overlay", n->root, "overlay", 0, n->ovl_opts) < 0)
+		child_fail(errfd, "mount the overlay of the image's files");
+	for (i = 0; i < n->nmnt; i++) {
+		int rc;
+
+		mkdir_p(n->mnt_dst[i], strlen(n->root));
+		rc = n->mnt_flags[i] < 0
+			? mount("proc", n->mnt_dst[i], "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+			: mount(n->mnt_src[i], n->mnt_dst[i], NULL, (unsigned long)n->mnt_flags[i], NULL);
+		if (rc < 0)
+			child_fail(errfd, n->mnt_dst[i] + strlen(n->root));
+	}
+}
+
+/* After fork: system calls only. A readiness command joins the mount
+ * namespace of the process it checks, and so sees the same files. */
 static _Noreturn void
 child_run(const struct native *n, char **argv, int go, int errfd, int out)
 {
 	char c;
-	size_t i;
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	setpgid(0, 0);
 	if (read(go, &c, 1) != 1)
 		_exit(127);
-	if (unshare(CLONE_NEWNS) < 0)
-		child_fail(errfd, "unshare the mount namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		child_fail(errfd, "make the mounts private");
-	for (i = 0; i < n->nmnt; i++) {
-		int rc = n->mnt_flags[i] < 0
-			? mount("proc", n->mnt_dst[i], "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
-			: mount(n->mnt_src[i], n->mnt_dst[i], NULL, (unsigned long)n->mnt_flags[i], NULL);
-
-		if (rc < 0)
-			child_fail(errfd, n->mnt_dst[i] + strlen(n->root));
+	if (n->mntns >= 0) {
+		if (setns(n->mntns, CLONE_NEWNS) < 0)
+			child_fail(errfd, "join the mount namespace");
+	} else {
+		child_mounts(n, errfd);
 	}
 	if (chroot(n->root) < 0)
 		child_fail(errfd, "chroot");
@@ -154,6 +192,18 @@ rfc3339_now(void)
 	return xasprintf("%s.%09ldZ", s, ts.tv_nsec);
 }
 
+/* The started process's mount namespace, for the readiness commands (it
+ * has exec'd, so it has made it), kept until the repetition ends; -1 when
+ * the process has exited already, and then nothing is ready. */
+static void
+mntns_open(struct native *n)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)n->pid);
+	n->mntns = open(path, O_RDONLY | O_CLOEXEC);
+}
+
 static enum outcome
 native_start(struct run *r, struct proc *p)
 {
@@ -186,6 +236,7 @@ native_start(struct run *r, struct proc *p)
 		error("pidfd_open:");
 		return OUTCOME_ERROR;
 	}
+	mntns_open(n);
 	p->sampler = sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
 	if (!p->sampler)
 		return OUTCOME_ERROR;
@@ -329,15 +380,22 @@ native_output(struct run *r, struct proc *p, struct buf *b)
 	return 0;
 }
 
-/* Run argv chrooted as p's image: its exit code (127 when it could not
- * exec, 124 at the deadline), or -1. */
+/* Run argv chrooted as p's image, in p's mount namespace: its exit code
+ * (127 when it could not exec or p has exited, 124 at the deadline), or -1. */
 static int
 native_exec(struct proc *p, json_t *argv, long long deadline)
 {
-	char **v = native_argv(NULL, argv), *failure = NULL;
+	char **v, *failure = NULL;
 	pid_t pid;
-	int st = 0, out = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	enum outcome f = spawn(p->nat, v, out, NULL, &pid, &failure);
+	int st = 0, out;
+	enum outcome f;
+
+	/* only in the mount namespace of a process that runs */
+	if (p->nat->mntns < 0)
+		return 127;
+	v = native_argv(NULL, argv);
+	out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	f = spawn(p->nat, v, out, NULL, &pid, &failure);
 
 	close(out);
 	native_argv_free(v);
@@ -386,6 +444,21 @@ native_halt(struct run *r, struct proc *p)
 		native_kill(r, p);
 }
 
+/* In the cleanup, once nothing runs: let the mount namespace (and the
+ * overlay in it) go, and remove the repetition's files. */
+static void
+native_remove(struct run *r, struct proc *p)
+{
+	struct native *n = p->nat;
+
+	if (!n)
+		return;
+	if (n->mntns >= 0)
+		close(n->mntns);
+	n->mntns = -1;
+	native_files_remove(n);
+}
+
 const struct proc_ops native_ops = {
 	.prepare = native_prepare,
 	.start = native_start,
@@ -397,5 +470,6 @@ const struct proc_ops native_ops = {
 	.ready_exec = native_ready_exec,
 	.stop = native_stop,
 	.halt = native_halt,
+	.remove = native_remove,
 	.release = native_free,
 };

@@ -9,15 +9,24 @@
  * with the image's environment, working folder and user, in a cgroup parent
  * of its own for the same metrics, with the same timeout and log handling.
  *
- * What it is not: a container. The process shares the host's PID, network,
- * IPC, UTS and user namespaces and gets no resource limits (the host
- * config's cpuset is applied as a CPU affinity, its path volumes as bind
- * mounts; memory, cpus, runtime, sysctls and ulimits are not). Its only
- * namespace is a private mount namespace, so that the /proc, /dev and /sys
- * it needs inside the chroot (and the volumes) never show up in the host's
- * mount table and vanish with the process. Writes go to the cached root file
- * system itself: a benchmark that writes files should remove them (fio's
- * --unlink=1).
+ * What it is not: a container. The process runs the image's code on the
+ * host with the host's privileges: as the image's user (root by default),
+ * in the host's PID, network, IPC, UTS and user namespaces, with /dev and
+ * /sys bound in; for trusted images only. Its only namespace is a private
+ * mount namespace, in which it mounts the repetition's own files (below),
+ * /proc, /dev, /sys and the path volumes: nothing of it shows up in the
+ * host's mount table, and all of it vanishes with the process.
+ *
+ * The repetition's own files (native_files.c): an overlay whose lower layer
+ * is the cached export (read-only, never written) and whose upper and work
+ * folders are fresh per repetition, in $XDG_CACHE_HOME/jockey/native/PID.ROLE
+ * (beside the cache, on the host's file system: that is where the writes
+ * land). Every repetition starts from the image's files as exported, as a
+ * container does; the folder is removed after the repetition, and one left
+ * by a killed jockey (its PID gone) is removed by the next native run.
+ *
+ * The host config's cpuset is applied as a CPU affinity, its path volumes as
+ * bind mounts; memory, cpus, runtime, sysctls and ulimits are not.
  */
 #ifndef JOCKEY_RUN_NATIVE_H
 #define JOCKEY_RUN_NATIVE_H
@@ -30,7 +39,10 @@
 #include "runners/run/run.h"
 
 struct native {
-	char *root;            /* the cached root file system */
+	char *lower;           /* the cached export of the image's files (read-only) */
+	char *dir;             /* the repetition's own folder (upper, work, root), or NULL */
+	char *root;            /* dir/root: the overlay's mount point, chrooted into */
+	char *ovl_opts;        /* the overlay's mount options */
 	char *workdir;         /* inside root */
 	json_t *config;        /* the image's Config (owned) */
 	char *home;            /* the user's home, from the image's /etc/passwd */
@@ -45,6 +57,7 @@ struct native {
 	size_t nmnt;
 	pid_t pid;             /* the process (and group) started, 0 when none */
 	int pidfd;             /* pid's pidfd, -1 when none */
+	int mntns;             /* its mount namespace, which readiness commands join; -1 */
 	int exited;            /* reaped */
 };
 
@@ -64,7 +77,16 @@ char **native_argv(json_t *config, json_t *command);
 /* Free a vector of native_env or native_argv. */
 void native_argv_free(char **v);
 
+/* native_files.c */
+/* The repetition's own folder for p (n->dir, n->root, n->ovl_opts over
+ * n->lower), after removing those that dead jockeys left. 0 or -1. */
+int native_files_make(struct proc *p, struct native *n);
+/* Remove the repetition's folder (once nothing runs in it). */
+void native_files_remove(struct native *n);
+
 /* rootfs.c */
+/* rm -rf path, staying on its file system. */
+void rootfs_remove(const char *path);
 /* The cached root file system of image_id (a fresh path): made the first
  * time from the engine's export of the image, extracted into a temporary
  * folder and renamed into $XDG_CACHE_HOME/jockey/rootfs/HEX (else

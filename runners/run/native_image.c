@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "runners/run/native.h"
@@ -85,12 +86,12 @@ user_resolve(struct native *n, const char *user, char **home)
 		*g++ = '\0';
 	if (!*u)
 		strcpy(u, "0"); /* ":group": the ':' left room */
-	if (id_lookup(n->root, "passwd", u, &uid, &gid, home) < 0) {
+	if (id_lookup(n->lower, "passwd", u, &uid, &gid, home) < 0) {
 		if (!all_digits(u))
 			ret = error("user '%s' is not in the image's /etc/passwd", u);
 		uid = gid = atol(u);
 	}
-	if (g && *g && id_lookup(n->root, "group", g, &gid, NULL, NULL) < 0) {
+	if (g && *g && id_lookup(n->lower, "group", g, &gid, NULL, NULL) < 0) {
 		if (!all_digits(g))
 			ret = error("group '%s' is not in the image's /etc/group", g);
 		gid = atol(g);
@@ -199,7 +200,8 @@ mount_add(struct native *n, const char *src, const char *dst, int flags)
 	n->nmnt++;
 }
 
-/* /proc, /dev, /sys and the host config's path volumes. */
+/* /proc, /dev, /sys and the host config's path volumes, mounted in the
+ * overlay by the process, which makes their targets there (native.c). */
 static int
 mounts_build(struct run *r, struct native *n)
 {
@@ -220,9 +222,6 @@ mounts_build(struct run *r, struct native *n)
 				     r->cell, src);
 		mount_add(n, src, dst, MS_BIND | MS_REC);
 	}
-	for (i = 0; i < n->nmnt; i++)
-		if (!path_exists(n->mnt_dst[i]) && mkdirs(n->mnt_dst[i]) < 0)
-			return -1;
 	return 0;
 }
 
@@ -235,9 +234,9 @@ native_prepare(struct run *r, struct proc *p)
 	int f;
 
 	p->nat = n;
-	n->pidfd = -1;
-	n->root = rootfs_get(r, p->image_id);
-	if (!n->root)
+	n->pidfd = n->mntns = -1;
+	n->lower = rootfs_get(r, p->image_id);
+	if (!n->lower || native_files_make(p, n) < 0)
 		return -1;
 	f = engine_image_inspect(r->e, p->image_id, &img);
 	if (f != 0)
@@ -277,6 +276,11 @@ native_free(struct proc *p)
 	native_argv_free(n->envp);
 	json_decref(n->config);
 	free(n->home);
+	if (n->mntns >= 0)
+		close(n->mntns);
+	native_files_remove(n);
+	free(n->ovl_opts);
+	free(n->lower);
 	free(n->root);
 	free(n->workdir);
 	free(n);
