@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='native: every repetition starts from the image'"'"'s files as exported'
+test_description='native: every repetition starts from the image'"'"'s files as exported, with the host config'"'"'s limits'
 . "$(dirname "$0")/lib.sh"
 test_needs_engine
 test "$(id -u)" = 0 || skip_all "native runs need root (chroot, mount)"
@@ -80,6 +80,68 @@ test_expect_success 'what a killed jockey leaves (the folder; children with thei
 	ls -A "$NATIVE" >left && test_must_be_empty left &&
 	! cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F "$XDG_CACHE_HOME" &&
 	! test -e "$XDG_CACHE_HOME/jockey/rootfs/$(cat dirs)/marker"
+'
+
+cat >"$TRASH/limits.yaml" <<\EOF || exit 1
+name: limits
+images:
+  - {name: debian, tags: [bookworm], pull: never}
+defaults: {repeat: 1, timeout: 60s}
+benchmarks:
+  - name: alloc                 # dd's buffer: 256 MiB, every page written
+    command: [dd, if=/dev/zero, of=/dev/null, bs=256M, count=1]
+    parser: []
+  - name: limits
+    command:
+      - sh
+      - -c
+      - |
+        echo nofile=$(ulimit -n) nproc=$(nproc)
+        c=$(sed -n "s/^[0-9]*:cpu:\(.*\)/\1/p" /proc/self/cgroup)
+        if test -n "$JOCKEY_NATIVE"; then
+          echo quota=$(cat /sys/fs/cgroup/cpu$c/cpu.cfs_quota_us 2>/dev/null || cut -d" " -f1 /sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup)/cpu.max)
+        fi
+    parser: []
+hosts:
+  - {name: native, native: true, memory: 64m, cpus: 0.5, cpuset: "0", ulimits: {nofile: 1024},
+     env: {JOCKEY_NATIVE: "1"}}
+  - {name: bridge, memory: 64m, cpus: 0.5, cpuset: "0", ulimits: {nofile: 1024}}
+EOF
+
+test_expect_success 'memory: 64m: a 256 MiB allocation is OOM-killed natively as in a container' '
+	test_must_fail --code=3 "$JOCKEY" run -o lim limits.yaml "*.alloc.*" >alloc.out 2>&1 &&
+	for h in native bridge; do
+		jq -c "{reason, oom_killed}" lim/cells/debian-bookworm.alloc.$h/1/failed.json || exit 1
+	done >reasons &&
+	cat reasons &&
+	printf "%s\n" "{\"reason\":\"oom killed\",\"oom_killed\":true}" \
+		"{\"reason\":\"oom killed\",\"oom_killed\":true}" >expect &&
+	test_cmp expect reasons
+'
+
+test_expect_success 'cpus, cpuset and ulimits apply natively as in a container' '
+	"$JOCKEY" run -o lim limits.yaml "*.limits.*" >limits.out 2>&1 || { cat limits.out; false; } &&
+	cat lim/cells/debian-bookworm.limits.native/1/log &&
+	printf "nofile=1024 nproc=1\nquota=50000\n" >expect &&
+	test_cmp expect lim/cells/debian-bookworm.limits.native/1/log &&
+	printf "nofile=1024 nproc=1\n" >expect &&
+	test_cmp expect lim/cells/debian-bookworm.limits.bridge/1/log
+'
+
+test_expect_success 'a sysctl on a native host is refused with its place, nothing written' '
+	cat >sysctl.yaml <<-\EOF &&
+	name: sysctl
+	images: [{name: debian, tags: [bookworm]}]
+	benchmarks: [{name: b, command: ["true"]}]
+	hosts:
+	  - name: native
+	    native: true
+	    sysctls: {net.core.somaxconn: 1024}
+	EOF
+	test_must_fail --code=2 "$JOCKEY" gen -o out-sysctl sysctl.yaml 2>actual &&
+	echo "jockey: sysctl.yaml:7:5: '"'"'sysctls'"'"' does not apply to a native host: sysctls are the whole host'"'"'s (set them on the host itself)" >expect &&
+	test_cmp expect actual &&
+	! test -e out-sysctl
 '
 
 test_done

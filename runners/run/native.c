@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -98,6 +99,7 @@ static _Noreturn void
 child_run(const struct native *n, char **argv, int go, int errfd, int out)
 {
 	char c;
+	size_t i;
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	setpgid(0, 0);
@@ -113,8 +115,10 @@ child_run(const struct native *n, char **argv, int go, int errfd, int out)
 		child_fail(errfd, "chroot");
 	if (chdir(n->workdir) < 0)
 		child_fail(errfd, "chdir to the working folder");
-	if (n->have_cpus && sched_setaffinity(0, sizeof(n->cpus), &n->cpus) < 0)
-		child_fail(errfd, "set the cpuset");
+	/* before setuid: raising a hard limit takes root */
+	for (i = 0; i < n->nrlim; i++)
+		if (setrlimit(n->rlim[i].resource, &n->rlim[i].lim) < 0)
+			child_fail(errfd, n->rlim[i].what);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		child_fail(errfd, "redirect the output");
 	if (setgroups(0, NULL) < 0 || setgid(n->gid) < 0 || setuid(n->uid) < 0)
@@ -261,6 +265,8 @@ reap(struct proc *p)
 		;
 	n->exited = 1;
 	p->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	/* as the engine's OOMKilled: the kernel killed a process of it */
+	p->oom_killed = native_limits_oom_killed(p);
 	free(p->finished);
 	p->finished = rfc3339_now();
 	if (n->pidfd >= 0)

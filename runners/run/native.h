@@ -25,18 +25,30 @@
  * container does; the folder is removed after the repetition, and one left
  * by a killed jockey (its PID gone) is removed by the next native run.
  *
- * The host config's cpuset is applied as a CPU affinity, its path volumes as
- * bind mounts; memory, cpus, runtime, sysctls and ulimits are not.
+ * The host config's limits, as a container gets them (native_limits.c):
+ * memory (no swap on top), cpus and cpuset are written into the cell's
+ * cgroup parent, in which the process runs, and an OOM kill in it is the
+ * cell's, as a container's is; ulimits are set with setrlimit before the
+ * exec; path volumes are bind mounts. What cannot apply natively (sysctls,
+ * named volumes, a runtime, a network, privileged) is refused by gen
+ * (gen/matrix/host.c).
  */
 #ifndef JOCKEY_RUN_NATIVE_H
 #define JOCKEY_RUN_NATIVE_H
 
-#include <sched.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <jansson.h>
 
 #include "runners/run/run.h"
+
+/* One ulimit, for setrlimit in the child. */
+struct native_rlimit {
+	int resource;          /* RLIMIT_* */
+	struct rlimit lim;
+	char *what;            /* "set ulimit 'nofile'", for the failure (owned) */
+};
 
 struct native {
 	char *lower;           /* the cached export of the image's files (read-only) */
@@ -50,8 +62,8 @@ struct native {
 	char **envp;           /* NULL-terminated, owned; built when it starts */
 	uid_t uid;
 	gid_t gid;
-	cpu_set_t cpus;
-	int have_cpus;
+	struct native_rlimit *rlim; /* the host config's ulimits */
+	size_t nrlim;
 	char **mnt_src, **mnt_dst; /* bind mounts: host path, path under root */
 	int *mnt_flags;
 	size_t nmnt;
@@ -83,6 +95,15 @@ void native_argv_free(char **v);
 int native_files_make(struct proc *p, struct native *n);
 /* Remove the repetition's folder (once nothing runs in it). */
 void native_files_remove(struct native *n);
+
+/* native_limits.c */
+/* The host config's memory, cpus and cpuset into p's cgroup parent, and its
+ * ulimits into n->rlim. 0 or -1 with a message. */
+int native_limits_apply(struct run *r, struct proc *p, struct native *n);
+/* Free n->rlim. */
+void native_limits_free(struct native *n);
+/* 1 when the kernel OOM-killed a process in p's cgroup parent, else 0. */
+int native_limits_oom_killed(const struct proc *p);
 
 /* rootfs.c */
 /* rm -rf path, staying on its file system. */

@@ -1,7 +1,7 @@
 /* native_image.c: what a native process takes from its image: the root
  * file system (rootfs.c), the working folder, the user and group (looked up
  * in the image's own /etc/passwd and /etc/group), the environment, the
- * command, the cpuset and the mounts; see native.h. Everything is built
+ * command and the mounts; see native.h. Everything is built
  * before the fork: the child makes system calls only. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,32 +100,6 @@ user_resolve(struct native *n, const char *user, char **home)
 	n->gid = (gid_t)gid;
 	free(u);
 	return ret;
-}
-
-/* "0-1,3" -> a CPU set. */
-static int
-cpus_parse(const char *s, cpu_set_t *set)
-{
-	char *end;
-	long a, b;
-
-	CPU_ZERO(set);
-	while (*s) {
-		a = strtol(s, &end, 10);
-		if (end == s)
-			return -1;
-		b = a;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (a < 0 || b < a || b >= CPU_SETSIZE)
-			return -1;
-		for (; a <= b; a++)
-			CPU_SET((int)a, set);
-		s = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return -1;
-	}
-	return 0;
 }
 
 static void
@@ -230,7 +204,7 @@ native_prepare(struct run *r, struct proc *p)
 {
 	struct native *n = xcalloc(1, sizeof(*n));
 	json_t *img = NULL, *config;
-	const char *wd, *cpuset;
+	const char *wd;
 	int f;
 
 	p->nat = n;
@@ -248,13 +222,9 @@ native_prepare(struct run *r, struct proc *p)
 	f = user_resolve(n, json_string_value(json_object_get(config, "User")), &n->home);
 	n->config = json_incref(config);
 	json_decref(img);
-	cpuset = json_string_value(json_object_get(json_object_get(r->config, "hostconfig"), "cpuset"));
-	if (f == 0 && cpuset) {
-		if (cpus_parse(cpuset, &n->cpus) < 0)
-			return error("cell '%s': invalid cpuset '%s'", r->cell, cpuset);
-		n->have_cpus = 1;
-	}
-	return f < 0 ? -1 : mounts_build(r, n);
+	if (f < 0 || mounts_build(r, n) < 0)
+		return -1;
+	return native_limits_apply(r, p, n);
 }
 
 void
@@ -274,6 +244,7 @@ native_free(struct proc *p)
 	free(n->mnt_flags);
 	native_argv_free(n->argv);
 	native_argv_free(n->envp);
+	native_limits_free(n);
 	json_decref(n->config);
 	free(n->home);
 	if (n->mntns >= 0)
