@@ -51,6 +51,15 @@ test_expect_success 'the /marker benchmark: [1,1,1] natively and in a container'
 	test_cmp expect native && test_cmp expect bridge
 '
 
+test_expect_success 'jockey run says once what native cells are, only when it has some; so does help' '
+	grep -c "^jockey: native cells run the image.s code on the host with host privileges" run.out >count &&
+	echo 1 >expect && test_cmp expect count &&
+	"$JOCKEY" run -o out-bridge m.yaml "*.marker.bridge" >bridge.out 2>&1 &&
+	! grep "host privileges" bridge.out &&
+	"$JOCKEY" help run >help 2>&1 &&
+	grep "^with host privileges" help && grep "^Run native cells of trusted images only" help
+'
+
 test_expect_success 'a native server: its readiness command sees its files, the client has its own' '
 	"$JOCKEY" run -o out m.yaml "*.pair.native" >pair.out 2>&1 || { cat pair.out; false; } &&
 	jq ".metrics[] | select(.name == \"clients\") | .value" \
