@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "runners/run/kernfile.h"
@@ -38,13 +39,15 @@ static const struct {
 	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
 };
 
-/* 1 when the kernel has dir/file. */
+/* 1 when the kernel has dir/file (memsw and swap.max need swap accounting). */
 static int
 has_file(const char *dir, const char *file)
 {
-	char buf[64];
+	char *path = xasprintf("%s/%s", dir, file);
+	int has = access(path, F_OK) == 0;
 
-	return kernfile_read(dir, file, buf, sizeof(buf)) > 0;
+	free(path);
+	return has;
 }
 
 /* Write value into dir/file for the limit what; dir NULL: no controller. */
