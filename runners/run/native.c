@@ -94,9 +94,10 @@ child_mounts(const struct native *n, int errfd)
 }
 
 /* After fork: system calls only. A readiness command joins the mount
- * namespace of the process it checks, and so sees the same files. */
+ * namespace of the process it checks, and so sees the same files; a
+ * process that makes its own says so on mfd and waits for a second go. */
 static _Noreturn void
-child_run(const struct native *n, char **argv, int go, int errfd, int out)
+child_run(const struct native *n, char **argv, int go, int errfd, int mfd, int out)
 {
 	char c;
 	size_t i;
@@ -110,6 +111,8 @@ child_run(const struct native *n, char **argv, int go, int errfd, int out)
 			child_fail(errfd, "join the mount namespace");
 	} else {
 		child_mounts(n, errfd);
+		if (mfd >= 0 && (write(mfd, "m", 1) != 1 || read(go, &c, 1) != 1))
+			_exit(127);
 	}
 	if (chroot(n->root) < 0)
 		child_fail(errfd, "chroot");
@@ -130,18 +133,47 @@ child_run(const struct native *n, char **argv, int go, int errfd, int out)
 	child_fail(errfd, argv[0]);
 }
 
-/* Fork a chrooted argv with its output on out, in cg when not NULL:
+/* Let the child go. One that makes its mount namespace (mp >= 0) says when
+ * it has, and waits for a second go while *mntns is opened: so jockey holds
+ * the namespace from the start, and the overlay's unmount (which syncs the
+ * upper file system) happens when jockey lets it go, after the process,
+ * never in the process's own exit, which the measured time ends with. */
+static void
+child_go(int go, int mp, pid_t pid, int *mntns)
+{
+	char c, path[64];
+	ssize_t k;
+
+	if (write(go, "g", 1) != 1)
+		warn("start the process:");
+	if (mp >= 0) {
+		do
+			k = read(mp, &c, 1);
+		while (k < 0 && errno == EINTR && !run_signal);
+		if (k == 1) {
+			snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)pid);
+			*mntns = open(path, O_RDONLY | O_CLOEXEC);
+			if (write(go, "g", 1) != 1)
+				warn("start the process:");
+		}
+		close(mp);
+	}
+	close(go);
+}
+
+/* Fork a chrooted argv with its output on out, in cg when not NULL, its
+ * mount namespace into *mntns when not NULL (else it joins n->mntns):
  * OUTCOME_OK with *pid, or OUTCOME_FAILED when it could not exec (*failure
  * says why, fresh). */
 static enum outcome
 spawn(const struct native *n, char **argv, int out, const struct cgparent *cg, pid_t *pid,
-      char **failure)
+      int *mntns, char **failure)
 {
-	int go[2], ep[2];
+	int go[2], ep[2], mp[2] = { -1, -1 };
 	struct child_err ce;
 	ssize_t got;
 
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0 || (mntns && pipe2(mp, O_CLOEXEC) < 0)) {
 		error("pipe:");
 		return OUTCOME_ERROR;
 	}
@@ -153,23 +185,27 @@ spawn(const struct native *n, char **argv, int out, const struct cgparent *cg, p
 	if (*pid == 0) {
 		close(go[1]);
 		close(ep[0]);
-		child_run(n, argv, go[0], ep[1], out);
+		if (mntns)
+			close(mp[0]);
+		child_run(n, argv, go[0], ep[1], mp[1], out);
 	}
 	close(go[0]);
 	close(ep[1]);
+	if (mntns)
+		close(mp[1]);
 	setpgid(*pid, *pid);
 	if (cg && cgparent_attach(cg, *pid) < 0) {
 		close(go[1]);
 		close(ep[0]);
+		if (mntns)
+			close(mp[0]);
 		kill(*pid, SIGKILL);
 		waitpid(*pid, NULL, 0);
 		*pid = 0;
 		return OUTCOME_ERROR;
 	}
 	/* Go: the pipe closes on exec, or brings the reason it failed. */
-	if (write(go[1], "g", 1) != 1)
-		warn("start the process:");
-	close(go[1]);
+	child_go(go[1], mp[0], *pid, mntns);
 	do
 		got = read(ep[0], &ce, sizeof(ce));
 	while (got < 0 && errno == EINTR && !run_signal);
@@ -196,18 +232,6 @@ rfc3339_now(void)
 	return xasprintf("%s.%09ldZ", s, ts.tv_nsec);
 }
 
-/* The started process's mount namespace, for the readiness commands (it
- * has exec'd, so it has made it), kept until the repetition ends; -1 when
- * the process has exited already, and then nothing is ready. */
-static void
-mntns_open(struct native *n)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)n->pid);
-	n->mntns = open(path, O_RDONLY | O_CLOEXEC);
-}
-
 static enum outcome
 native_start(struct run *r, struct proc *p)
 {
@@ -224,7 +248,7 @@ native_start(struct run *r, struct proc *p)
 	}
 	/* The log's buffered writes (none yet) must not be duplicated by fork. */
 	fflush(p->log);
-	f = spawn(n, n->argv, fileno(p->log), &p->cg, &n->pid, &failure);
+	f = spawn(n, n->argv, fileno(p->log), &p->cg, &n->pid, &n->mntns, &failure);
 	if (f == OUTCOME_FAILED) {
 		p->failure = strcmp(p->role, "main") == 0
 			? xasprintf("cannot start natively: %s", failure)
@@ -240,7 +264,6 @@ native_start(struct run *r, struct proc *p)
 		error("pidfd_open:");
 		return OUTCOME_ERROR;
 	}
-	mntns_open(n);
 	p->sampler = sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
 	if (!p->sampler)
 		return OUTCOME_ERROR;
@@ -387,7 +410,8 @@ native_output(struct run *r, struct proc *p, struct buf *b)
 }
 
 /* Run argv chrooted as p's image, in p's mount namespace: its exit code
- * (127 when it could not exec or p has exited, 124 at the deadline), or -1. */
+ * (127 when it could not exec or p never made its namespace, 124 at the
+ * deadline), or -1. */
 static int
 native_exec(struct proc *p, json_t *argv, long long deadline)
 {
@@ -396,12 +420,12 @@ native_exec(struct proc *p, json_t *argv, long long deadline)
 	int st = 0, out;
 	enum outcome f;
 
-	/* only in the mount namespace of a process that runs */
+	/* only in the files of p's repetition */
 	if (p->nat->mntns < 0)
 		return 127;
 	v = native_argv(NULL, argv);
 	out = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	f = spawn(p->nat, v, out, NULL, &pid, &failure);
+	f = spawn(p->nat, v, out, NULL, &pid, NULL, &failure);
 
 	close(out);
 	native_argv_free(v);
