@@ -69,7 +69,8 @@ struct native {
 	size_t nmnt;
 	pid_t pid;             /* the process (and group) started, 0 when none */
 	int pidfd;             /* pid's pidfd, -1 when none */
-	int mntns;             /* its mount namespace, which readiness commands join; -1 */
+	int mntns;             /* its mount namespace, held from before the exec (readiness
+	                        * commands join it; closing it unmounts the overlay); -1 */
 	int exited;            /* reaped */
 };
 
