@@ -88,7 +88,11 @@ test_expect_success 'what a killed jockey leaves (the folder; children with thei
 	"$JOCKEY" run -o out-again m.yaml "*.marker.native" >again.out 2>&1 &&
 	ls -A "$NATIVE" >left && test_must_be_empty left &&
 	! cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F "$XDG_CACHE_HOME" &&
-	! test -e "$XDG_CACHE_HOME/jockey/rootfs/$(cat dirs)/marker"
+	! test -e "$XDG_CACHE_HOME/jockey/rootfs/$(cat dirs)/marker" &&
+	# the killed run-cell'"'"'s cgroup parent is left (its processes are gone now)
+	for d in /sys/fs/cgroup/*/jockey-debian-bookworm.sleep.native-1-$edge; do
+		! test -d "$d" || rmdir "$d" || exit 1
+	done
 '
 
 cat >"$TRASH/limits.yaml" <<\EOF || exit 1
