@@ -134,6 +134,21 @@ cells_select(struct run *r)
 	return 0;
 }
 
+/* Once per run that has native cells: what they are (docs/matrix.md). */
+static void
+native_notice(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->in.ncells; i++)
+		if (r->sel[i] && r->in.cells[i].host->native) {
+			warn("native cells run the image's code on the host with host privileges (as the "
+			     "image's user, root by default; host PID, network and IPC namespaces; /dev "
+			     "and /sys bound in): trusted images only");
+			return;
+		}
+}
+
 /* gen, in process: an exit code. */
 static int
 generate(struct run *r)
@@ -276,6 +291,8 @@ cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
 	ret = cells_select(&r) < 0 ? EXIT_USAGE : generate(&r);
+	if (ret == EXIT_OK)
+		native_notice(&r);
 	if (ret == EXIT_OK)
 		ret = ninja_run(&r);
 	if (ret == EXIT_OK) {

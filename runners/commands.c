@@ -20,7 +20,11 @@ static const struct command commands[] = {
 	  "3 some cells failed (they run again next time).\n"
 	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n"
 	  "Options may follow the operands (jockey run MATRIX -o DIR PATTERN); a\n"
-	  "PATTERN that starts with '-' goes after '--'.\n" },
+	  "PATTERN that starts with '-' goes after '--'.\n"
+	  "Native cells (a host with native: true) run the image's code on the host\n"
+	  "with host privileges: as the image's user (root by default), in the\n"
+	  "host's PID, network and IPC namespaces, with /dev and /sys bound in.\n"
+	  "Run native cells of trusted images only.\n" },
 	{ "gen", cmd_gen, 0, "[-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX",
 	  "write build.ninja and the cell files for a matrix",
 	  "Validates MATRIX and writes DIR/build.ninja and one folder per cell under\n"

@@ -320,6 +320,33 @@ host_volumes(struct ld *ld, yaml_node_t *x, struct host *h)
 	return ret;
 }
 
+/* A native host runs its process on the host itself, with the limits a
+ * cgroup and setrlimit give (runners/run/native.h): what only a container
+ * can have is refused here, at its place, never ignored when running. */
+static void
+host_native_check(struct ld *ld, const struct map *mp, const struct host *h)
+{
+	static const char *const refused[][2] = {
+		{ "sysctls", "sysctls are the whole host's (set them on the host itself)" },
+		{ "runtime", "no OCI runtime runs a native process" },
+		{ "privileged", "a native process has the host's privileges as the image's user" },
+	};
+	const struct pair *pr;
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if ((pr = map_pair(mp, refused[i][0])))
+			ERR(ld, pr->knode, "'%s' does not apply to a native host: %s", refused[i][0],
+			    refused[i][1]);
+	if ((pr = map_pair(mp, "network")) && h->network && strcmp(h->network, "host") != 0)
+		ERR(ld, pr->val, "network '%s' does not apply to a native host: it runs on the host's "
+		    "network (leave 'network' out, or write host)", h->network);
+	for (i = 0; i < h->nvolumes; i++)
+		if (h->volumes[i].source && h->volumes[i].source[0] != '/')
+			diag_add(&ld->d, h->volumes[i].mark, "volume '%s' does not apply to a native host: "
+				 "it mounts host paths only", h->volumes[i].source);
+}
+
 int
 load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 {
@@ -369,6 +396,8 @@ load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 		else
 			h->apply_to = a == 0 ? APPLY_BOTH : a == 1 ? APPLY_SERVER : APPLY_CLIENT;
 	}
+	if (h->native)
+		host_native_check(ld, &mp, h);
 	map_release(&mp);
 	return ret;
 }
