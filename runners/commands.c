@@ -32,6 +32,14 @@ static const struct command commands[] = {
 	  "done, stale (and why: a base moved, a context, host or benchmark changed),\n"
 	  "partial, failed (and why) or never run. --probe first asks for the base\n"
 	  "digests and fetches the Dockerfile repo, as a run would, running nothing.\n" },
+	{ "show", cmd_show, 0, "[--json] [-n LINES] DIR CELL",
+	  "show one cell of a results folder: state, numbers, metrics, log",
+	  "Prints the cell CELL of the results folder DIR (or every cell whose id\n"
+	  "matches CELL as an fnmatch pattern): its image, tag, benchmark and host,\n"
+	  "its state and why (as 'jockey ls' says it), each repetition's numbers or\n"
+	  "failure reason, its metrics over time as sparklines, the last LINES\n"
+	  "(default 10) lines of its log and the paths of its files. --json prints\n"
+	  "an array of one object per cell for scripts. Exit 1 when no cell matches.\n" },
 	{ "clean", cmd_clean, 0, "[--all | --keep N] DIR",
 	  "remove the containers, networks and images a run left behind",
 	  "Removes the containers and networks jockey labelled for the results folder\n"
