@@ -67,6 +67,7 @@ static const struct command commands[] = {
 	  "write the cell files of one image:tag and benchmark", NULL },
 	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
 	{ "parse", cmd_parse, PLUMBING, "cells/ID/REP/log PARSERS_JSON", "parse one repetition's log", NULL },
+	{ "schema", cmd_schema, PLUMBING, "", "print the JSON Schema of a matrix (docs/matrix.schema.json)", NULL },
 	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },
 };
 
