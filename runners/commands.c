@@ -32,6 +32,14 @@ static const struct command commands[] = {
 	  "done, stale (and why: a base moved, a context, host or benchmark changed),\n"
 	  "partial, failed (and why) or never run. --probe first asks for the base\n"
 	  "digests and fetches the Dockerfile repo, as a run would, running nothing.\n" },
+	{ "init", cmd_init, 0, "[-o FILE] [--name NAME] [--ref REF] [--offline] [DIR|URL]",
+	  "write a starter matrix for a Dockerfile repository",
+	  "Lists the build contexts of the Dockerfile repository DIR or URL (default:\n"
+	  "the current folder; a URL is fetched through libgit2 into jockey's cache),\n"
+	  "whether each takes ARG BASE and what its FROM names, and writes a commented\n"
+	  "matrix (default NAME.yaml, NAME the repository's name) with one benchmark\n"
+	  "per context and the images of the FROM lines, which 'jockey gen' accepts.\n"
+	  "Never overwrites a file.\n" },
 	{ "show", cmd_show, 0, "[--json] [-n LINES] DIR CELL",
 	  "show one cell of a results folder: state, numbers, metrics, log",
 	  "Prints the cell CELL of the results folder DIR (or every cell whose id\n"

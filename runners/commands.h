@@ -13,6 +13,7 @@
 int cmd_run(int argc, char **argv);        /* runners/cmd_run.c */
 int cmd_gen(int argc, char **argv);        /* runners/cmd_gen.c */
 int cmd_ls(int argc, char **argv);         /* runners/cmd_ls.c */
+int cmd_init(int argc, char **argv);       /* runners/cmd_init.c */
 int cmd_show(int argc, char **argv);       /* runners/cmd_show.c */
 int cmd_clean(int argc, char **argv);      /* runners/cmd_clean.c */
 int cmd_report(int argc, char **argv);     /* runners/cmd_report.c */

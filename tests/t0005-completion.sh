@@ -63,8 +63,9 @@ test_expect_success 'matrix files: .yaml and .yml and folders, not other files' 
 	"$TRASH/comp" jockey ls o >got && printf "out\n" >want && test_cmp want got
 '
 
-test_expect_success 'an option value: -o takes a folder' '
-	"$TRASH/comp" jockey run -o o >got && printf "out\n" >want && test_cmp want got
+test_expect_success 'an option value: -o takes a folder; init takes a folder' '
+	"$TRASH/comp" jockey run -o o >got && printf "out\n" >want && test_cmp want got &&
+	"$TRASH/comp" jockey init o >got && printf "out\n" >want && test_cmp want got
 '
 
 test_expect_success 'cell ids and patterns from jockey ls --json, after the matrix' '

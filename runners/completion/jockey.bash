@@ -81,11 +81,11 @@ _jockey_complete_kind()
 		COMPREPLY=($(compgen -f -X '!*.yaml' -- "$cur") $(compgen -f -X '!*.yml' -- "$cur")
 			$(compgen -d -- "$cur"))
 		;;
-	DIR | DIR-A | DIR-B | SHARD-DIR)
+	DIR | DIR-A | DIR-B | SHARD-DIR | 'DIR|URL')
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -d -- "$cur"))
 		;;
-	RESULTS_JSON | REPO_JSON | *_JSON | cells/*)
+	FILE | *_JSON | cells/*)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;
