@@ -97,7 +97,7 @@ init_run(const struct init_opts *o)
 	struct repo_ctx *c = NULL;
 	struct starter st;
 	size_t n = 0, i, used = 0;
-	char *name;
+	char *name, *slug;
 	int ret;
 
 	if (repo_contexts(o->repo, o->ref, o->offline, &c, &n) < 0)
@@ -114,15 +114,17 @@ init_run(const struct init_opts *o)
 	for (i = 0; i < st.n; i++)
 		used += st.v[i].mode != STARTER_SKIP;
 	name = o->name ? xstrdup(o->name) : default_name(o->repo);
+	slug = slug_make(name);
 	if (!used) {
 		error("no build context of '%s' builds an image jockey can test: no matrix written", o->repo);
 		ret = EXIT_RUNTIME;
-	} else if (!slug_ok(name) || strcmp(name, slug_make(name)) != 0) {
+	} else if (!slug_ok(name) || strcmp(name, slug) != 0) {
 		error("matrix name '%s' must be a slug of [a-z0-9._-] (give one with --name)", name);
 		ret = EXIT_USAGE;
 	} else {
 		ret = init_write(o, &st, name);
 	}
+	free(slug);
 	free(name);
 	starter_release(&st);
 	return ret;
