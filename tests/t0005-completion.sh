@@ -111,6 +111,24 @@ if command -v zsh >/dev/null 2>&1; then
 		zsh -c ". \"\$ZSHCOMP\"; _jockey_cells jockey m/t.yaml out" | sort >zgot &&
 		"$TRASH/comp" jockey run m/t.yaml -o out "" >bgot && test_cmp bgot zgot
 	'
+	test_expect_success 'zsh: an interactive shell (zpty) completes through fpath and compinit' '
+		mkdir -p fp && cp "$ZSHCOMP" fp/ &&
+		cat >zt.zsh <<-\EOF &&
+		zmodload zsh/zpty || exit 1
+		zpty z "TERM=dumb zsh -f -i"
+		zpty -w z "fpath=($PWD/fp \$fpath); autoload -Uz compinit; compinit -u; PS1=\"> \""
+		sleep 2
+		zpty -r -t z junk
+		zpty -w -n z "$1"$'"'"'\t'"'"'  # the key that asks for completion
+		sleep 3
+		out=
+		while zpty -r -t z chunk; do out+=$chunk; done
+		print -r -- "$out"
+		zpty -d z
+		EOF
+		zsh -f zt.zsh "jockey sh" >z1 && tr -d "\r" <z1 | grep -q "jockey show \$" &&
+		zsh -f zt.zsh "jockey show out busybox-latest.c" >z2 && tr -d "\r" <z2 | grep -q "jockey show out busybox-latest.cpu.\$"
+	'
 else
 	test_skip 'zsh: the same reading of the words' 'no zsh'
 fi
