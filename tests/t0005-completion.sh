@@ -114,20 +114,29 @@ if command -v zsh >/dev/null 2>&1; then
 	test_expect_success 'zsh: an interactive shell (zpty) completes through fpath and compinit' '
 		mkdir -p fp && cp "$ZSHCOMP" fp/ &&
 		cat >zt.zsh <<-\EOF &&
+		# zt.zsh LINE WANT: type LINE and a tab into an interactive zsh, wait
+		# (up to 30 s) until its screen shows WANT
 		zmodload zsh/zpty || exit 1
 		zpty z "TERM=dumb zsh -f -i"
-		zpty -w z "fpath=($PWD/fp \$fpath); autoload -Uz compinit; compinit -u; PS1=\"> \""
-		sleep 2
-		zpty -r -t z junk
-		zpty -w -n z "$1"$'"'"'\t'"'"'  # the key that asks for completion
-		sleep 3
-		out=
-		while zpty -r -t z chunk; do out+=$chunk; done
-		print -r -- "$out"
+		zpty -w z "fpath=($PWD/fp \$fpath); autoload -Uz compinit; compinit -u; PS1=\"RE\"\"ADY> \""
+		wait_for() {
+			local out= chunk i
+			for i in {1..150}; do
+				while zpty -r -t z chunk; do out+=$chunk; done
+				[[ $out == *$1* ]] && return 0
+				sleep 0.2
+			done
+			print -r -- "$out"
+			return 1
+		}
+		wait_for "READY> " || exit 1
+		zpty -w -n z "$1"$'"'"'\t'"'"'
+		wait_for "$2"; r=$?
 		zpty -d z
+		exit $r
 		EOF
-		zsh -f zt.zsh "jockey sh" >z1 && tr -d "\r" <z1 | grep -q "jockey show \$" &&
-		zsh -f zt.zsh "jockey show out busybox-latest.c" >z2 && tr -d "\r" <z2 | grep -q "jockey show out busybox-latest.cpu.\$"
+		zsh -f zt.zsh "jockey sh" "jockey show " &&
+		zsh -f zt.zsh "jockey show out busybox-latest.c" "jockey show out busybox-latest.cpu."
 	'
 else
 	test_skip 'zsh: the same reading of the words' 'no zsh'
