@@ -178,6 +178,10 @@ struct matrix {
  * and return NULL. */
 struct matrix *matrix_load(const char *path);
 void matrix_free(struct matrix *m);
+/* The JSON Schema of a matrix, from the loader's key tables (a new
+ * jansson object; gen/matrix/schema.c). */
+struct json_t;
+struct json_t *matrix_schema(void);
 
 /* Parse "120s", "2m", "1h30m", "500ms" into milliseconds; -1 if invalid. */
 long parse_duration_ms(const char *s);

@@ -37,6 +37,7 @@
 #include "runners/drive.h"
 #include "runners/engine_use.h"
 #include "runners/classify.h"
+#include "runners/progress.h"
 #include "runners/report/staleness.h"
 
 /* The command line. */
@@ -166,6 +167,7 @@ static int
 ninja_run(struct run *r)
 {
 	const char *jobs = r->a->jobs;
+	struct progress *prog = NULL;
 	char *keep;
 	size_t i;
 	int ntargets = 0, ndown = 0, ret = EXIT_OK;
@@ -186,10 +188,13 @@ ninja_run(struct run *r)
 		drive_argv_all(&r->argv, r->dir, jobs);
 	else if (drive_argv_cells(&r->argv, r->dir, jobs, r->in.cells, r->in.ncells, keep, &ntargets) < 0)
 		ret = EXIT_RUNTIME;
+	if (ret == EXIT_OK && (r->all || ntargets))
+		prog = progress_start(r->dir, &r->argv, r->in.cells, r->in.ncells, keep, r->in.m->parallel);
 	free(keep);
 	clock_gettime(CLOCK_REALTIME, &r->t0);
 	if (ret == EXIT_OK)
 		r->nret = r->all || ntargets ? drive_run(r->argv.v) : 0;
+	progress_stop(prog);
 	if (ret == EXIT_OK && (r->nret < 0 || r->nret == 127)) {
 		error("cannot run ninja; install it with: apt-get install ninja-build");
 		ret = EXIT_RUNTIME;
@@ -265,6 +270,7 @@ summarise(struct run *r, json_t *moved)
 			warn("cannot return to '%s':", cwd);
 		free(cwd);
 	}
+	progress_table(r->dir, r->in.cells, r->in.ncells, r->sel, &r->t, stdout);
 	printf("jockey: %d cells: %d ran, %d fresh, %d failed; results in %s/" LAYOUT_RESULTS_JSON "\n",
 	       r->t.ran + r->t.fresh + r->t.failed, r->t.ran, r->t.fresh, r->t.failed, r->dir);
 	staleness_print_moved(moved, stdout);

@@ -69,6 +69,22 @@ test_path(void)
 	p = path_absolute("/etc/./passwd");
 	is_str(p, "/etc/passwd", "path_absolute: an absolute path, cleaned");
 	free(p);
+	{
+		static const struct { const char *dir, *path, *want; } rel[] = {
+			{ "/a/b", "/a/b/c/d", "c/d" },
+			{ "/a/b", "/a/b", "." },
+			{ "/a/b", "/a/bc", "../bc" },
+			{ "/a/b/c", "/a/x", "../../x" },
+			{ "/", "/x/y", "x/y" },
+			{ "/x/y", "/", "../.." },
+		};
+
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			p = path_relative(rel[i].dir, rel[i].path);
+			is_str(p, rel[i].want, "path_relative: %s from %s", rel[i].path, rel[i].dir);
+			free(p);
+		}
+	}
 }
 
 static void
