@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/run/clean.h"
 #include "runners/run/engine.h"
@@ -192,9 +193,9 @@ clean_engine(const char *endpoint, const char *dir, int all, long keep)
 
 /* Add the "engine" of every JSON file matching pattern to engines. */
 static void
-collect_engines(json_t *engines, const char *dir, const char *pattern)
+collect_engines(json_t *engines, const char *dir, enum layout_kind k)
 {
-	char *pat = xasprintf("%s/%s", dir, pattern);
+	char *pat = layout_path(dir, k, "*");
 	glob_t g;
 	size_t i;
 
@@ -253,8 +254,8 @@ clean_dir(const char *dir, int all, long keep)
 
 	/* In a big matrix these files come from edges: a cell or image that
 	 * never got one never ran or was built, so left nothing to clean. */
-	collect_engines(engines, dir, "images/*.json");
-	collect_engines(engines, dir, "cells/*/run.json");
+	collect_engines(engines, dir, LAYOUT_IMAGE_JSON);
+	collect_engines(engines, dir, LAYOUT_CELL_RUN);
 	if (json_object_size(engines) == 0)
 		json_object_set_new(engines, engine_endpoint(NULL), json_true());
 	json_object_foreach(engines, ep, v)
