@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "base/files.h"
+#include "base/format/hostconf.h"
 #include "base/layout.h"
 #include "base/util.h"
 #include "gen/compose.h"
@@ -116,17 +117,16 @@ static void
 run_sides(json_t *run, const json_t *base, const json_t *bench, const json_t *host, json_t *keys,
 	  const char *dir)
 {
-	const char *apply = jstr(host, "apply_to");
+	static const char *const pair[] = { "server", "client", NULL }, *const plain[] = { "main", NULL };
+	enum apply_to apply = apply_to_parse(jstr(host, "apply_to"));
+	int is_pair = json_is_true(json_object_get(bench, "pair"));
+	const char *const *role;
 
-	if (!json_is_true(json_object_get(bench, "pair"))) {
-		json_object_set_new(run, "main", run_side(json_object_get(bench, "main"), base, host, 1, keys, dir));
-		return;
-	}
-	json_object_set_new(run, "server", run_side(json_object_get(bench, "server"), base, host,
-						    strcmp(apply, "client") != 0, keys, dir));
-	json_object_set_new(run, "client", run_side(json_object_get(bench, "client"), base, host,
-						    strcmp(apply, "server") != 0, keys, dir));
-	json_object_set_new(run, "apply_to", json_string(apply));
+	for (role = is_pair ? pair : plain; *role; role++)
+		json_object_set_new(run, *role, run_side(json_object_get(bench, *role), base, host,
+							 apply_to_side(apply, *role), keys, dir));
+	if (is_pair)
+		json_object_set_new(run, "apply_to", json_string(apply_to_name(apply)));
 }
 
 void

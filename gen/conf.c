@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 
+#include "base/format/hostconf.h"
 #include "base/util.h"
 #include "gen/conf.h"
 #include "gen/from.h"
@@ -108,44 +109,28 @@ conf_bench(const struct gen *g, size_t bi)
 	return o;
 }
 
-static json_t *
-json_number_plain(double d)
-{
-	if (d == (double)(json_int_t)d)
-		return json_integer((json_int_t)d);
-	return json_real(d);
-}
-
+/* The host config's JSON (base/format/hostconf.h), from the matrix's host. */
 static json_t *
 json_hostconfig(const struct host *h)
 {
-	json_t *vols = json_array(), *ulim = json_array();
+	struct hostconf hc = { h->network, h->cpuset, h->cpus, h->memory, h->runtime, NULL, h->nvolumes,
+			       h->privileged, json_kv(&h->sysctls), NULL, h->nulimits };
+	json_t *o;
 	size_t i;
 
+	hc.volumes = xcalloc(h->nvolumes + 1, sizeof(*hc.volumes));
 	for (i = 0; i < h->nvolumes; i++)
-		json_array_append_new(vols, json_pack("{s:s, s:s, s:b}", "source", h->volumes[i].source,
-						      "target", h->volumes[i].target,
-						      "readonly", h->volumes[i].readonly));
+		hc.volumes[i] = (struct hostconf_volume){ h->volumes[i].source, h->volumes[i].target,
+							  h->volumes[i].readonly };
+	hc.ulimits = xcalloc(h->nulimits + 1, sizeof(*hc.ulimits));
 	for (i = 0; i < h->nulimits; i++)
-		json_array_append_new(ulim, json_pack("{s:s, s:I, s:I}", "name", h->ulimits[i].name,
-						      "soft", (json_int_t)h->ulimits[i].soft,
-						      "hard", (json_int_t)h->ulimits[i].hard));
-	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:o, s:o}",
-			 "network", h->network ? h->network : "bridge",
-			 "cpuset", conf_jstr(h->cpuset),
-			 "cpus", json_number_plain(h->cpus),
-			 "memory", (json_int_t)h->memory,
-			 "runtime", conf_jstr(h->runtime),
-			 "volumes", vols,
-			 "privileged", h->privileged,
-			 "sysctls", json_kv(&h->sysctls),
-			 "ulimits", ulim);
-}
-
-static const char *
-apply_to_name(enum apply_to a)
-{
-	return a == APPLY_SERVER ? "server" : a == APPLY_CLIENT ? "client" : "both";
+		hc.ulimits[i] = (struct hostconf_ulimit){ h->ulimits[i].name, h->ulimits[i].soft,
+							  h->ulimits[i].hard };
+	o = hostconf_encode(&hc);
+	json_decref(hc.sysctls);
+	free(hc.volumes);
+	free(hc.ulimits);
+	return o;
 }
 
 json_t *

@@ -19,7 +19,8 @@
 static int
 run_load(struct run *r, const char *run_json, int rep)
 {
-	const char *slash, *apply;
+	const char *slash;
+	enum apply_to apply;
 
 	r->run_json = run_json;
 	r->rep = rep;
@@ -30,18 +31,17 @@ run_load(struct run *r, const char *run_json, int rep)
 	if (!r->cell)
 		return error("%s: no \"cell\"", run_json);
 	r->timeout_ms = (long)json_number_value(json_object_get(r->config, "timeout_ms"));
+	hostconf_decode(&r->hc, json_object_get(r->config, "hostconfig"));
 	slash = strrchr(run_json, '/');
 	r->dir = slash ? xasprintf("%.*s/%d", (int)(slash - run_json), run_json, r->rep)
 		       : xasprintf("%d", r->rep);
 	r->pair = json_object_get(r->config, "server") || json_object_get(r->config, "client");
 	if (!r->pair)
 		return proc_load(r, &r->main, "main", 1);
-	apply = conf_str(r->config, "apply_to");
-	if (!apply)
-		apply = "both";
-	if (proc_load(r, &r->server, "server", strcmp(apply, "client") != 0) < 0)
+	apply = apply_to_parse(conf_str(r->config, "apply_to"));
+	if (proc_load(r, &r->server, "server", apply_to_side(apply, "server")) < 0)
 		return -1;
-	return proc_load(r, &r->main, "client", strcmp(apply, "server") != 0);
+	return proc_load(r, &r->main, "client", apply_to_side(apply, "client"));
 }
 
 static void
@@ -50,6 +50,7 @@ run_release(struct run *r)
 	proc_release(&r->main);
 	proc_release(&r->server);
 	json_decref(r->info);
+	hostconf_release(&r->hc);
 	json_decref(r->config);
 	engine_free(r->e);
 	free(r->network);

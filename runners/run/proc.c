@@ -28,8 +28,8 @@ proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
 	if (p->native)
 		p->net_mode = "host";
 	else if (host_settings)
-		p->net_mode = conf_str(json_object_get(r->config, "hostconfig"), "network");
-	if (!p->net_mode)
+		p->net_mode = r->hc.network;
+	else
 		p->net_mode = "bridge";
 	p->name = xasprintf("jockey-%s-%d-%ld%s%s", r->cell, r->rep, (long)getpid(),
 			    strcmp(role, "main") ? "-" : "", strcmp(role, "main") ? role : "");

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "base/format/hostconf.h"
 #include "base/util.h"
 #include "runners/run/cgroup.h"
 #include "runners/run/engine.h"
@@ -69,6 +70,7 @@ struct proc {
 struct run {
 	const char *run_json;  /* cells/ID/run.json */
 	json_t *config;        /* its content */
+	struct hostconf hc;    /* its "hostconfig", decoded (strings borrowed from config) */
 	const char *cell;      /* ID */
 	int rep;
 	char *dir;             /* cells/ID/REP */

@@ -1,10 +1,12 @@
 /* t-base.c: the small base modules gen and the runners share: slugs, the
- * string hash table, clean paths and the results folder's layout. */
+ * string hash table, clean paths, the results folder's layout and the host
+ * config's format. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/format/hostconf.h"
 #include "base/layout.h"
 #include "base/path.h"
 #include "base/slug.h"
@@ -100,6 +102,51 @@ test_layout(void)
 	ok(!layout_name(LAYOUT_CELL_RUN, "cells/a/b/run.json") && !layout_name(LAYOUT_CELL_RUN, "cells//run.json") &&
 	   !layout_name(LAYOUT_BASE_JSON, "base/../x.json") && !layout_name(LAYOUT_BASE_JSON, "conf/x.json"),
 	   "layout_name: NULL unless NAME is a slug between the prefix and the suffix");
+	p = layout_rep_named(NULL, "a", 2, "log.failed");
+	is_str(p, "cells/a/2/log.failed", "layout: a repetition's file named elsewhere");
+	free(p);
+	is_str(layout_rep_file(LAYOUT_SERVER_METRICS), "server-metrics.tsv", "layout: a repetition file's name");
+}
+
+/* The host config's JSON: decoding what gen writes and encoding it again
+ * gives the same text; defaults; the apply_to rule. */
+static void
+test_hostconf(void)
+{
+	static const char *const text =
+		"{\"network\": \"host\", \"cpuset\": \"0-1\", \"cpus\": 1.5, \"memory\": 268435456, "
+		"\"runtime\": null, \"volumes\": [{\"source\": \"/data\", \"target\": \"/d\", "
+		"\"readonly\": true}], \"privileged\": false, \"sysctls\": {\"net.core.somaxconn\": \"1024\"}, "
+		"\"ulimits\": [{\"name\": \"nofile\", \"soft\": 1024, \"hard\": -1}]}";
+	json_t *in = json_loads(text, 0, NULL), *out;
+	struct hostconf hc;
+	char *s;
+
+	hostconf_decode(&hc, in);
+	is_str(hc.network, "host", "hostconf: network");
+	is_str(hc.cpuset, "0-1", "hostconf: cpuset");
+	ok(hc.cpus == 1.5 && hc.memory == 268435456 && !hc.runtime && !hc.privileged, "hostconf: limits");
+	ok(hc.nvolumes == 1 && hc.volumes[0].readonly && strcmp(hc.volumes[0].target, "/d") == 0,
+	   "hostconf: a volume");
+	ok(hc.nulimits == 1 && hc.ulimits[0].soft == 1024 && hc.ulimits[0].hard == -1, "hostconf: a ulimit");
+	out = hostconf_encode(&hc);
+	s = json_dumps(out, 0);
+	is_str(s, text, "hostconf: encode(decode(x)) is x, key order included");
+	free(s);
+	json_decref(out);
+	hostconf_release(&hc);
+	json_decref(in);
+	hostconf_decode(&hc, NULL);
+	ok(strcmp(hc.network, "bridge") == 0 && !hc.cpuset && hc.nvolumes == 0 && !hc.sysctls,
+	   "hostconf: none decodes to the engine's defaults");
+	hostconf_release(&hc);
+	ok(apply_to_side(APPLY_BOTH, "server") && apply_to_side(APPLY_BOTH, "client") &&
+	   apply_to_side(APPLY_SERVER, "server") && !apply_to_side(APPLY_SERVER, "client") &&
+	   !apply_to_side(APPLY_CLIENT, "server") && apply_to_side(APPLY_CLIENT, "client") &&
+	   apply_to_side(APPLY_SERVER, "main") && apply_to_side(APPLY_CLIENT, "main"),
+	   "apply_to_side: the host config's sides");
+	ok(apply_to_parse(NULL) == APPLY_BOTH && apply_to_parse("client") == APPLY_CLIENT &&
+	   strcmp(apply_to_name(apply_to_parse("server")), "server") == 0, "apply_to: names both ways");
 }
 
 int
@@ -109,5 +156,6 @@ main(void)
 	test_strmap();
 	test_path();
 	test_layout();
+	test_hostconf();
 	return tap_done();
 }
