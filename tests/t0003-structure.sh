@@ -104,25 +104,23 @@ test_expect_success 'self-test: an include of a layer above fails' '
 	test_grep "base/up.c:1: includes .runners/opts.h., a layer above it" out
 '
 
+# rule_fails RULE COMMAND PATTERN: a build.ninja of the one rule fails the
+# rules check on the tree r, saying PATTERN
+rule_fails() {
+	printf "rule %s\n  command = %s\n" "$1" "$2" >one.ninja &&
+	test_must_fail python3 "$S" --top r --ninja one.ninja rules >out &&
+	test_grep "$3" out
+}
+
 test_expect_success 'self-test: rules with no command, another command, no file, another function' '
 	mktree r &&
 	printf "rule gen\n  command = \$jockey gen -o \$dir \$matrix\n" >ok.ninja &&
 	python3 "$S" --top r --ninja ok.ninja rules &&
-	printf "rule frob\n  command = \$jockey frob \$in\n" >none.ninja &&
-	test_must_fail python3 "$S" --top r --ninja none.ninja rules >out &&
-	test_grep "rule .frob.: no command .frob. in runners/commands.c" out &&
-	printf "rule run1\n  command = \$edge run-cell \$in 1\n" >other.ninja &&
-	test_must_fail python3 "$S" --top r --ninja other.ninja rules >out &&
-	test_grep "rule .run1. runs the command .run-cell., not .run1." out &&
-	printf "rule run-cell.1\n  command = \$edge run-cell \$in 1\n" >nofile.ninja &&
-	test_must_fail python3 "$S" --top r --ninja nofile.ninja rules >out &&
-	test_grep "rule .run-cell.1.: no runners/cmd_run_cell.c" out &&
-	printf "rule parse.b\n  command = \$edge parse \$in\n" >fn.ninja &&
-	test_must_fail python3 "$S" --top r --ninja fn.ninja rules >out &&
-	test_grep "rule .parse.b.: the table runs cmd_parse_log, not cmd_parse" out &&
-	printf "rule x\n  command = sh -c true\n" >sh.ninja &&
-	test_must_fail python3 "$S" --top r --ninja sh.ninja rules >out &&
-	test_grep "rule .x. runs .sh -c true., no jockey command" out
+	rule_fails frob "\$jockey frob \$in" "rule .frob.: no command .frob. in runners/commands.c" &&
+	rule_fails run1 "\$edge run-cell \$in 1" "rule .run1. runs the command .run-cell., not .run1." &&
+	rule_fails run-cell.1 "\$edge run-cell \$in 1" "rule .run-cell.1.: no runners/cmd_run_cell.c" &&
+	rule_fails parse.b "\$edge parse \$in" "rule .parse.b.: the table runs cmd_parse_log, not cmd_parse" &&
+	rule_fails x "sh -c true" "rule .x. runs .sh -c true., no jockey command"
 '
 
 test_done
