@@ -105,15 +105,15 @@ host_config(const struct proc *p, const struct hostconf *hc)
 static json_t *
 create_body(const struct run *r, const struct proc *p)
 {
-	json_t *body = json_object(), *cmd = json_object_get(p->side, "command");
+	json_t *body = json_object(), *cmd = p->side->command;
 	json_t *labels = json_object();
 	char rep[32];
 
 	json_object_set_new(body, "Image", json_string(p->image_id));
 	if (json_array_size(cmd) > 0)
 		json_object_set(body, "Cmd", cmd);
-	json_object_set_new(body, "Env", env_list(json_object_get(p->side, "env")));
-	json_object_update(labels, json_object_get(r->config, "labels"));
+	json_object_set_new(body, "Env", env_list(p->side->env));
+	json_object_update(labels, r->rc.labels);
 	snprintf(rep, sizeof(rep), "%d", r->rep);
 	json_object_set_new(labels, "jockey.rep", json_string(rep));
 	json_object_set_new(labels, "jockey.role", json_string(p->role));
@@ -123,7 +123,7 @@ create_body(const struct run *r, const struct proc *p)
 	json_object_set_new(body, "AttachStderr", json_true());
 	json_object_set_new(body, "Tty", json_false());
 	json_object_set_new(body, "OpenStdin", json_false());
-	json_object_set_new(body, "HostConfig", host_config(p, p->host_settings ? &r->hc : NULL));
+	json_object_set_new(body, "HostConfig", host_config(p, p->host_settings ? &r->rc.hc : NULL));
 	return body;
 }
 

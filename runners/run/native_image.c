@@ -208,8 +208,8 @@ mounts_build(struct run *r, struct native *n)
 	mount_add(n, "proc", "/proc", -1);
 	mount_add(n, "/dev", "/dev", MS_BIND | MS_REC);
 	mount_add(n, "/sys", "/sys", MS_BIND | MS_REC);
-	for (i = 0; i < r->hc.nvolumes; i++) {
-		const char *src = r->hc.volumes[i].source, *dst = r->hc.volumes[i].target;
+	for (i = 0; i < r->rc.hc.nvolumes; i++) {
+		const char *src = r->rc.hc.volumes[i].source, *dst = r->rc.hc.volumes[i].target;
 
 		if (*src != '/')
 			return error("cell '%s': a native run mounts host paths only, not the volume '%s'",
@@ -245,7 +245,7 @@ native_prepare(struct run *r, struct proc *p)
 	f = user_resolve(n, json_string_value(json_object_get(config, "User")), &n->home);
 	n->config = json_incref(config);
 	json_decref(img);
-	cpuset = r->hc.cpuset;
+	cpuset = r->rc.hc.cpuset;
 	if (f == 0 && cpuset) {
 		if (cpus_parse(cpuset, &n->cpus) < 0)
 			return error("cell '%s': invalid cpuset '%s'", r->cell, cpuset);

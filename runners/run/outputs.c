@@ -100,7 +100,7 @@ write_json(const struct run *r, const char *name, json_t *j)
 static char *
 tools_said(const struct run *r)
 {
-	const char *bench = json_string_value(json_object_get(r->config, "benchmark"));
+	const char *bench = r->rc.benchmark;
 	char *path = bench ? layout_path(NULL, LAYOUT_PARSE_JSON, bench) : NULL, *log = NULL, *said = NULL;
 	json_t *parse = path && path_exists(path) ? json_load_path(path, 1) : NULL;
 	size_t len;

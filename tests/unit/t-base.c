@@ -1,12 +1,13 @@
 /* t-base.c: the small base modules gen and the runners share: slugs, the
- * string hash table, clean paths, the results folder's layout and the host
- * config's format. */
+ * string hash table, clean paths, the results folder's layout and the
+ * formats of the host config and run.json. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/format/hostconf.h"
+#include "base/format/run.h"
 #include "base/layout.h"
 #include "base/path.h"
 #include "base/slug.h"
@@ -108,6 +109,17 @@ test_layout(void)
 	is_str(layout_rep_file(LAYOUT_SERVER_METRICS), "server-metrics.tsv", "layout: a repetition file's name");
 }
 
+/* o (taken) dumps as want. */
+static void
+is_dump(json_t *o, const char *want, const char *name)
+{
+	char *s = json_dumps(o, 0);
+
+	is_str(s, want, "%s", name);
+	free(s);
+	json_decref(o);
+}
+
 /* The host config's JSON: decoding what gen writes and encoding it again
  * gives the same text; defaults; the apply_to rule. */
 static void
@@ -118,9 +130,8 @@ test_hostconf(void)
 		"\"runtime\": null, \"volumes\": [{\"source\": \"/data\", \"target\": \"/d\", "
 		"\"readonly\": true}], \"privileged\": false, \"sysctls\": {\"net.core.somaxconn\": \"1024\"}, "
 		"\"ulimits\": [{\"name\": \"nofile\", \"soft\": 1024, \"hard\": -1}]}";
-	json_t *in = json_loads(text, 0, NULL), *out;
+	json_t *in = json_loads(text, 0, NULL);
 	struct hostconf hc;
-	char *s;
 
 	hostconf_decode(&hc, in);
 	is_str(hc.network, "host", "hostconf: network");
@@ -129,11 +140,7 @@ test_hostconf(void)
 	ok(hc.nvolumes == 1 && hc.volumes[0].readonly && strcmp(hc.volumes[0].target, "/d") == 0,
 	   "hostconf: a volume");
 	ok(hc.nulimits == 1 && hc.ulimits[0].soft == 1024 && hc.ulimits[0].hard == -1, "hostconf: a ulimit");
-	out = hostconf_encode(&hc);
-	s = json_dumps(out, 0);
-	is_str(s, text, "hostconf: encode(decode(x)) is x, key order included");
-	free(s);
-	json_decref(out);
+	is_dump(hostconf_encode(&hc), text, "hostconf: encode(decode(x)) is x, key order included");
 	hostconf_release(&hc);
 	json_decref(in);
 	hostconf_decode(&hc, NULL);
@@ -149,6 +156,41 @@ test_hostconf(void)
 	   strcmp(apply_to_name(apply_to_parse("server")), "server") == 0, "apply_to: names both ways");
 }
 
+/* run.json: a pair's file decodes and encodes to the same text; what the
+ * decoder refuses. */
+static void
+test_runconf(void)
+{
+	static const char *const text =
+		"{\"schema\": 1, \"cell\": \"nginx-1.27.http.bridge\", \"matrix\": \"m\", "
+		"\"engine\": \"unix:///run/docker.sock\", \"image\": \"nginx:1.27\", \"benchmark\": \"http\", "
+		"\"host\": \"bridge\", \"native\": false, \"timeout_ms\": 120000, \"repeat\": 3, \"warmup\": 1, "
+		"\"hostconfig\": {\"network\": \"bridge\", \"cpuset\": null, \"cpus\": 0, \"memory\": 0, "
+		"\"runtime\": null, \"volumes\": [], \"privileged\": false, \"sysctls\": {}, \"ulimits\": []}, "
+		"\"labels\": {\"jockey\": \"1\", \"jockey.matrix\": \"m\", \"jockey.cell\": \"nginx-1.27.http.bridge\", "
+		"\"jockey.dir\": \"/r\"}, "
+		"\"server\": {\"image_stamp\": \"stamps/img/asis.nginx-1.27.id\", \"image_id\": \"sha256:ab\", "
+		"\"command\": null, \"env\": {}, \"ready\": {\"tcp\": 80}}, "
+		"\"client\": {\"image_stamp\": \"stamps/img/wrk.nginx-1.27.id\", \"image_id\": null, "
+		"\"command\": [\"wrk\", \"http://${server}/\"], \"env\": {\"A\": \"1\"}}, \"apply_to\": \"client\"}";
+	json_t *in = json_loads(text, 0, NULL);
+	struct runconf rc;
+
+	ok(runconf_decode(&rc, in, "run.json") == 0, "runconf: a pair's run.json decodes");
+	ok(rc.pair && rc.apply_to == APPLY_CLIENT && rc.timeout_ms == 120000 && rc.warmup == 1 &&
+	   strcmp(rc.dir, "/r") == 0 && !rc.client.image_id && rc.server.ready,
+	   "runconf: the fields and the sides");
+	is_dump(runconf_encode(&rc), text, "runconf: encode(decode(x)) is x, key order included");
+	runconf_release(&rc);
+	json_object_del(json_object_get(in, "client"), "image_stamp");
+	ok(runconf_decode(&rc, in, "run.json") < 0, "runconf: a side without its image stamp is refused");
+	runconf_release(&rc);
+	json_object_del(in, "cell");
+	ok(runconf_decode(&rc, in, "run.json") < 0, "runconf: a file without a cell is refused");
+	runconf_release(&rc);
+	json_decref(in);
+}
+
 int
 main(void)
 {
@@ -157,5 +199,6 @@ main(void)
 	test_path();
 	test_layout();
 	test_hostconf();
+	test_runconf();
 	return tap_done();
 }
