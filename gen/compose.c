@@ -49,14 +49,14 @@ compose_image(const char *key, const json_t *recipe, const json_t *base, const c
 
 /* The image key of a side of run.json, as gen made it (names.h). */
 static char *
-side_key(const json_t *side, const json_t *base, const json_t *host)
+side_key(const json_t *side, const json_t *base, const struct hostfile *host)
 {
 	const char *bslug = jstr(side, "base_slug");
 
 	if (!jstr(side, "context_slug"))
 		bslug = NULL;
 	return name_key(jstr(side, "context_slug"), bslug ? bslug : jstr(base, "slug"),
-			jstr(side, "args_hash"), jstr(host, "engine_suffix"));
+			jstr(side, "args_hash"), host->engine_suffix);
 }
 
 /* A side of run.json: its image stamp, command and env (host env on top
@@ -66,8 +66,8 @@ side_key(const json_t *side, const json_t *base, const json_t *host)
  * only run.json (one path fewer per repetition for ninja to read). Fills
  * out with what side_free frees; adds the side's image key to keys. */
 static void
-run_side(struct runconf_side *out, const json_t *side, const json_t *base, const json_t *host,
-	 int host_env, json_t *keys, const char *dir)
+run_side(struct runconf_side *out, const json_t *side, const json_t *base,
+	 const struct hostfile *host, int host_env, json_t *keys, const char *dir)
 {
 	char *key = side_key(side, base, host), *stamp = layout_path(NULL, LAYOUT_IMAGE_ID, key);
 	char *path = dir ? xasprintf("%s/%s", dir, stamp) : xstrdup(stamp);
@@ -80,7 +80,7 @@ run_side(struct runconf_side *out, const json_t *side, const json_t *base, const
 	out->env = json_deep_copy(json_object_get(side, "env"));
 	out->ready = json_object_get(side, "ready");
 	if (host_env)
-		json_object_update(out->env, json_object_get(host, "env"));
+		json_object_update(out->env, host->env);
 	for (i = 0; i < json_array_size(keys); i++)
 		seen |= strcmp(json_string_value(json_array_get(keys, i)), key) == 0;
 	if (!seen)
@@ -109,26 +109,26 @@ copy_without(const json_t *o, const char *const *drop)
 
 /* run.json (base/format/run.h) of cell id from its axis files' objects. */
 static json_t *
-run_compose(const char *id, const json_t *base, const json_t *bench, const json_t *host,
+run_compose(const char *id, const json_t *base, const json_t *bench, const struct hostfile *host,
 	    json_t *keys, const char *dir)
 {
 	struct runconf rc = { 0 };
 	json_t *run;
 
 	rc.cell = id;
-	rc.matrix = jstr(host, "matrix");
-	rc.engine = jstr(host, "engine");
+	rc.matrix = host->matrix;
+	rc.engine = host->engine;
 	rc.image = jstr(base, "ref");
 	rc.benchmark = jstr(bench, "name");
-	rc.host = jstr(host, "name");
-	rc.dir = jstr(host, "dir");
-	rc.native = json_is_true(json_object_get(host, "native"));
+	rc.host = host->name;
+	rc.dir = host->dir;
+	rc.native = host->native;
 	rc.timeout_ms = json_integer_value(json_object_get(bench, "timeout_ms"));
 	rc.repeat = (int)json_integer_value(json_object_get(bench, "repeat"));
 	rc.warmup = (int)json_integer_value(json_object_get(bench, "warmup"));
-	hostconf_decode(&rc.hc, json_object_get((json_t *)host, "hostconfig"));
+	rc.hc = host->hc;
 	rc.pair = json_is_true(json_object_get(bench, "pair"));
-	rc.apply_to = apply_to_parse(jstr(host, "apply_to"));
+	rc.apply_to = host->apply_to;
 	if (rc.pair) {
 		run_side(&rc.server, json_object_get(bench, "server"), base, host,
 			 apply_to_side(rc.apply_to, "server"), keys, dir);
@@ -141,7 +141,6 @@ run_compose(const char *id, const json_t *base, const json_t *bench, const json_
 	side_free(&rc.main);
 	side_free(&rc.server);
 	side_free(&rc.client);
-	hostconf_release(&rc.hc);
 	return run;
 }
 
@@ -152,16 +151,20 @@ compose_cell(const char *id, const json_t *base, const json_t *bench, const json
 	static const char *const bench_drop[] = { "schema", NULL };
 	static const char *const host_drop[] = { "schema", "matrix", "dir", NULL };
 	json_t *keys = json_array(), *run, *cell;
+	struct hostfile hf;
 
-	run = run_compose(id, base, bench, host, keys, dir);
+	/* gen wrote it, or the cells edge checked it is a host file */
+	hostfile_decode(&hf, (json_t *)host, "host");
+	run = run_compose(id, base, bench, &hf, keys, dir);
 	cell = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o}",
-			 "schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
+			 "schema", 1, "cell", id, "matrix", hf.matrix,
 			 "image", "name", jstr(base, "name"), "tag", jstr(base, "tag"),
 			 "ref", jstr(base, "ref"), "slug", jstr(base, "slug"),
 			 "benchmark", copy_without(bench, bench_drop),
 			 "host", copy_without(host, host_drop), "image_keys", keys);
 	outs_add(outs, layout_path(NULL, LAYOUT_CELL_JSON, id), cell);
 	outs_add(outs, layout_path(NULL, LAYOUT_CELL_RUN, id), run);
+	hostfile_release(&hf);
 }
 
 /* The object loaded from path is the axis file that has key: 0, or -1

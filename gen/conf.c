@@ -109,43 +109,33 @@ conf_bench(const struct gen *g, size_t bi)
 	return o;
 }
 
-/* The host config's JSON (base/format/hostconf.h), from the matrix's host. */
-static json_t *
-json_hostconfig(const struct host *h)
-{
-	struct hostconf hc = { h->network, h->cpuset, h->cpus, h->memory, h->runtime, NULL, h->nvolumes,
-			       h->privileged, json_kv(&h->sysctls), NULL, h->nulimits };
-	json_t *o;
-	size_t i;
-
-	hc.volumes = xcalloc(h->nvolumes + 1, sizeof(*hc.volumes));
-	for (i = 0; i < h->nvolumes; i++)
-		hc.volumes[i] = (struct hostconf_volume){ h->volumes[i].source, h->volumes[i].target,
-							  h->volumes[i].readonly };
-	hc.ulimits = xcalloc(h->nulimits + 1, sizeof(*hc.ulimits));
-	for (i = 0; i < h->nulimits; i++)
-		hc.ulimits[i] = (struct hostconf_ulimit){ h->ulimits[i].name, h->ulimits[i].soft,
-							  h->ulimits[i].hard };
-	o = hostconf_encode(&hc);
-	json_decref(hc.sysctls);
-	free(hc.volumes);
-	free(hc.ulimits);
-	return o;
-}
-
 json_t *
 conf_host(const struct gen *g, size_t hi)
 {
 	const struct host *h = &g->m->hosts[hi];
 	int e = g->host_engine[hi];
 	char *suffix = name_engine_suffix(g->nengines, e), *pool = xasprintf("engine_%d", e);
+	struct hostfile f = { h->name, h->native, g->engines[e], suffix, pool, json_kv(&h->env),
+			      h->apply_to, { h->network, h->cpuset, h->cpus, h->memory, h->runtime, NULL,
+					     h->nvolumes, h->privileged, json_kv(&h->sysctls), NULL,
+					     h->nulimits },
+			      g->m->name, g->o->dir };
 	json_t *o;
+	size_t i;
 
-	o = json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "schema", 1,
-		      "name", h->name, "native", h->native, "engine", g->engines[e],
-		      "engine_suffix", suffix, "pool", pool, "env", json_kv(&h->env),
-		      "apply_to", apply_to_name(h->apply_to), "hostconfig", json_hostconfig(h),
-		      "matrix", g->m->name, "dir", g->o->dir);
+	f.hc.volumes = xcalloc(h->nvolumes + 1, sizeof(*f.hc.volumes));
+	for (i = 0; i < h->nvolumes; i++)
+		f.hc.volumes[i] = (struct hostconf_volume){ h->volumes[i].source, h->volumes[i].target,
+							    h->volumes[i].readonly };
+	f.hc.ulimits = xcalloc(h->nulimits + 1, sizeof(*f.hc.ulimits));
+	for (i = 0; i < h->nulimits; i++)
+		f.hc.ulimits[i] = (struct hostconf_ulimit){ h->ulimits[i].name, h->ulimits[i].soft,
+							    h->ulimits[i].hard };
+	o = hostfile_encode(&f);
+	json_decref(f.env);
+	json_decref(f.hc.sysctls);
+	free(f.hc.volumes);
+	free(f.hc.ulimits);
 	free(suffix);
 	free(pool);
 	return o;

@@ -91,6 +91,48 @@ hostconf_release(struct hostconf *hc)
 	memset(hc, 0, sizeof(*hc));
 }
 
+json_t *
+hostfile_encode(const struct hostfile *h)
+{
+	return json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:O, s:s, s:o, s:s, s:s}", "schema", 1,
+			 "name", h->name, "native", h->native, "engine", h->engine,
+			 "engine_suffix", h->engine_suffix, "pool", h->pool, "env", h->env,
+			 "apply_to", apply_to_name(h->apply_to), "hostconfig", hostconf_encode(&h->hc),
+			 "matrix", h->matrix, "dir", h->dir);
+}
+
+static const char *
+str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int
+hostfile_decode(struct hostfile *h, json_t *o, const char *path)
+{
+	memset(h, 0, sizeof(*h));
+	h->matrix = str(o, "matrix");
+	if (!h->matrix)
+		return error("'%s' is not a host file of jockey's", path);
+	h->name = str(o, "name");
+	h->native = json_is_true(json_object_get(o, "native"));
+	h->engine = str(o, "engine");
+	h->engine_suffix = str(o, "engine_suffix");
+	h->pool = str(o, "pool");
+	h->env = json_object_get(o, "env");
+	h->apply_to = apply_to_parse(str(o, "apply_to"));
+	hostconf_decode(&h->hc, json_object_get(o, "hostconfig"));
+	h->dir = str(o, "dir");
+	return 0;
+}
+
+void
+hostfile_release(struct hostfile *h)
+{
+	hostconf_release(&h->hc);
+	memset(h, 0, sizeof(*h));
+}
+
 const char *
 apply_to_name(enum apply_to a)
 {

@@ -1,9 +1,10 @@
-/* hostconf.h: a host config as the edges receive it, the one written-down
- * form of a persistent format: the "hostconfig" object of conf/host/H.json
- * and of cells/ID/run.json, and a pair's "apply_to" (docs/design.md, "The
- * results folder"). gen encodes it (gen/conf.c: hostconf_encode), the run
- * layer decodes it (runners/run/cell.c: hostconf_decode) and reads the
- * struct, never the JSON keys; both sides take apply_to_side's rule.
+/* hostconf.h: a host config as the edges receive it, written down once:
+ * conf/host/H.json (struct hostfile: gen/conf.c encodes it, the cells edge,
+ * gen/compose.c, decodes it), the "hostconfig" object inside it and inside
+ * cells/ID/run.json (struct hostconf: base/format/run.h), and a pair's
+ * "apply_to" (docs/design.md, "The results folder"). The readers use the
+ * structs, never the JSON keys; gen and the run layer take apply_to_side's
+ * rule.
  *
  * The JSON, keys in this order (gen wrote it validated; the decoder
  * refuses only what is not an object):
@@ -57,6 +58,31 @@ json_t *hostconf_encode(const struct hostconf *hc);
 void hostconf_decode(struct hostconf *hc, json_t *o);
 /* Free what hostconf_decode allocated. */
 void hostconf_release(struct hostconf *hc);
+
+/* conf/host/H.json: one host of the matrix as gen resolved it. Keys in
+ * this order: schema, name, native, engine, engine_suffix, pool, env,
+ * apply_to, hostconfig, matrix, dir. Strings and env are borrowed (from the
+ * caller when encoding, from the object when decoding). */
+struct hostfile {
+	const char *name;
+	int native;              /* run the image's files without a container */
+	const char *engine;      /* the engine's URL */
+	const char *engine_suffix; /* ".eN" in image keys when the matrix has several engines, else "" */
+	const char *pool;        /* engine_N, its ninja pool */
+	json_t *env;             /* {NAME: VALUE}, on top of a benchmark's where the config applies */
+	enum apply_to apply_to;
+	struct hostconf hc;
+	const char *matrix;      /* the matrix's name */
+	const char *dir;         /* the results folder */
+};
+
+/* The JSON of h, a new object. */
+json_t *hostfile_encode(const struct hostfile *h);
+/* Fill h from o, the content of the file path: 0, or -1 with a message
+ * when o is not a host file (no "matrix"). */
+int hostfile_decode(struct hostfile *h, json_t *o, const char *path);
+/* Free what hostfile_decode allocated. */
+void hostfile_release(struct hostfile *h);
 
 /* "both", "server" or "client". */
 const char *apply_to_name(enum apply_to a);

@@ -156,6 +156,30 @@ test_hostconf(void)
 	   strcmp(apply_to_name(apply_to_parse("server")), "server") == 0, "apply_to: names both ways");
 }
 
+/* conf/host/H.json: decodes and encodes to the same text; not a host file. */
+static void
+test_hostfile(void)
+{
+	static const char *const text =
+		"{\"schema\": 1, \"name\": \"h\", \"native\": true, \"engine\": \"tcp://e:2375\", "
+		"\"engine_suffix\": \".e1\", \"pool\": \"engine_1\", \"env\": {\"X\": \"1\"}, "
+		"\"apply_to\": \"server\", \"hostconfig\": {\"network\": \"host\", \"cpuset\": \"1\", "
+		"\"cpus\": 2, \"memory\": 0, \"runtime\": \"runc\", \"volumes\": [], \"privileged\": true, "
+		"\"sysctls\": {}, \"ulimits\": []}, \"matrix\": \"m\", \"dir\": \"/r\"}";
+	json_t *in = json_loads(text, 0, NULL);
+	struct hostfile h;
+
+	ok(hostfile_decode(&h, in, "h.json") == 0 && h.native && h.apply_to == APPLY_SERVER &&
+	   strcmp(h.pool, "engine_1") == 0 && h.hc.cpus == 2 && h.hc.privileged,
+	   "hostfile: the fields");
+	is_dump(hostfile_encode(&h), text, "hostfile: encode(decode(x)) is x, key order included");
+	hostfile_release(&h);
+	json_object_del(in, "matrix");
+	ok(hostfile_decode(&h, in, "h.json") < 0, "hostfile: an object without a matrix is not one");
+	hostfile_release(&h);
+	json_decref(in);
+}
+
 /* run.json: a pair's file decodes and encodes to the same text; what the
  * decoder refuses. */
 static void
@@ -199,6 +223,7 @@ main(void)
 	test_path();
 	test_layout();
 	test_hostconf();
+	test_hostfile();
 	test_runconf();
 	return tap_done();
 }
