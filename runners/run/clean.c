@@ -54,7 +54,7 @@ image_name(json_t *img)
 static int
 prune_key(struct engine *e, const char *dir, const char *key, json_t *imgs, long keep)
 {
-	char *sp = xasprintf("%s/stamps/img/%s.id", dir, key), *stamped = stamp_read(sp);
+	char *sp = layout_path(dir, LAYOUT_IMAGE_ID, key), *stamped = stamp_read(sp);
 	size_t n = json_array_size(imgs), i;
 	json_t **v = xcalloc(n ? n : 1, sizeof(*v));
 	long kept = 0;
@@ -218,7 +218,7 @@ collect_engines(json_t *engines, const char *dir, enum layout_kind k)
 static void
 clean_cgroups(const char *dir)
 {
-	char *pat = xasprintf("%s/cells/*/run.json", dir);
+	char *pat = layout_path(dir, LAYOUT_CELL_RUN, "*");
 	glob_t cells, cgs;
 	size_t i, j;
 

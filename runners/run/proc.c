@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/run/conf.h"
 #include "runners/run/proc.h"
@@ -10,10 +11,11 @@
 int
 proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
 {
+	int server = strcmp(role, "server") == 0;
+
 	p->role = role;
 	/* runconf_decode made sure the side and its stamp's path are there */
-	p->side = strcmp(role, "server") == 0 ? &r->rc.server : strcmp(role, "client") == 0 ? &r->rc.client
-										 : &r->rc.main;
+	p->side = server ? &r->rc.server : strcmp(role, "client") == 0 ? &r->rc.client : &r->rc.main;
 	p->image_id = conf_stamp(p->side->image_stamp);
 	if (!p->image_id)
 		return -1;
@@ -28,13 +30,10 @@ proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
 		p->net_mode = "bridge";
 	p->name = xasprintf("jockey-%s-%d-%ld%s%s", r->cell, r->rep, (long)getpid(),
 			    strcmp(role, "main") ? "-" : "", strcmp(role, "main") ? role : "");
-	if (strcmp(role, "server") == 0) {
-		p->log_tmp = xasprintf("%s/server.log.tmp.%ld", r->dir, (long)getpid());
-		p->tsv_tmp = xasprintf("%s/server-metrics.tsv.tmp.%ld", r->dir, (long)getpid());
-	} else {
-		p->log_tmp = xasprintf("%s/log.tmp.%ld", r->dir, (long)getpid());
-		p->tsv_tmp = xasprintf("%s/metrics.tsv.tmp.%ld", r->dir, (long)getpid());
-	}
+	p->log_tmp = xasprintf("%s/%s.tmp.%ld", r->dir, layout_rep_file(server ? LAYOUT_SERVER_LOG : LAYOUT_LOG),
+			       (long)getpid());
+	p->tsv_tmp = xasprintf("%s/%s.tmp.%ld", r->dir,
+			       layout_rep_file(server ? LAYOUT_SERVER_METRICS : LAYOUT_METRICS_TSV), (long)getpid());
 	return 0;
 }
 
