@@ -86,26 +86,24 @@ tar_list(const struct buf *tar, struct buf *out)
 static void
 test_redact(void)
 {
-	char *r;
+	static const char *const cases[][3] = {
+		{ "https://user:s3cret@example.com/x.git", "https://***@example.com/x.git",
+		  "a user and password are redacted" },
+		{ "https://ghp_token@example.com/x.git", "https://***@example.com/x.git",
+		  "a token as user name is redacted" },
+		{ "ssh://git@example.com/x.git", "ssh://git@example.com/x.git", "an ssh user name stays" },
+		{ "ssh://git:pw@example.com/x.git", "ssh://git:***@example.com/x.git", "an ssh password goes" },
+		{ "git://127.0.0.1:9418/a@b", "git://127.0.0.1:9418/a@b", "an @ in the path is no userinfo" },
+		{ "/srv/repo", "/srv/repo", "a local path is unchanged" },
+	};
+	size_t i;
 
-	r = repo_redact("https://user:s3cret@example.com/x.git");
-	is_str(r, "https://***@example.com/x.git", "a user and password are redacted");
-	free(r);
-	r = repo_redact("https://ghp_token@example.com/x.git");
-	is_str(r, "https://***@example.com/x.git", "a token as user name is redacted");
-	free(r);
-	r = repo_redact("ssh://git@example.com/x.git");
-	is_str(r, "ssh://git@example.com/x.git", "an ssh user name stays");
-	free(r);
-	r = repo_redact("ssh://git:pw@example.com/x.git");
-	is_str(r, "ssh://git:***@example.com/x.git", "an ssh password goes");
-	free(r);
-	r = repo_redact("git://127.0.0.1:9418/a@b");
-	is_str(r, "git://127.0.0.1:9418/a@b", "an @ in the path is no userinfo");
-	free(r);
-	r = repo_redact("/srv/repo");
-	is_str(r, "/srv/repo", "a local path is unchanged");
-	free(r);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *r = repo_redact(cases[i][0]);
+
+		is_str(r, cases[i][1], "%s", cases[i][2]);
+		free(r);
+	}
 }
 
 static void
