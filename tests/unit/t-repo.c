@@ -188,12 +188,27 @@ test_tar(void)
 	free(src);
 }
 
+/* The git tree id of the source repository's df/CTX on main (fresh), or
+ * NULL. */
+static char *
+tree_id(const char *ctx)
+{
+	char *cmd = xasprintf("git -C %s/src rev-parse main:df/%s > %s/t.id", dir, ctx, dir);
+	char *p = xasprintf("%s/t.id", dir), *tree = NULL;
+
+	if (system(cmd) == 0 && read_file(p, &tree, NULL) == 0)
+		tree[strcspn(tree, "\n")] = '\0';
+	free(p);
+	free(cmd);
+	return tree;
+}
+
 static void
 test_errors(void)
 {
 	struct buf tar = BUF_INIT;
 	char *json = xasprintf("%s/bad.json", dir), *src = xasprintf("%s/src/df", dir);
-	char *tree = NULL, *cmd;
+	char *tree = NULL;
 
 	write_json("bad.json", src, "\"main\"", "nodf");
 	is_int(repo_fetch(json, 0), -1, "a context without a Dockerfile fails the fetch");
@@ -218,25 +233,10 @@ test_errors(void)
 
 	/* The tar refuses the same trees, given their ids directly. */
 	write_json("bad.json", src, "\"main\"", "nodf");
-	cmd = xasprintf("git -C %s/src rev-parse main:df/escape > %s/t.id", dir, dir);
-	if (system(cmd) == 0) {
-		char *p = xasprintf("%s/t.id", dir);
-		read_file(p, &tree, NULL);
-		tree[strcspn(tree, "\n")] = '\0';
-		free(p);
-	}
-	free(cmd);
+	tree = tree_id("escape");
 	is_int(repo_context_tar(json, tree ? tree : "x", &tar), -1, "the tar refuses an escaping symlink");
 	free(tree);
-	tree = NULL;
-	cmd = xasprintf("git -C %s/src rev-parse main:df/nodf > %s/t.id", dir, dir);
-	if (system(cmd) == 0) {
-		char *p = xasprintf("%s/t.id", dir);
-		read_file(p, &tree, NULL);
-		tree[strcspn(tree, "\n")] = '\0';
-		free(p);
-	}
-	free(cmd);
+	tree = tree_id("nodf");
 	is_int(repo_context_tar(json, tree ? tree : "x", &tar), -1, "the tar refuses a context without Dockerfile");
 	is_int(repo_context_tar(json, "0123456789012345678901234567890123456789", &tar), -1,
 	       "an unknown tree id is an error");
