@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "base/format/hostconf.h"
+
 struct mark {
 	int line, col; /* 1-based; 0 when the value was not written in the file */
 };
@@ -117,8 +119,6 @@ struct volume {
 	int readonly;
 	struct mark mark;
 };
-
-enum apply_to { APPLY_BOTH, APPLY_SERVER, APPLY_CLIENT };
 
 struct host {
 	char *name;             /* slug-safe */

@@ -240,8 +240,8 @@ native_start(struct run *r, struct proc *p)
 	enum outcome f;
 
 	/* Built now: a client's command has its ${server} filled in by now. */
-	n->envp = native_env(json_object_get(n->config, "Env"), json_object_get(p->side, "env"), n->home);
-	n->argv = native_argv(n->config, json_object_get(p->side, "command"));
+	n->envp = native_env(json_object_get(n->config, "Env"), p->side->env, n->home);
+	n->argv = native_argv(n->config, p->side->command);
 	if (!n->argv[0]) {
 		error("cell '%s': no command for the %s, and the image has none", r->cell, p->role);
 		return OUTCOME_ERROR;

@@ -179,18 +179,14 @@ mount_add(struct native *n, const char *src, const char *dst, int flags)
 static int
 mounts_build(struct run *r, struct native *n)
 {
-	json_t *vols = json_object_get(json_object_get(r->config, "hostconfig"), "volumes"), *v;
 	size_t i;
 
 	mount_add(n, "proc", "/proc", -1);
 	mount_add(n, "/dev", "/dev", MS_BIND | MS_REC);
 	mount_add(n, "/sys", "/sys", MS_BIND | MS_REC);
-	json_array_foreach(vols, i, v) {
-		const char *src = json_string_value(json_object_get(v, "source"));
-		const char *dst = json_string_value(json_object_get(v, "target"));
+	for (i = 0; i < r->rc.hc.nvolumes; i++) {
+		const char *src = r->rc.hc.volumes[i].source, *dst = r->rc.hc.volumes[i].target;
 
-		if (!src || !dst)
-			continue;
 		if (*src != '/')
 			return error("cell '%s': a native run mounts host paths only, not the volume '%s'",
 				     r->cell, src);

@@ -102,18 +102,16 @@ limit_cpus(const struct run *r, const struct cgparent *cg, double cpus)
 	return ret;
 }
 
-/* run.json's ulimits ({name, soft, hard}, -1 unlimited) into n->rlim. */
+/* The host config's ulimits (-1 unlimited) into n->rlim. */
 static int
-rlimits_build(const struct run *r, struct native *n, json_t *ulimits)
+rlimits_build(const struct run *r, struct native *n, const struct hostconf *hc)
 {
-	json_t *u;
 	size_t i, k;
 
-	n->rlim = xcalloc(json_array_size(ulimits) + 1, sizeof(*n->rlim));
-	json_array_foreach(ulimits, i, u) {
-		const char *name = json_string_value(json_object_get(u, "name"));
-		json_int_t soft = json_integer_value(json_object_get(u, "soft"));
-		json_int_t hard = json_integer_value(json_object_get(u, "hard"));
+	n->rlim = xcalloc(hc->nulimits + 1, sizeof(*n->rlim));
+	for (i = 0; i < hc->nulimits; i++) {
+		const char *name = hc->ulimits[i].name;
+		long long soft = hc->ulimits[i].soft, hard = hc->ulimits[i].hard;
 
 		for (k = 0; name && k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
 			if (strcmp(rlimit_names[k].name, name) == 0)
@@ -131,14 +129,14 @@ rlimits_build(const struct run *r, struct native *n, json_t *ulimits)
 int
 native_limits_apply(struct run *r, struct proc *p, struct native *n)
 {
-	json_t *hc = json_object_get(r->config, "hostconfig");
-	const char *cpuset = json_string_value(json_object_get(hc, "cpuset"));
-	double cpus = json_number_value(json_object_get(hc, "cpus"));
-	long long mem = (long long)json_number_value(json_object_get(hc, "memory"));
+	const struct hostconf *hc = &r->rc.hc;
+	const char *cpuset = hc->cpuset;
+	double cpus = hc->cpus;
+	long long mem = hc->memory;
 	char *what;
 	int ret = 0;
 
-	if (rlimits_build(r, n, json_object_get(hc, "ulimits")) < 0)
+	if (rlimits_build(r, n, hc) < 0)
 		return -1;
 	if (mem > 0 && limit_memory(r, &p->cg, mem) < 0)
 		return -1;

@@ -47,7 +47,7 @@ export_tar(struct run *r, const char *image_id, const char *tar)
 	char *name = xasprintf("jockey-export-%ld", (long)getpid());
 	char *q = engine_escape(r->e, name), *path = xasprintf("/containers/create?name=%s", q);
 	json_t *body = json_pack("{s:s,s:[s],s:O?}", "Image", image_id, "Cmd", "jockey-export",
-				 "Labels", json_object_get(r->config, "labels"));
+				 "Labels", r->rc.labels);
 	const volatile sig_atomic_t *cancel;
 	FILE *f = NULL;
 	int ret;
