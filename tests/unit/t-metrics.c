@@ -288,11 +288,15 @@ limits_apply(const char *cgname, const char *mi, struct proc *p, struct native *
 	memset(n, 0, sizeof(*n));
 	r.cell = "c";
 	r.run_json = "run.json";
-	r.config = json_pack("{s:o}", "hostconfig", json_loads(hc, 0, NULL));
-	if (cgparent_create_from(&p->cg, cgname, mi) < 0)
-		return -1;
-	p->have_cg = 1;
-	rc = native_limits_apply(&r, p, n);
+	r.config = json_loads(hc, 0, NULL);
+	hostconf_decode(&r.rc.hc, r.config);
+	if (cgparent_create_from(&p->cg, cgname, mi) < 0) {
+		rc = -1;
+	} else {
+		p->have_cg = 1;
+		rc = native_limits_apply(&r, p, n);
+	}
+	hostconf_release(&r.rc.hc);
 	json_decref(r.config);
 	return rc;
 }
