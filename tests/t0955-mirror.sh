@@ -39,18 +39,7 @@ mirrors() {
 test_at_exit "cp '$TRASH/daemon.json.orig' '$RUN/daemon.json' && kill -HUP \$(cat '$RUN/dockerd.pid')"
 test_at_exit "docker rmi nginx:latest"
 
-cat >"$TRASH/m.yaml" <<\EOF
-name: mirror
-images:
-  - {name: nginx, tags: [latest], pull: always}
-benchmarks:
-  - name: version
-    command: [nginx, -v]
-    parser: {regex: "nginx/([0-9]+)\\.", metric: major}
-    repeat: 1
-hosts:
-  - name: bridge
-EOF
+cp "$TOP/tests/matrix/nginx-version.yaml" "$TRASH/m.yaml"
 
 # source FOLDER: the registry the nginx stamp's source.json names
 source_of() {
