@@ -55,18 +55,7 @@ if [ $mirror = 1 ]; then
 
 	test_expect_success 'jockey with pull: always records the digest the registry serves' '
 		docker rmi nginx:latest >/dev/null &&
-		cat >m.yaml <<-\EOF &&
-		name: hub-pull
-		images:
-		  - {name: nginx, tags: [latest], pull: always}
-		benchmarks:
-		  - name: version
-		    command: [nginx, -v]
-		    parser: {regex: "nginx/([0-9]+)\\.", metric: major}
-		    repeat: 1
-		hosts:
-		  - name: bridge
-		EOF
+		cp "$TOP/tests/matrix/nginx-version.yaml" m.yaml &&
 		"$JOCKEY" run -o out m.yaml >run.out 2>&1 || { cat run.out; false; } &&
 		test_cmp registry.digest out/stamps/base/nginx-latest.digest &&
 		"$JOCKEY" run -o out m.yaml >run2.out 2>&1 &&

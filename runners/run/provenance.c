@@ -100,18 +100,23 @@ engine_local(const struct engine *e)
 }
 
 /* What the image of side p was built on, from its images/KEY.inputs.json
- * (the build-image edge's): the base's image id, and what its Dockerfile
+ * (the build-image edge's): the base's stamp and the registry that gave it
+ * (a mirror's URL, a registry's host), its image id, and what its Dockerfile
  * builds on (with the original and the rewrite of a rebased FROM). */
 static void
 build_provenance(json_t *prov, const struct proc *p)
 {
-	const char *stamp = json_string_value(json_object_get(p->side, "image_stamp"));
+	const char *stamp = p->side->image_stamp;
 	char *key = stamp ? layout_name(LAYOUT_IMAGE_ID, stamp) : NULL;
 	char *path = key ? layout_path(NULL, LAYOUT_IMAGE_INPUTS, key) : NULL;
 	json_t *in = path && path_exists(path) ? json_load_path(path, 1) : NULL;
 
 	if (json_object_get(in, "base_id"))
 		json_object_set(prov, "base_image_id", json_object_get(in, "base_id"));
+	if (json_is_string(json_object_get(in, "base_digest")))
+		json_object_set(prov, "base_digest", json_object_get(in, "base_digest"));
+	if (json_object_get(in, "base_registry"))
+		json_object_set(prov, "base_registry", json_object_get(in, "base_registry"));
 	if (json_object_get(in, "dockerfile"))
 		json_object_set(prov, "dockerfile", json_object_get(in, "dockerfile"));
 	json_decref(in);
@@ -137,9 +142,9 @@ provenance_json(const struct run *r)
 		kernel = u.release;
 	if (!version && r->e->server[0])
 		version = r->e->server;
-	p = json_pack("{s:s,s:O,s:s,s:s?,s:s,s:s?,s:s?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
+	p = json_pack("{s:s,s:s?,s:s,s:s?,s:s,s:s?,s:s?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
 		      "image_id", r->main.image_id,
-		      "image", json_object_get(r->config, "image"),
+		      "image", r->rc.image,
 		      "engine", r->e->endpoint,
 		      "engine_version", version,
 		      "api_version", r->e->api_version,
