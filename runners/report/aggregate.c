@@ -382,6 +382,33 @@ csv_write(json_t *cells, struct buf *b)
 	}
 }
 
+/* matrix.json is gen's, but a damaged one must not lead the readers astray:
+ * each cell needs an id that names one folder under cells/ and a repeat and
+ * warmup in the matrix's bounds. 0, or -1 with a message. */
+static int
+matrix_cells_check(json_t *cells)
+{
+	json_t *c;
+	size_t i;
+
+	if (!json_is_array(cells))
+		return error("matrix.json: no 'cells' list (run 'jockey gen' again)");
+	json_array_foreach(cells, i, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		json_t *rep = json_object_get(c, "repeat"), *warm = json_object_get(c, "warmup");
+
+		if (!id || !*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+			return error("matrix.json: cell %zu: no valid 'id' (run 'jockey gen' again)", i + 1);
+		if (!json_is_integer(rep) || json_integer_value(rep) < 1 ||
+		    json_integer_value(rep) > 100000 ||
+		    (warm && (!json_is_integer(warm) || json_integer_value(warm) < 0 ||
+			      json_integer_value(warm) > 100000)))
+			return error("matrix.json: cell '%s': 'repeat' or 'warmup' out of range "
+				     "(run 'jockey gen' again)", id);
+	}
+	return 0;
+}
+
 int
 aggregate_dir(const char *dir, struct aggregate_summary *sum)
 {
@@ -398,6 +425,10 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	if (!matrix)
 		return -1;
 	cells = json_object_get(matrix, "cells");
+	if (matrix_cells_check(cells) < 0) {
+		json_decref(matrix);
+		return -1;
+	}
 	max_cv = json_number_value(json_object_get(matrix, "max_cv"));
 	if (max_cv <= 0)
 		max_cv = 0.05;
@@ -419,12 +450,16 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	json_array_foreach(out_cells, i, c)
 		history_hash_cell(c);
 	baseline_apply(out_cells, json_object_get(matrix, "baseline"));
-	results = json_pack("{s:i, s:O, s:s, s:s?, s:b, s:O?, s:O?, s:o}",
-			    "schema", 1, "matrix", json_object_get(matrix, "name"),
-			    "jockey_version", JOCKEY_VERSION, "repo_commit", commit,
-			    "repo_dirty", repo_dirty(),
-			    "baseline", json_object_get(matrix, "baseline"),
-			    "max_cv", json_object_get(matrix, "max_cv"), "cells", out_cells);
+	/* One key at a time: a value that is missing, or a stamp that is not
+	 * UTF-8 (json_string gives NULL), leaves its key out instead of failing
+	 * the whole object (tests/fuzz/corpus/state/crash-*). */
+	results = json_pack("{s:i, s:s, s:b, s:o}", "schema", 1, "jockey_version", JOCKEY_VERSION,
+			    "repo_dirty", repo_dirty(), "cells", out_cells);
+	json_object_set(results, "matrix", json_object_get(matrix, "name"));
+	if (commit)
+		json_object_set_new(results, "repo_commit", json_string(commit));
+	json_object_set(results, "baseline", json_object_get(matrix, "baseline"));
+	json_object_set(results, "max_cv", json_object_get(matrix, "max_cv"));
 	relative_decide(results, out_cells);
 	free(commit);
 	csv_write(out_cells, &csv);
