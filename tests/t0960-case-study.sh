@@ -79,6 +79,52 @@ test_expect_success 'summary.md has a table of both images for each benchmark' '
 	test_grep "^\| busybox:latest \| [0-9][0-9.e+]* \|" $s && test_grep "^\| python:3.11-slim \| [0-9][0-9.e+]* \|" $s
 '
 
+test_expect_success 'summary.md says which image wins each benchmark, as results.json has it' '
+	python3 - cs/out/results.json cs/out/summary.md <<-\EOF
+	import json, re, statistics, sys
+	r = json.load(open(sys.argv[1]))
+	text = open(sys.argv[2]).read()
+	assert "## Winners\n" in text and text.index("## Winners") < text.index("## http-ab")
+	rows = {}
+	for line in text.split("## Winners\n")[1].split("\n## ")[0].splitlines():
+	    f = [x.strip() for x in line.strip("|").split(" | ")]
+	    if len(f) == 7 and f[3] in ("higher", "lower"):
+	        f[4] = f[4].strip("*")
+	        rows[tuple(f[:3])] = f
+	system = re.compile(r"^(server_)?(elapsed_s|cpu_s|cpu_user_s|cpu_system_s|mem_peak_bytes|io_read_bytes|io_write_bytes|net_rx_bytes|net_tx_bytes|pids_peak)$")
+	groups = {}
+	for c in r["cells"]:
+	    groups.setdefault((c["benchmark"], c["host"]), []).append(c)
+	want = set()
+	for (b, h), cells in groups.items():
+	    if len(cells) < 2:
+	        continue
+	    for name, m in cells[0]["metrics"].items():
+	        if system.match(name) or not m.get("better"):
+	            continue
+	        meds = {c["image"] + ":" + c["tag"]: statistics.median(c["metrics"][name]["samples"]) for c in cells}
+	        pick = max if m["better"] == "higher" else min
+	        best = pick(meds, key=meds.get)
+	        row = rows.get((b, h, name))
+	        assert row, ("no row", b, h, name, sorted(rows))
+	        assert row[3] == m["better"], row
+	        if len(set(meds.values())) == 1:
+	            assert row[6] == "tie (equal medians)" and " = " in row[4], row
+	            want.add((b, h, name))
+	            continue
+	        assert row[4] == best, (row, meds)
+	        # one repetition a side: a leader, never a significant winner
+	        assert row[6] == "too few repetitions to tell (1+1)", row
+	        ratio = float(re.match(r"×([0-9.e+]+)", row[5]).group(1))
+	        vals = sorted(meds.values(), reverse=m["better"] == "higher")
+	        exact = vals[0] / vals[1] if m["better"] == "higher" else vals[1] / vals[0]
+	        assert abs(ratio - exact) <= 0.01 * exact, (row, exact)
+	        want.add((b, h, name))
+	assert set(rows) == want, sorted(set(rows) ^ want)
+	assert {k[0] for k in want} == {"http-ab", "http-wrk", "kv", "shell", "syscall", "python", "python-malloc"}, want
+	EOF
+'
+
 test_expect_success 'a second run reruns nothing' '
 	cd cs &&
 	"$JOCKEY" run -o out matrix/ci.yaml >../run2.out 2>&1 || { cat ../run2.out; false; } &&

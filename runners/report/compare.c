@@ -16,9 +16,8 @@
 #include "runners/report/history.h"
 #include "runners/report/stats.h"
 
-/* The samples of a metric object as a fresh array; *n = 0 when none. */
-static double *
-samples_of(json_t *m, size_t *n)
+double *
+compare_samples(json_t *m, size_t *n)
 {
 	json_t *s = json_object_get(m, "samples"), *v;
 	double *out;
@@ -49,7 +48,7 @@ int
 compare_metric(json_t *old, json_t *new, struct change *ch)
 {
 	size_t na, nb;
-	double *a = samples_of(old, &na), *b = samples_of(new, &nb), u;
+	double *a = compare_samples(old, &na), *b = compare_samples(new, &nb), u;
 
 	memset(ch, 0, sizeof(*ch));
 	if (!na || !nb) {

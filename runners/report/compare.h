@@ -63,4 +63,8 @@ json_t *compare_cells_by_id(json_t *results);
  * object for compare_cells). */
 json_t *compare_cells_previous(const char *dir, json_t *results);
 
+/* The numeric samples of a results.json metric object as a fresh array
+ * (caller frees), or NULL with *n = 0 when it has none. */
+double *compare_samples(json_t *m, size_t *n);
+
 #endif

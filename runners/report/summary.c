@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "runners/report/summary.h"
+#include "runners/report/winner.h"
 
 static const char *const system_metrics[] = {
 	"elapsed_s", "cpu_s", "cpu_user_s", "cpu_system_s", "mem_peak_bytes", "io_read_bytes",
@@ -265,6 +266,8 @@ summary_write(json_t *results, struct buf *b)
 				"baseline_tests"), "tests")));
 	buf_puts(b, "\n\n");
 	index = cells_index(cells);
+	/* which image wins each benchmark, before the tables (winner.c) */
+	winner_write(cells, b);
 	json_array_foreach(benches, i, v)
 		md_benchmark(b, cells, index, json_string_value(v), max_cv);
 	json_decref(index);

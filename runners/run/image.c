@@ -11,7 +11,8 @@
  * build's UTC date and 12 hex digits of the base's digest), which later
  * builds leave in place: an old result's image stays at hand until
  * `jockey clean --keep N` prunes it. What the image was made from goes to
- * images/KEY.inputs.json (base digest, the base's image id, context tree,
+ * images/KEY.inputs.json (base digest and the registry that gave it, the
+ * base's image id, context tree,
  * what its Dockerfile builds on, image id, tags), for `jockey ls` to say
  * later what moved under it.
  *
@@ -31,11 +32,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/files.h"
 #include "base/hash.h"
 #include "base/util.h"
 #include "runners/run/conf.h"
 #include "runners/run/engine.h"
 #include "runners/run/image.h"
+#include "runners/run/probe.h"
 
 struct build {
 	const char *key;    /* for messages: "sysbench.debian-bookworm" */
@@ -44,6 +47,7 @@ struct build {
 	char *base_digest;  /* the base stamp's content, or NULL */
 	const char *base_ref; /* BASE for the build: the stamp's digest or id, else base */
 	char *base_id;      /* the base's image id, once the layers are checked */
+	json_t *base_registry; /* who gave the base stamp (probe's IMG.source.json), or NULL */
 	json_t *note;       /* what the Dockerfile builds on (from_build), or NULL */
 	char *tree;         /* the context's tree id, or NULL */
 	char *dated;        /* the dated tag given, or NULL */
@@ -339,6 +343,8 @@ inputs_write(const char *json_path, const struct build *b, const char *id)
 		      "tree", b->tree ? json_string(b->tree) : json_null(), "tags", tags);
 	if (b->base_id)
 		json_object_set_new(o, "base_id", json_string(b->base_id));
+	if (b->base_registry)
+		json_object_set(o, "base_registry", b->base_registry);
 	if (b->note)
 		json_object_set(o, "dockerfile", b->note);
 	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -383,6 +389,20 @@ failed_write(const char *json_path, const char *key, int failed)
 	free(path);
 }
 
+/* The registry that gave the base stamp, from probe's record beside it
+ * (a new reference), or NULL: the engine's copy, or no record. */
+static json_t *
+source_registry(const char *base_stamp)
+{
+	char *path = probe_source_path(base_stamp);
+	json_t *src = path_exists(path) ? json_load_path(path, 1) : NULL, *r;
+
+	r = json_incref(json_object_get(src, "registry"));
+	json_decref(src);
+	free(path);
+	return r;
+}
+
 int
 image_build(const char *json_path, const char *stamp_path, image_tar_fn *context_tar)
 {
@@ -406,8 +426,10 @@ image_build(const char *json_path, const char *stamp_path, image_tar_fn *context
 		goto out;
 	}
 	base_stamp = conf_str(config, "base_stamp");
-	if (base_stamp && path_exists(base_stamp))
+	if (base_stamp && path_exists(base_stamp)) {
 		b.base_digest = conf_stamp(base_stamp);
+		b.base_registry = source_registry(base_stamp);
+	}
 	b.base_ref = b.base_digest && (strchr(b.base_digest, '@') || strncmp(b.base_digest, "sha256:", 7) == 0) ?
 		     b.base_digest : b.base;
 	e = engine_open(conf_str(config, "engine"));
@@ -436,6 +458,7 @@ out:
 	free(b.image_id);
 	free(b.base_digest);
 	free(b.base_id);
+	json_decref(b.base_registry);
 	json_decref(b.note);
 	free(b.tree);
 	free(b.dated);

@@ -15,6 +15,18 @@
  *
  * When the stamp moves, stamps/base/IMG.moved.json records from what to what
  * and when, for the summary of `jockey run` (staleness_moved_bases).
+ *
+ * A Docker Hub name under pull "always" on an engine with registry mirrors
+ * (GET /info: RegistryConfig.Mirrors, IndexConfigs["docker.io"].Mirrors) is
+ * asked of the mirrors themselves (registry.c), in the engine's order: the
+ * first that answers decides, as the engine's own lookup does. The engine's
+ * distribution endpoint does not say which registry answered, and the
+ * record must be true. A mirror's "no" (404, 401) is an error; mirrors that
+ * do not answer keep the last stamp with a warning, or fail naming them:
+ * jockey does not go to Docker Hub behind the mirror's back, where the tag
+ * may name another digest. stamps/base/IMG.source.json records who gave
+ * the stamp: the mirror's URL, the registry's host ("docker.io" or that of
+ * a non-Hub name), or null for the engine's copy.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +39,7 @@
 #include "runners/run/engine.h"
 #include "runners/run/probe.h"
 #include "runners/run/regauth.h"
+#include "runners/run/registry.h"
 
 struct base {
 	const char *ref;   /* "debian:bookworm" */
@@ -192,29 +205,141 @@ base_pull_always(struct engine *e, const struct base *b, int *kept)
 	return base_local(e, b, 0);
 }
 
-/* pull "always": the registry's digest, pulled when the engine lacks it.
- * *kept is set when the registry could not be reached and the last stamp
- * stands (NULL returned without an error). */
-static char *
-base_registry(struct engine *e, const struct base *b, int *kept)
+/* The engine's registry mirrors for a Docker Hub name, in its order (a new
+ * array, empty for another registry's name or an engine without mirrors),
+ * or NULL with an error. */
+static json_t *
+hub_mirrors(struct engine *e, const struct base *b)
 {
-	char *digest = NULL, *want;
-	int down;
+	char *host = regauth_host(b->ref);
+	json_t *info = NULL, *out = json_array(), *lists[2], *m;
+	size_t i, j, k;
+	int hub = strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
+		  strcmp(host, "registry-1.docker.io") == 0;
 
-	if (engine_distribution_digest(e, b->ref, &digest) < 0) {
-		if (distribution_unsupported(e))
-			return base_pull_always(e, b, kept);
-		down = e->status >= 500 && !registry_refused(engine_error(e));
-		if (down && b->last) {
-			warn("base image '%s': cannot ask the registry (%s); keeping the last "
-			     "known digest %s", b->ref, engine_error(e), b->last);
-			*kept = 1;
-			return NULL;
-		}
-		error("base image '%s': ask the registry for its digest: %s%s", b->ref,
-		      engine_error(e), down ? " (and there is no earlier digest to keep)" : "");
+	free(host);
+	if (!hub)
+		return out;
+	if (engine_get_json(e, "/info", &info) < 0) {
+		error("base image '%s': ask the engine for its registry mirrors: %s", b->ref,
+		      engine_error(e));
+		json_decref(out);
 		return NULL;
 	}
+	lists[0] = json_object_get(json_object_get(info, "RegistryConfig"), "Mirrors");
+	lists[1] = json_object_get(json_object_get(json_object_get(json_object_get(info,
+			"RegistryConfig"), "IndexConfigs"), "docker.io"), "Mirrors");
+	for (i = 0; i < 2; i++)
+		json_array_foreach(lists[i], j, m) {
+			int seen = !json_is_string(m);
+
+			for (k = 0; k < json_array_size(out) && !seen; k++)
+				seen = json_equal(json_array_get(out, k), m);
+			if (!seen)
+				json_array_append(out, m);
+		}
+	json_decref(info);
+	return out;
+}
+
+/* Ask each mirror in turn: the first that answers gives the digest (0,
+ * *registry its URL) or its refusal (-1, printed). None answering: the last
+ * stamp stands (-1, *kept) or an error naming them. */
+static int
+mirror_digest(const struct base *b, json_t *mirrors, char **digest, char **registry,
+	      int *kept)
+{
+	char *repo = registry_hub_repo(b->name), *tag = b->tag ? xstrdup(b->tag) : xstrdup("latest");
+	struct registry_answer a;
+	struct buf down = BUF_INIT;
+	json_t *m;
+	size_t i;
+	int ret = -1;
+
+	json_array_foreach(mirrors, i, m) {
+		const char *url = json_string_value(m), *why;
+
+		registry_manifest_digest(url, repo, tag, &a);
+		why = a.err.len ? a.err.data : "no answer";
+		if (a.digest || (a.status > 0 && a.status < 500)) {
+			if (a.digest) {
+				*digest = xstrdup(a.digest);
+				*registry = xstrdup(url);
+				ret = 0;
+			} else {
+				error("base image '%s': the engine's registry mirror %s answered "
+				      "%s for %s:%s", b->ref, url, why, repo, tag);
+			}
+			registry_answer_release(&a);
+			goto out;
+		}
+		buf_printf(&down, "%s%s (%s)", down.len ? ", " : "", url, why);
+		registry_answer_release(&a);
+	}
+	/* i: how many mirrors there were */
+	if (b->last) {
+		warn("base image '%s': the engine's registry mirror%s %s %s not answer; keeping "
+		     "the last known digest %s", b->ref, i > 1 ? "s" : "", down.data,
+		     i > 1 ? "do" : "does", b->last);
+		*kept = 1;
+	} else {
+		error("base image '%s': the engine's registry mirror%s %s %s not answer, and there "
+		      "is no earlier digest to keep", b->ref, i > 1 ? "s" : "", down.data,
+		      i > 1 ? "do" : "does");
+	}
+out:
+	buf_release(&down);
+	free(repo);
+	free(tag);
+	return ret;
+}
+
+/* The registry's digest through the engine's distribution endpoint (which
+ * asks the registry of the name: Docker Hub when no mirror is set). */
+static int
+engine_digest(struct engine *e, const struct base *b, char **digest, char **registry,
+	      int *kept)
+{
+	int down;
+
+	if (engine_distribution_digest(e, b->ref, digest) == 0) {
+		*registry = regauth_host(b->ref);
+		return 0;
+	}
+	if (distribution_unsupported(e))
+		return 1;
+	down = e->status >= 500 && !registry_refused(engine_error(e));
+	if (down && b->last) {
+		warn("base image '%s': cannot ask the registry (%s); keeping the last "
+		     "known digest %s", b->ref, engine_error(e), b->last);
+		*kept = 1;
+		return -1;
+	}
+	return error("base image '%s': ask the registry for its digest: %s%s", b->ref,
+		     engine_error(e), down ? " (and there is no earlier digest to keep)" : "");
+}
+
+/* pull "always": the registry's digest, pulled when the engine lacks it.
+ * *kept is set when the registry could not be reached and the last stamp
+ * stands (NULL returned without an error). *registry: who answered. */
+static char *
+base_registry(struct engine *e, const struct base *b, int *kept, char **registry)
+{
+	json_t *mirrors = hub_mirrors(e, b);
+	char *digest = NULL, *want;
+	int r;
+
+	if (!mirrors)
+		return NULL;
+	if (json_array_size(mirrors))
+		r = mirror_digest(b, mirrors, &digest, registry, kept);
+	else
+		r = engine_digest(e, b, &digest, registry, kept);
+	json_decref(mirrors);
+	if (r == 1)
+		return base_pull_always(e, b, kept);
+	if (r < 0)
+		return NULL;
 	want = xasprintf("%s@%s", short_name(b->name ? b->name : b->ref), digest);
 	free(digest);
 	if (base_holds(e, b, want))
@@ -266,9 +391,10 @@ base_load(const char *path, json_t *config, struct base *b)
 	return 0;
 }
 
-/* The new identity, or NULL: *kept when the last stamp stands, else an error. */
+/* The new identity, or NULL: *kept when the last stamp stands, else an
+ * error. *registry: who gave it, when a registry was asked. */
 static char *
-base_probe(struct engine *e, const struct base *b, int offline, int *kept)
+base_probe(struct engine *e, const struct base *b, int offline, int *kept, char **registry)
 {
 	char *auth;
 	char *id;
@@ -293,7 +419,7 @@ base_probe(struct engine *e, const struct base *b, int offline, int *kept)
 	}
 	if (offline || strcmp(b->pull, "always") != 0)
 		return base_local(e, b, !offline && strcmp(b->pull, "missing") == 0);
-	return base_registry(e, b, kept);
+	return base_registry(e, b, kept, registry);
 }
 
 char *
@@ -302,13 +428,37 @@ probe_moved_path(const char *digest_stamp_path)
 	return conf_sibling(digest_stamp_path, ".digest", ".moved.json");
 }
 
+char *
+probe_source_path(const char *digest_stamp_path)
+{
+	return conf_sibling(digest_stamp_path, ".digest", ".source.json");
+}
+
+/* stamps/base/IMG.source.json: who gave the stamp (no time in it, so that
+ * it is rewritten only when that changes). */
+static void
+record_source(const char *stamp_path, const struct base *b, const char *id,
+	      const char *registry, int mirror)
+{
+	char *path = probe_source_path(stamp_path), *text;
+	json_t *o = json_pack("{s:i, s:s, s:s, s:s?, s:b}", "schema", 1, "ref", b->ref,
+			      "identity", id, "registry", registry, "mirror", mirror);
+
+	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (write_file_if_changed(path, text, strlen(text)) < 0)
+		warn("base image '%s': cannot record which registry answered", b->ref);
+	free(text);
+	json_decref(o);
+	free(path);
+}
+
 int
 probe_base(const char *json_path, const char *stamp_path, int offline)
 {
 	json_t *config = conf_load(json_path);
 	struct engine *e = NULL;
 	struct base b;
-	char *last = NULL, *id = NULL, *stamp;
+	char *last = NULL, *id = NULL, *stamp, *registry = NULL;
 	int ret = -1, kept = 0;
 
 	if (!config)
@@ -319,7 +469,7 @@ probe_base(const char *json_path, const char *stamp_path, int offline)
 	b.last = last;
 	if (!(offline && last) && !(e = engine_open(conf_str(config, "engine"))))
 		goto out;
-	id = base_probe(e, &b, offline, &kept);
+	id = base_probe(e, &b, offline, &kept, &registry);
 	if (kept) {
 		ret = 0;
 		goto out;
@@ -331,8 +481,11 @@ probe_base(const char *json_path, const char *stamp_path, int offline)
 	free(stamp);
 	if (ret == 1 && last && strcmp(last, id) != 0)
 		record_move(stamp_path, &b, id);
+	if (ret >= 0)
+		record_source(stamp_path, &b, id, registry, registry && strstr(registry, "://") != NULL);
 	ret = ret < 0 ? -1 : 0;
 out:
+	free(registry);
 	free(id);
 	free(last);
 	json_decref(config);

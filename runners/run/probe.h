@@ -10,5 +10,10 @@ int probe_base(const char *json_path, const char *stamp_path, int offline);
 /* stamps/base/IMG.digest -> stamps/base/IMG.moved.json, where a move of the
  * stamp is recorded: {ref, from, to, at} (caller frees). */
 char *probe_moved_path(const char *digest_stamp_path);
+/* stamps/base/IMG.digest -> stamps/base/IMG.source.json, who gave the
+ * stamp: {ref, identity, registry, mirror}, registry the mirror's URL, a
+ * registry host ("docker.io"), or null for the engine's copy (caller
+ * frees). */
+char *probe_source_path(const char *digest_stamp_path);
 
 #endif

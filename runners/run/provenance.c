@@ -100,7 +100,8 @@ engine_local(const struct engine *e)
 }
 
 /* What the image of side p was built on, from its images/KEY.inputs.json
- * (the build-image edge's): the base's image id, and what its Dockerfile
+ * (the build-image edge's): the base's stamp and the registry that gave it
+ * (a mirror's URL, a registry's host), its image id, and what its Dockerfile
  * builds on (with the original and the rewrite of a rebased FROM). */
 static void
 build_provenance(json_t *prov, const struct proc *p)
@@ -112,6 +113,10 @@ build_provenance(json_t *prov, const struct proc *p)
 
 	if (json_object_get(in, "base_id"))
 		json_object_set(prov, "base_image_id", json_object_get(in, "base_id"));
+	if (json_is_string(json_object_get(in, "base_digest")))
+		json_object_set(prov, "base_digest", json_object_get(in, "base_digest"));
+	if (json_object_get(in, "base_registry"))
+		json_object_set(prov, "base_registry", json_object_get(in, "base_registry"));
 	if (json_object_get(in, "dockerfile"))
 		json_object_set(prov, "dockerfile", json_object_get(in, "dockerfile"));
 	json_decref(in);

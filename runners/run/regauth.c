@@ -188,3 +188,24 @@ regauth_for(const char *ref)
 	free(host);
 	return value;
 }
+
+char *
+regauth_login(const char *host)
+{
+	json_t *config = config_load(), *entry, *ac;
+	const char *user, *pass;
+	char *login = NULL;
+
+	entry = config ? auths_entry(json_object_get(config, "auths"), host) : NULL;
+	ac = entry ? auth_config(entry, host) : NULL;
+	user = json_string_value(json_object_get(ac, "username"));
+	pass = json_string_value(json_object_get(ac, "password"));
+	if (user && pass)
+		login = xasprintf("%s:%s", user, pass);
+	else if (ac)
+		warn("registry credentials for '%s' are an identity token, which jockey "
+		     "cannot present to a registry itself; asking without them", host);
+	json_decref(ac);
+	json_decref(config);
+	return login;
+}

@@ -19,4 +19,9 @@ char *regauth_host(const char *ref);
  * credential helper (credsStore, credHelpers) gives NULL and a warning. */
 char *regauth_for(const char *ref);
 
+/* "user:password" for a registry host (a mirror's "127.0.0.1:5000"), as
+ * the config file's "auths" has them, for asking the registry itself
+ * (registry.c); NULL when there are none (caller frees). */
+char *regauth_login(const char *host);
+
 #endif

@@ -19,6 +19,21 @@ static const struct {
 	{ "net_rx_bytes", "bytes" }, { "net_tx_bytes", "bytes" }, { "pids_peak", "pids" },
 };
 
+int
+samples_is_system(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, "server_", 7) == 0)
+		name += 7;
+	if (strcmp(name, "elapsed_s") == 0)
+		return 1;
+	for (i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
+		if (strcmp(name, resources[i].key) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 write_json(const char *path, json_t *j)
 {

@@ -21,4 +21,8 @@
 enum outcome samples_write(const char *cell_dir, const char *cell, long rep,
 			   const char *parsers_json);
 
+/* 1 when name is one of the metrics every repetition gets (elapsed_s, a
+ * cgroup total, a pair's server_ ones), 0 for a parser's. */
+int samples_is_system(const char *name);
+
 #endif

@@ -12,6 +12,7 @@
 #include "runners/run/image.h"
 #include "runners/run/probe.h"
 #include "runners/run/regauth.h"
+#include "runners/run/registry.h"
 #include "tap.h"
 
 /* The AuthConfig JSON inside an X-Registry-Auth value (base64url). */
@@ -95,6 +96,23 @@ main(void)
 	json_decref(j);
 	free(v);
 	ok(regauth_for("ghcr.io/o/i:1") == NULL, "no entry for another registry");
+	/* a mirror asked directly: the same entry as user:password */
+	v = regauth_login("127.0.0.1:5000");
+	is_str(v, "tuser:s3cret:pw", "a mirror's login from its host's entry");
+	free(v);
+	ok(regauth_login("127.0.0.1:5001") == NULL, "no login for another port");
+	s = registry_hub_repo("nginx");
+	is_str(s, "library/nginx", "an official image's repository");
+	free(s);
+	s = registry_hub_repo("docker.io/bitnami/redis");
+	is_str(s, "bitnami/redis", "a Hub user's repository, docker.io/ dropped");
+	free(s);
+	s = registry_hub_repo("index.docker.io/redis");
+	is_str(s, "library/redis", "index.docker.io/ is Docker Hub too");
+	free(s);
+	s = probe_source_path("stamps/base/x-1.digest");
+	is_str(s, "stamps/base/x-1.source.json", "source path");
+	free(s);
 
 	s = staleness_short_digest("reg/x@sha256:0123456789abcdef0123");
 	is_str(s, "sha256:0123456789ab\u2026", "a digest shortened, its name dropped");
