@@ -382,6 +382,22 @@ csv_write(json_t *cells, struct buf *b)
 	}
 }
 
+/* s as a JSON string, or null when s is NULL or not UTF-8 (new reference). */
+static json_t *
+string_or_null(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+
+	return j ? j : json_null();
+}
+
+/* v, or null when it is missing (borrowed either way). */
+static json_t *
+null_if_missing(json_t *v)
+{
+	return v ? v : json_null();
+}
+
 /* matrix.json is gen's, but a damaged one must not lead the readers astray:
  * each cell needs an id that names one folder under cells/ and a repeat and
  * warmup in the matrix's bounds. 0, or -1 with a message. */
@@ -451,15 +467,14 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 		history_hash_cell(c);
 	baseline_apply(out_cells, json_object_get(matrix, "baseline"));
 	/* One key at a time: a value that is missing, or a stamp that is not
-	 * UTF-8 (json_string gives NULL), leaves its key out instead of failing
-	 * the whole object (tests/fuzz/corpus/state/crash-*). */
+	 * UTF-8 (json_string gives NULL), is null instead of failing the whole
+	 * object (tests/fuzz/corpus/state/crash-*). */
 	results = json_pack("{s:i, s:s, s:b, s:o}", "schema", 1, "jockey_version", JOCKEY_VERSION,
 			    "repo_dirty", repo_dirty(), "cells", out_cells);
 	json_object_set(results, "matrix", json_object_get(matrix, "name"));
-	if (commit)
-		json_object_set_new(results, "repo_commit", json_string(commit));
-	json_object_set(results, "baseline", json_object_get(matrix, "baseline"));
-	json_object_set(results, "max_cv", json_object_get(matrix, "max_cv"));
+	json_object_set_new(results, "repo_commit", string_or_null(commit));
+	json_object_set(results, "baseline", null_if_missing(json_object_get(matrix, "baseline")));
+	json_object_set(results, "max_cv", null_if_missing(json_object_get(matrix, "max_cv")));
 	relative_decide(results, out_cells);
 	free(commit);
 	csv_write(out_cells, &csv);
