@@ -69,15 +69,28 @@ layout_name(enum layout_kind k, const char *path)
 }
 
 char *
+layout_rep_named(const char *dir, const char *id, int rep, const char *name)
+{
+	return xasprintf("%s%s%s%s/%d/%s", dir ? dir : "", dir ? "/" : "",
+			 kinds[LAYOUT_CELL_DIR].prefix, id, rep, name);
+}
+
+char *
 layout_rep_path(const char *dir, const char *id, int rep, enum layout_rep_file f)
 {
-	return xasprintf("%s%scells/%s/%d/%s", dir ? dir : "", dir ? "/" : "", id, rep, rep_files[f]);
+	return layout_rep_named(dir, id, rep, rep_files[f]);
+}
+
+const char *
+layout_rep_file(enum layout_rep_file f)
+{
+	return rep_files[f];
 }
 
 void
 layout_put_rep(struct buf *b, const char *id, const char *rep, enum layout_rep_file f)
 {
-	buf_puts(b, "cells/");
+	buf_puts(b, kinds[LAYOUT_CELL_DIR].prefix);
 	buf_puts(b, id);
 	buf_putc(b, '/');
 	buf_puts(b, rep);

@@ -67,6 +67,10 @@ char *layout_name(enum layout_kind k, const char *path);
 
 /* DIR/cells/ID/REP/FILE, or without "DIR/" when dir is NULL. Fresh. */
 char *layout_rep_path(const char *dir, const char *id, int rep, enum layout_rep_file f);
+/* DIR/cells/ID/REP/NAME for a file named elsewhere (failed.json's "log"). */
+char *layout_rep_named(const char *dir, const char *id, int rep, const char *name);
+/* FILE of f alone ("log", "server.log", ...). */
+const char *layout_rep_file(enum layout_rep_file f);
 /* Append cells/ID/REP/FILE to b, REP as text. */
 void layout_put_rep(struct buf *b, const char *id, const char *rep, enum layout_rep_file f);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "base/path.h"
 #include "base/util.h"
 
@@ -45,4 +46,33 @@ path_absolute(const char *path)
 	if (!getcwd(cwd, sizeof(cwd)))
 		fatal("getcwd:");
 	return path_clean(cwd, path);
+}
+
+char *
+path_relative(const char *dir, const char *path)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0, common = 0;
+	const char *p;
+
+	/* the longest common prefix that ends at a folder boundary */
+	while (dir[i] && dir[i] == path[i]) {
+		i++;
+		if ((dir[i] == '/' || !dir[i]) && (path[i] == '/' || !path[i]))
+			common = i;
+	}
+	for (p = dir + common; *p; p++)
+		if (*p == '/' && p[1]) /* a component follows ("/" has none) */
+			buf_puts(&b, b.len ? "/.." : "..");
+	p = path + common;
+	if (*p == '/')
+		p++;
+	if (*p) {
+		if (b.len)
+			buf_putc(&b, '/');
+		buf_puts(&b, p);
+	}
+	if (!b.len)
+		buf_putc(&b, '.');
+	return buf_detach(&b, NULL);
 }

@@ -9,5 +9,8 @@
 char *path_clean(const char *dir, const char *path);
 /* path against the current folder, cleaned. Fresh. */
 char *path_absolute(const char *path);
+/* path as seen from the folder dir, both absolute and clean: "../x/y",
+ * "." when they are the same. Fresh. */
+char *path_relative(const char *dir, const char *path);
 
 #endif

@@ -227,21 +227,6 @@ ci_bca(const double *a, size_t na, const double *b, size_t nb, struct rng *r,
 	return 0;
 }
 
-/* P(B <= k), B ~ Binomial(n, 1/2) */
-static double
-binom_half_cdf(size_t n, size_t k)
-{
-	double sum = 0, lg = 0;
-	size_t i;
-
-	for (i = 0; i <= k && i <= n; i++) {
-		if (i > 0)
-			lg += log((double)(n - i + 1)) - log((double)i);
-		sum += exp(lg - (double)n * log(2.0));
-	}
-	return sum;
-}
-
 /* The order-statistics interval of one median at `level` (sorted v), as
  * stats_compute builds it. */
 static void
@@ -252,7 +237,7 @@ median_interval(const double *v, size_t n, double level, double *lo, double *hi)
 	*lo = v[0];
 	*hi = v[n - 1];
 	for (k = 1; 2 * k < n; k++) {
-		if (1 - 2 * binom_half_cdf(n, k) < level)
+		if (1 - 2 * stats_binom_half_cdf(n, k) < level)
 			break;
 		*lo = v[k];
 		*hi = v[n - 1 - k];

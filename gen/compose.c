@@ -6,6 +6,8 @@
 #include <jansson.h>
 
 #include "base/files.h"
+#include "base/format/hostconf.h"
+#include "base/format/run.h"
 #include "base/layout.h"
 #include "base/util.h"
 #include "gen/compose.h"
@@ -47,57 +49,52 @@ compose_image(const char *key, const json_t *recipe, const json_t *base, const c
 
 /* The image key of a side of run.json, as gen made it (names.h). */
 static char *
-side_key(const json_t *side, const json_t *base, const json_t *host)
+side_key(const json_t *side, const json_t *base, const struct hostfile *host)
 {
 	const char *bslug = jstr(side, "base_slug");
 
 	if (!jstr(side, "context_slug"))
 		bslug = NULL;
 	return name_key(jstr(side, "context_slug"), bslug ? bslug : jstr(base, "slug"),
-			jstr(side, "args_hash"), jstr(host, "engine_suffix"));
-}
-
-/* The image id in stamp (under dir, or the current folder when NULL), or
- * null when it has not been built yet. */
-static json_t *
-stamp_id(const char *dir, const char *stamp)
-{
-	char *path = dir ? xasprintf("%s/%s", dir, stamp) : xstrdup(stamp), *id = stamp_read(path);
-	json_t *o = id ? json_string(id) : json_null();
-
-	free(id);
-	free(path);
-	return o;
+			jstr(side, "args_hash"), host->engine_suffix);
 }
 
 /* A side of run.json: its image stamp, command and env (host env on top
  * where the host's settings apply), and the image id its stamp had when it was
  * written: the cells edge depends on the stamps, so a rebuilt image
  * rewrites run.json and reruns the cell, while the run edge itself names
- * only run.json (one path fewer per repetition for ninja to read). */
-static json_t *
-run_side(const json_t *side, const json_t *base, const json_t *host, int host_env, json_t *keys,
-	 const char *dir)
+ * only run.json (one path fewer per repetition for ninja to read). Fills
+ * out with what side_free frees; adds the side's image key to keys. */
+static void
+run_side(struct runconf_side *out, const json_t *side, const json_t *base,
+	 const struct hostfile *host, int host_env, json_t *keys, const char *dir)
 {
 	char *key = side_key(side, base, host), *stamp = layout_path(NULL, LAYOUT_IMAGE_ID, key);
-	json_t *env = json_deep_copy(json_object_get(side, "env"));
-	json_t *o, *ready = json_object_get(side, "ready");
+	char *path = dir ? xasprintf("%s/%s", dir, stamp) : xstrdup(stamp);
 	size_t i;
 	int seen = 0;
 
+	out->image_stamp = stamp;
+	out->image_id = stamp_read(path);
+	out->command = json_object_get(side, "command");
+	out->env = json_deep_copy(json_object_get(side, "env"));
+	out->ready = json_object_get(side, "ready");
 	if (host_env)
-		json_object_update(env, json_object_get(host, "env"));
-	o = json_pack("{s:s, s:o, s:O, s:o}", "image_stamp", stamp, "image_id", stamp_id(dir, stamp),
-		      "command", json_object_get(side, "command"), "env", env);
-	if (ready)
-		json_object_set(o, "ready", ready);
+		json_object_update(out->env, host->env);
 	for (i = 0; i < json_array_size(keys); i++)
 		seen |= strcmp(json_string_value(json_array_get(keys, i)), key) == 0;
 	if (!seen)
 		json_array_append_new(keys, json_string(key));
+	free(path);
 	free(key);
-	free(stamp);
-	return o;
+}
+
+static void
+side_free(struct runconf_side *s)
+{
+	free((char *)s->image_stamp);
+	free((char *)s->image_id);
+	json_decref(s->env);
 }
 
 static json_t *
@@ -110,23 +107,41 @@ copy_without(const json_t *o, const char *const *drop)
 	return c;
 }
 
-/* run.json's sides: main, or a pair's server and client with the host's
- * settings where apply_to says. */
-static void
-run_sides(json_t *run, const json_t *base, const json_t *bench, const json_t *host, json_t *keys,
-	  const char *dir)
+/* run.json (base/format/run.h) of cell id from its axis files' objects. */
+static json_t *
+run_compose(const char *id, const json_t *base, const json_t *bench, const struct hostfile *host,
+	    json_t *keys, const char *dir)
 {
-	const char *apply = jstr(host, "apply_to");
+	struct runconf rc = { 0 };
+	json_t *run;
 
-	if (!json_is_true(json_object_get(bench, "pair"))) {
-		json_object_set_new(run, "main", run_side(json_object_get(bench, "main"), base, host, 1, keys, dir));
-		return;
+	rc.cell = id;
+	rc.matrix = host->matrix;
+	rc.engine = host->engine;
+	rc.image = jstr(base, "ref");
+	rc.benchmark = jstr(bench, "name");
+	rc.host = host->name;
+	rc.dir = host->dir;
+	rc.native = host->native;
+	rc.timeout_ms = json_integer_value(json_object_get(bench, "timeout_ms"));
+	rc.repeat = (int)json_integer_value(json_object_get(bench, "repeat"));
+	rc.warmup = (int)json_integer_value(json_object_get(bench, "warmup"));
+	rc.hc = host->hc;
+	rc.pair = json_is_true(json_object_get(bench, "pair"));
+	rc.apply_to = host->apply_to;
+	if (rc.pair) {
+		run_side(&rc.server, json_object_get(bench, "server"), base, host,
+			 apply_to_side(rc.apply_to, "server"), keys, dir);
+		run_side(&rc.client, json_object_get(bench, "client"), base, host,
+			 apply_to_side(rc.apply_to, "client"), keys, dir);
+	} else {
+		run_side(&rc.main, json_object_get(bench, "main"), base, host, 1, keys, dir);
 	}
-	json_object_set_new(run, "server", run_side(json_object_get(bench, "server"), base, host,
-						    strcmp(apply, "client") != 0, keys, dir));
-	json_object_set_new(run, "client", run_side(json_object_get(bench, "client"), base, host,
-						    strcmp(apply, "server") != 0, keys, dir));
-	json_object_set_new(run, "apply_to", json_string(apply));
+	run = runconf_encode(&rc);
+	side_free(&rc.main);
+	side_free(&rc.server);
+	side_free(&rc.client);
+	return run;
 }
 
 void
@@ -135,28 +150,21 @@ compose_cell(const char *id, const json_t *base, const json_t *bench, const json
 {
 	static const char *const bench_drop[] = { "schema", NULL };
 	static const char *const host_drop[] = { "schema", "matrix", "dir", NULL };
-	json_t *keys = json_array(), *run, *labels, *cell;
+	json_t *keys = json_array(), *run, *cell;
+	struct hostfile hf;
 
-	labels = json_pack("{s:s, s:s, s:s, s:s}", "jockey", "1", "jockey.matrix", jstr(host, "matrix"),
-			   "jockey.cell", id, "jockey.dir", jstr(host, "dir"));
-	run = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:O, s:o}",
-			"schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
-			"engine", jstr(host, "engine"), "image", jstr(base, "ref"),
-			"benchmark", jstr(bench, "name"), "host", jstr(host, "name"),
-			"native", json_object_get(host, "native"),
-			"timeout_ms", json_object_get(bench, "timeout_ms"),
-			"repeat", json_object_get(bench, "repeat"),
-			"warmup", json_object_get(bench, "warmup"),
-			"hostconfig", json_object_get(host, "hostconfig"), "labels", labels);
-	run_sides(run, base, bench, host, keys, dir);
+	/* gen wrote it, or the cells edge checked it is a host file */
+	hostfile_decode(&hf, (json_t *)host, "host");
+	run = run_compose(id, base, bench, &hf, keys, dir);
 	cell = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o}",
-			 "schema", 1, "cell", id, "matrix", jstr(host, "matrix"),
+			 "schema", 1, "cell", id, "matrix", hf.matrix,
 			 "image", "name", jstr(base, "name"), "tag", jstr(base, "tag"),
 			 "ref", jstr(base, "ref"), "slug", jstr(base, "slug"),
 			 "benchmark", copy_without(bench, bench_drop),
 			 "host", copy_without(host, host_drop), "image_keys", keys);
 	outs_add(outs, layout_path(NULL, LAYOUT_CELL_JSON, id), cell);
 	outs_add(outs, layout_path(NULL, LAYOUT_CELL_RUN, id), run);
+	hostfile_release(&hf);
 }
 
 /* The object loaded from path is the axis file that has key: 0, or -1

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 
+#include "base/format/hostconf.h"
 #include "base/util.h"
 #include "gen/conf.h"
 #include "gen/from.h"
@@ -108,59 +109,33 @@ conf_bench(const struct gen *g, size_t bi)
 	return o;
 }
 
-static json_t *
-json_number_plain(double d)
-{
-	if (d == (double)(json_int_t)d)
-		return json_integer((json_int_t)d);
-	return json_real(d);
-}
-
-static json_t *
-json_hostconfig(const struct host *h)
-{
-	json_t *vols = json_array(), *ulim = json_array();
-	size_t i;
-
-	for (i = 0; i < h->nvolumes; i++)
-		json_array_append_new(vols, json_pack("{s:s, s:s, s:b}", "source", h->volumes[i].source,
-						      "target", h->volumes[i].target,
-						      "readonly", h->volumes[i].readonly));
-	for (i = 0; i < h->nulimits; i++)
-		json_array_append_new(ulim, json_pack("{s:s, s:I, s:I}", "name", h->ulimits[i].name,
-						      "soft", (json_int_t)h->ulimits[i].soft,
-						      "hard", (json_int_t)h->ulimits[i].hard));
-	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:o, s:o}",
-			 "network", h->network ? h->network : "bridge",
-			 "cpuset", conf_jstr(h->cpuset),
-			 "cpus", json_number_plain(h->cpus),
-			 "memory", (json_int_t)h->memory,
-			 "runtime", conf_jstr(h->runtime),
-			 "volumes", vols,
-			 "privileged", h->privileged,
-			 "sysctls", json_kv(&h->sysctls),
-			 "ulimits", ulim);
-}
-
-static const char *
-apply_to_name(enum apply_to a)
-{
-	return a == APPLY_SERVER ? "server" : a == APPLY_CLIENT ? "client" : "both";
-}
-
 json_t *
 conf_host(const struct gen *g, size_t hi)
 {
 	const struct host *h = &g->m->hosts[hi];
 	int e = g->host_engine[hi];
 	char *suffix = name_engine_suffix(g->nengines, e), *pool = xasprintf("engine_%d", e);
+	struct hostfile f = { h->name, h->native, g->engines[e], suffix, pool, json_kv(&h->env),
+			      h->apply_to, { h->network, h->cpuset, h->cpus, h->memory, h->runtime, NULL,
+					     h->nvolumes, h->privileged, json_kv(&h->sysctls), NULL,
+					     h->nulimits },
+			      g->m->name, g->o->dir };
 	json_t *o;
+	size_t i;
 
-	o = json_pack("{s:i, s:s, s:b, s:s, s:s, s:s, s:o, s:s, s:o, s:s, s:s}", "schema", 1,
-		      "name", h->name, "native", h->native, "engine", g->engines[e],
-		      "engine_suffix", suffix, "pool", pool, "env", json_kv(&h->env),
-		      "apply_to", apply_to_name(h->apply_to), "hostconfig", json_hostconfig(h),
-		      "matrix", g->m->name, "dir", g->o->dir);
+	f.hc.volumes = xcalloc(h->nvolumes + 1, sizeof(*f.hc.volumes));
+	for (i = 0; i < h->nvolumes; i++)
+		f.hc.volumes[i] = (struct hostconf_volume){ h->volumes[i].source, h->volumes[i].target,
+							    h->volumes[i].readonly };
+	f.hc.ulimits = xcalloc(h->nulimits + 1, sizeof(*f.hc.ulimits));
+	for (i = 0; i < h->nulimits; i++)
+		f.hc.ulimits[i] = (struct hostconf_ulimit){ h->ulimits[i].name, h->ulimits[i].soft,
+							    h->ulimits[i].hard };
+	o = hostfile_encode(&f);
+	json_decref(f.env);
+	json_decref(f.hc.sysctls);
+	free(f.hc.volumes);
+	free(f.hc.ulimits);
 	free(suffix);
 	free(pool);
 	return o;

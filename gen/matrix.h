@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "base/format/hostconf.h"
+
 struct mark {
 	int line, col; /* 1-based; 0 when the value was not written in the file */
 };
@@ -118,8 +120,6 @@ struct volume {
 	struct mark mark;
 };
 
-enum apply_to { APPLY_BOTH, APPLY_SERVER, APPLY_CLIENT };
-
 struct host {
 	char *name;             /* slug-safe */
 	int native;             /* run chrooted in the image's files, no container */
@@ -178,6 +178,10 @@ struct matrix {
  * and return NULL. */
 struct matrix *matrix_load(const char *path);
 void matrix_free(struct matrix *m);
+/* The JSON Schema of a matrix, from the loader's key tables (a new
+ * jansson object; gen/matrix/schema.c). */
+struct json_t;
+struct json_t *matrix_schema(void);
 
 /* Parse "120s", "2m", "1h30m", "500ms" into milliseconds; -1 if invalid. */
 long parse_duration_ms(const char *s);

@@ -77,6 +77,21 @@ int repo_context_tar_edit(const char *repo_json_path, const char *tree_id, repo_
 int repo_dockerfile(const char *repo, const char *ref, const char *context, char **text, size_t *len,
 		    char **shown);
 
+/* A build context found by repo_contexts. */
+struct repo_ctx {
+	char *path;       /* its folder from the repo's top ("" for the top itself) */
+	char *dockerfile; /* the text of its Dockerfile (len bytes, NUL-terminated) */
+	size_t len;
+};
+
+/* Every folder of the repository repo (a local folder or a URL) at ref (NULL:
+ * a local folder as it is on disk, a remote's HEAD) that holds a Dockerfile,
+ * down to four levels, sorted by path: a new array of *n in *out (free with
+ * repo_contexts_free). A URL is fetched into its cache first, as the fetch
+ * edge does (offline: the cache alone). 0, or -1 with a message. */
+int repo_contexts(const char *repo, const char *ref, int offline, struct repo_ctx **out, size_t *n);
+void repo_contexts_free(struct repo_ctx *v, size_t n);
+
 /* The repository as repo.json stores it: url redacted (repo_redact), with
  * *secret set when that hid credentials; then gen names the matrix in
  * repo.json's "credentials_from" and fetch reads the URL from there, so that

@@ -22,78 +22,8 @@
 #include "gen/repo.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
-#include "runners/report/staleness.h"
+#include "runners/report/cellstate.h"
 #include "runners/run/probe.h"
-
-struct state {
-	int reps, done;
-	char *reason;   /* the first failed repetition's reason, or NULL */
-	int failed_rep;
-	json_t *stale; /* why it would run again: staleness_cell's reasons */
-};
-
-/* The reason in a failed.json, or a description of why it is unreadable. */
-static char *
-failed_reason(const char *path)
-{
-	json_t *o = json_load_path(path, 1);
-	const char *r = json_string_value(json_object_get(o, "reason"));
-	char *s = xstrdup(r ? r : "(no reason recorded)");
-
-	json_decref(o);
-	return s;
-}
-
-static void
-state_read(const char *dir, const struct cell *c, struct state *st)
-{
-	char *p;
-	int rep;
-
-	memset(st, 0, sizeof(*st));
-	st->reps = c->bench->warmup + c->bench->repeat;
-	for (rep = 1; rep <= st->reps; rep++) {
-		p = layout_rep_path(dir, c->id, rep, LAYOUT_SAMPLES);
-		if (path_exists(p)) {
-			st->done++;
-			free(p);
-			continue;
-		}
-		free(p);
-		p = layout_rep_path(dir, c->id, rep, LAYOUT_FAILED);
-		if (!st->reason && path_exists(p)) {
-			st->reason = failed_reason(p);
-			st->failed_rep = rep;
-		}
-		free(p);
-	}
-	st->stale = staleness_cell(dir, c->id);
-}
-
-static void
-state_free(struct state *st)
-{
-	free(st->reason);
-	json_decref(st->stale);
-}
-
-static char *
-state_text(const struct state *st)
-{
-	if (st->done == st->reps && json_array_size(st->stale)) {
-		char *why = staleness_text(st->stale), *s = xasprintf("stale: %s", why);
-
-		free(why);
-		return s;
-	}
-	if (st->done == st->reps)
-		return xstrdup("done");
-	if (st->reason)
-		return xasprintf("failed last time: %s", st->reason);
-	if (st->done == 0)
-		return xstrdup("never run");
-	return xasprintf("partial %d/%d", st->done, st->reps);
-}
 
 static char *
 one_line(const char *s)
@@ -126,17 +56,17 @@ ls_text(const char *dir, const struct cell *cells, size_t n)
 			w[3] = l;
 	}
 	for (i = 0; i < n; i++) {
-		struct state st;
+		struct cellstate st;
 		char *text, *line;
 
-		state_read(dir, &cells[i], &st);
-		text = state_text(&st);
+		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
+		text = cellstate_text(&st);
 		line = one_line(text);
 		printf("%-*s  %-*s  %-*s  %-*s  %s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
 		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line);
 		free(line);
 		free(text);
-		state_free(&st);
+		cellstate_release(&st);
 		free(imgs[i]);
 	}
 	free(imgs);
@@ -151,12 +81,12 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 	char *s;
 
 	for (i = 0; i < n; i++) {
-		struct state st;
+		struct cellstate st;
 		char *text;
 		json_t *o;
 
-		state_read(dir, &cells[i], &st);
-		text = state_text(&st);
+		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
+		text = cellstate_text(&st);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "id", cells[i].id,
 			      "image", cells[i].image->name, "tag", cells[i].tag,
 			      "benchmark", cells[i].bench->name, "host", cells[i].host->name,
@@ -169,7 +99,7 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 		json_object_set(o, "reasons", st.stale);
 		json_array_append_new(a, o);
 		free(text);
-		state_free(&st);
+		cellstate_release(&st);
 	}
 	s = json_dumps(a, JSON_INDENT(2) | JSON_SORT_KEYS);
 	puts(s);

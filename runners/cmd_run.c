@@ -37,6 +37,7 @@
 #include "runners/drive.h"
 #include "runners/engine_use.h"
 #include "runners/classify.h"
+#include "runners/progress.h"
 #include "runners/report/staleness.h"
 
 /* The command line. */
@@ -134,6 +135,21 @@ cells_select(struct run *r)
 	return 0;
 }
 
+/* Once per run that has native cells: what they are (docs/matrix.md). */
+static void
+native_notice(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->in.ncells; i++)
+		if (r->sel[i] && r->in.cells[i].host->native) {
+			warn("native cells run the image's code on the host with host privileges (as the "
+			     "image's user, root by default; host PID, network and IPC namespaces; /dev "
+			     "and /sys bound in): trusted images only");
+			return;
+		}
+}
+
 /* gen, in process: an exit code. */
 static int
 generate(struct run *r)
@@ -151,6 +167,7 @@ static int
 ninja_run(struct run *r)
 {
 	const char *jobs = r->a->jobs;
+	struct progress *prog = NULL;
 	char *keep;
 	size_t i;
 	int ntargets = 0, ndown = 0, ret = EXIT_OK;
@@ -171,10 +188,13 @@ ninja_run(struct run *r)
 		drive_argv_all(&r->argv, r->dir, jobs);
 	else if (drive_argv_cells(&r->argv, r->dir, jobs, r->in.cells, r->in.ncells, keep, &ntargets) < 0)
 		ret = EXIT_RUNTIME;
+	if (ret == EXIT_OK && (r->all || ntargets))
+		prog = progress_start(r->dir, &r->argv, r->in.cells, r->in.ncells, keep, r->in.m->parallel);
 	free(keep);
 	clock_gettime(CLOCK_REALTIME, &r->t0);
 	if (ret == EXIT_OK)
 		r->nret = r->all || ntargets ? drive_run(r->argv.v) : 0;
+	progress_stop(prog);
 	if (ret == EXIT_OK && (r->nret < 0 || r->nret == 127)) {
 		error("cannot run ninja; install it with: apt-get install ninja-build");
 		ret = EXIT_RUNTIME;
@@ -250,6 +270,7 @@ summarise(struct run *r, json_t *moved)
 			warn("cannot return to '%s':", cwd);
 		free(cwd);
 	}
+	progress_table(r->dir, r->in.cells, r->in.ncells, r->sel, &r->t, stdout);
 	printf("jockey: %d cells: %d ran, %d fresh, %d failed; results in %s/" LAYOUT_RESULTS_JSON "\n",
 	       r->t.ran + r->t.fresh + r->t.failed, r->t.ran, r->t.fresh, r->t.failed, r->dir);
 	staleness_print_moved(moved, stdout);
@@ -276,6 +297,8 @@ cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
 	ret = cells_select(&r) < 0 ? EXIT_USAGE : generate(&r);
+	if (ret == EXIT_OK)
+		native_notice(&r);
 	if (ret == EXIT_OK)
 		ret = ninja_run(&r);
 	if (ret == EXIT_OK) {

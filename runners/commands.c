@@ -20,7 +20,11 @@ static const struct command commands[] = {
 	  "3 some cells failed (they run again next time).\n"
 	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n"
 	  "Options may follow the operands (jockey run MATRIX -o DIR PATTERN); a\n"
-	  "PATTERN that starts with '-' goes after '--'.\n" },
+	  "PATTERN that starts with '-' goes after '--'.\n"
+	  "Native cells (a host with native: true) run the image's code on the host\n"
+	  "with host privileges: as the image's user (root by default), in the\n"
+	  "host's PID, network and IPC namespaces, with /dev and /sys bound in.\n"
+	  "Run native cells of trusted images only.\n" },
 	{ "gen", cmd_gen, 0, "[-o DIR] [--shard I/N [--durations RESULTS_JSON]] MATRIX",
 	  "write build.ninja and the cell files for a matrix",
 	  "Validates MATRIX and writes DIR/build.ninja and one folder per cell under\n"
@@ -32,6 +36,22 @@ static const struct command commands[] = {
 	  "done, stale (and why: a base moved, a context, host or benchmark changed),\n"
 	  "partial, failed (and why) or never run. --probe first asks for the base\n"
 	  "digests and fetches the Dockerfile repo, as a run would, running nothing.\n" },
+	{ "init", cmd_init, 0, "[-o FILE] [--name NAME] [--ref REF] [--offline] [DIR|URL]",
+	  "write a starter matrix for a Dockerfile repository",
+	  "Lists the build contexts of the Dockerfile repository DIR or URL (default:\n"
+	  "the current folder; a URL is fetched through libgit2 into jockey's cache),\n"
+	  "whether each takes ARG BASE and what its FROM names, and writes a commented\n"
+	  "matrix (default NAME.yaml, NAME the repository's name) with one benchmark\n"
+	  "per context and the images of the FROM lines, which 'jockey gen' accepts.\n"
+	  "Never overwrites a file.\n" },
+	{ "show", cmd_show, 0, "[--json] [-n LINES] DIR CELL",
+	  "show one cell of a results folder: state, numbers, metrics, log",
+	  "Prints the cell CELL of the results folder DIR (or every cell whose id\n"
+	  "matches CELL as an fnmatch pattern): its image, tag, benchmark and host,\n"
+	  "its state and why (as 'jockey ls' says it), each repetition's numbers or\n"
+	  "failure reason, its metrics over time as sparklines, the last LINES\n"
+	  "(default 10) lines of its log and the paths of its files. --json prints\n"
+	  "an array of one object per cell for scripts. Exit 1 when no cell matches.\n" },
 	{ "clean", cmd_clean, 0, "[--all | --keep N] DIR",
 	  "remove the containers, networks and images a run left behind",
 	  "Removes the containers and networks jockey labelled for the results folder\n"
@@ -59,6 +79,7 @@ static const struct command commands[] = {
 	  "write the cell files of one image:tag and benchmark", NULL },
 	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
 	{ "parse", cmd_parse, PLUMBING, "cells/ID/REP/log PARSERS_JSON", "parse one repetition's log", NULL },
+	{ "schema", cmd_schema, PLUMBING, "", "print the JSON Schema of a matrix (docs/matrix.schema.json)", NULL },
 	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },
 };
 

@@ -13,6 +13,8 @@
 int cmd_run(int argc, char **argv);        /* runners/cmd_run.c */
 int cmd_gen(int argc, char **argv);        /* runners/cmd_gen.c */
 int cmd_ls(int argc, char **argv);         /* runners/cmd_ls.c */
+int cmd_init(int argc, char **argv);       /* runners/cmd_init.c */
+int cmd_show(int argc, char **argv);       /* runners/cmd_show.c */
 int cmd_clean(int argc, char **argv);      /* runners/cmd_clean.c */
 int cmd_report(int argc, char **argv);     /* runners/cmd_report.c */
 int cmd_compare(int argc, char **argv);    /* runners/cmd_compare.c */
@@ -29,6 +31,8 @@ int cmd_cells(int argc, char **argv);      /* runners/cmd_cells.c */
 int cmd_run_cell(int argc, char **argv);   /* runners/cmd_run_cell.c */
 int cmd_parse(int argc, char **argv);      /* runners/cmd_parse.c */
 int cmd_aggregate(int argc, char **argv);  /* runners/cmd_aggregate.c */
+/* Hidden, not an edge: the matrix's JSON Schema, for docs/matrix.schema.json. */
+int cmd_schema(int argc, char **argv);     /* runners/cmd_schema.c */
 
 enum { PLUMBING = 1 }; /* hidden from 'jockey help' */
 

@@ -13,6 +13,13 @@
 #include "runners/drive.h"
 
 static volatile sig_atomic_t child_pid;
+static int out_fd = -1; /* drive_output: ninja's stdout for the next run */
+
+void
+drive_output(int fd)
+{
+	out_fd = fd;
+}
 static volatile sig_atomic_t interrupted;
 
 static void
@@ -37,16 +44,21 @@ drive_run(char *const *argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0) {
-		error("fork:");
-		return -1;
-	}
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
+		if (out_fd >= 0 && (dup2(out_fd, STDOUT_FILENO) < 0 || close(out_fd) < 0))
+			_exit(127);
 		execvp(argv[0], argv);
 		warn("cannot run '%s':", argv[0]);
 		_exit(127);
+	}
+	if (out_fd >= 0) /* the reader sees the end when ninja exits */
+		close(out_fd);
+	out_fd = -1;
+	if (pid < 0) {
+		error("fork:");
+		return -1;
 	}
 	child_pid = pid;
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)

@@ -33,6 +33,9 @@ char *drive_jobs_default(size_t nengines, int depth);
 /* Run argv, forwarding SIGINT and SIGTERM to it; its exit status, 128+N for
  * a signal, or -1 (with a message) if it could not start. */
 int drive_run(char *const *argv);
+/* Give the next drive_run's ninja fd as its stdout (progress.c reads it);
+ * drive_run closes fd once ninja started (or failed to). */
+void drive_output(int fd);
 /* The signal that came during the last drive_run, or 0. */
 int drive_interrupted(void);
 

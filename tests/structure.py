@@ -2,7 +2,12 @@
 """tests/structure.py: the shape of jockey's code, checked from its sources and
 objects (issue 13, docs/design.md "Modules and folders").
 
-  tests/structure.py [--tap]
+  tests/structure.py [--tap] [--top DIR] [--ninja FILE]... [CHECK...]
+
+CHECK is any of the names below (default: all but rules, which needs --ninja);
+--top DIR checks another tree laid out as jockey's (sources under base/ gen/
+runners/, objects under DIR/build/): tests/t0003-structure.sh points it at
+small synthetic trees to prove that each check can fail.
 
 Checks:
   cycles     no two object files call each other, directly or through others
@@ -11,7 +16,11 @@ Checks:
   files      no source file over 1,000 lines
   functions  no function over 80 lines
   rules      every rule of a generated build.ninja runs a command of the command
-             table whose code is cmd_<rule>.c (needs a results folder: --ninja FILE)
+             table whose code is cmd_<rule>.c (--ninja FILE, a generated build.ninja):
+             a rule is named COMMAND or COMMAND.QUALIFIER (parse.BENCHMARK,
+             run-cell.REP), it runs '$jockey COMMAND' or '$edge COMMAND', the
+             table maps COMMAND to cmd_COMMAND (dashes become underscores) and
+             runners/cmd_COMMAND.c defines it
 Exit 0 when all hold; prints what does not."""
 import os, re, subprocess, sys, glob, argparse
 
@@ -128,39 +137,54 @@ def check_functions():
     return errs
 
 def check_rules(ninja_files):
-    table = open(os.path.join(TOP, "runners", "commands.c")).read() if os.path.exists(os.path.join(TOP, "runners", "commands.c")) else open(os.path.join(TOP, "gen", "commands.c")).read()
+    if not ninja_files:
+        return ["no build.ninja to check: give --ninja FILE"]
+    table = open(os.path.join(TOP, "runners", "commands.c"), encoding="utf-8").read()
     cmds = dict(re.findall(r'\{\s*"([a-z-]+)",\s*(cmd_\w+),', table))
     errs = []
     for nf in ninja_files:
-        text = open(nf).read()
-        for rule, cmd in re.findall(r'^rule (\S+)\n  command = (.*)$', text, re.M):
+        text = open(nf, encoding="utf-8").read()
+        rules = re.findall(r'^rule (\S+)\n  command = (.*)$', text, re.M)
+        if not rules:
+            errs.append("%s: no rules" % nf)
+        for rule, cmd in rules:
+            name = rule.split(".")[0]
             m = re.match(r'\$(?:jockey|edge) (\S+)', cmd)
             if not m:
                 errs.append("%s: rule '%s' runs '%s', no jockey command" % (nf, rule, cmd[:40]))
                 continue
-            sub = m.group(1)
-            fn = cmds.get(sub)
-            if not fn:
-                errs.append("%s: rule '%s' runs '%s', not in the command table" % (nf, rule, sub))
+            if m.group(1) != name:
+                errs.append("%s: rule '%s' runs the command '%s', not '%s'" % (nf, rule, m.group(1), name))
                 continue
-            files = [s for s in sources(".c") if os.path.basename(s) == fn + ".c"]
-            if not files:
-                errs.append("%s: rule '%s': command '%s' is %s, but no %s.c exists" % (nf, rule, sub, fn, fn))
-            elif not re.search(r'^%s\(int argc, char \*\*argv\)' % fn, open(os.path.join(TOP, files[0])).read(), re.M):
-                errs.append("%s: rule '%s': %s does not define %s" % (nf, rule, files[0], fn))
-            base = rule.split(".")[0].rstrip("0123456789")
-            if base not in ("gen",) and fn != "cmd_" + base.replace("-", "_") and fn != "cmd_" + sub.replace("-", "_"):
-                errs.append("%s: rule '%s' runs %s" % (nf, rule, fn))
+            fn = cmds.get(name)
+            want = "cmd_" + name.replace("-", "_")
+            path = os.path.join("runners", want + ".c")
+            if not fn:
+                errs.append("%s: rule '%s': no command '%s' in runners/commands.c" % (nf, rule, name))
+            elif fn != want:
+                errs.append("%s: rule '%s': the table runs %s, not %s" % (nf, rule, fn, want))
+            elif not os.path.exists(os.path.join(TOP, path)):
+                errs.append("%s: rule '%s': no %s" % (nf, rule, path))
+            elif not re.search(r'^%s\(int argc, char \*\*argv\)' % fn, open(os.path.join(TOP, path), encoding="utf-8").read(), re.M):
+                errs.append("%s: rule '%s': %s does not define %s" % (nf, rule, path, fn))
     return errs
 
 def main():
+    global TOP
     ap = argparse.ArgumentParser()
     ap.add_argument("--tap", action="store_true")
     ap.add_argument("--ninja", action="append", default=[])
-    ap.add_argument("checks", nargs="*", default=["cycles", "layers", "files", "functions"])
+    ap.add_argument("--top", default=TOP)
+    ap.add_argument("checks", nargs="*")
     a = ap.parse_args()
+    TOP = os.path.abspath(a.top)
+    if not a.checks:
+        a.checks = ["cycles", "layers", "files", "functions"] + (["rules"] if a.ninja else [])
     fns = {"cycles": check_cycles, "layers": check_layers, "files": check_files,
            "functions": check_functions, "rules": lambda: check_rules(a.ninja)}
+    for name in a.checks:
+        if name not in fns:
+            ap.error("no check '%s' (%s)" % (name, ", ".join(fns)))
     bad = 0
     if a.tap:
         print("1..%d" % len(a.checks))

@@ -110,7 +110,7 @@ test_expect_success 'touching the matrix regenerates once, then ninja is quiet' 
 test_expect_success 'an edited matrix regenerates build.ninja through ninja' '
 	sed "s/repeat: 2/repeat: 4/" det.yaml >det.new && mv det.new det.yaml &&
 	ninja -C det build.ninja >regen2 && test_grep "GEN build.ninja" regen2 &&
-	test_grep "^build cells/debian-bookworm.sysbench-cpu.bridge/4/log: run4 " det/build.ninja &&
+	test_grep "^build cells/debian-bookworm.sysbench-cpu.bridge/4/log: run-cell.4 " det/build.ninja &&
 	ninja -C det build.ninja >quiet3 && test_grep "no work to do" quiet3
 '
 

@@ -52,7 +52,6 @@ check_context(struct ld *ld, yaml_node_t *v, const char *ctx)
 static int
 load_ready(struct ld *ld, yaml_node_t *v, struct ready *r)
 {
-	static const char *const keys[] = { "tcp", "log", "command", "timeout", NULL };
 	struct map mp;
 	yaml_node_t *x;
 	char t[64];
@@ -64,10 +63,10 @@ load_ready(struct ld *ld, yaml_node_t *v, struct ready *r)
 		    node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, keys, "'ready'");
+	map_check_keys(ld, &mp, mkeys_ready, "'ready'");
 	if ((x = map_get(&mp, "tcp"))) {
 		how++;
-		if (value_int(ld, x, "tcp", 1, 65535, &r->tcp) < 0)
+		if (value_int_key(ld, x, mkey(mkeys_ready, "tcp"), &r->tcp) < 0)
 			ret = -1;
 	}
 	if ((x = map_get(&mp, "log"))) {
@@ -131,8 +130,7 @@ load_side(struct ld *ld, const struct map *mp, struct side *s, enum role role,
 		}
 	}
 	if ((x = map_get(mp, "from"))) {
-		static const char *const modes[] = { "base", "rebase", "keep", "build", NULL };
-		int m = value_choice(ld, x, "from", modes);
+		int m = value_choice_key(ld, x, mkey(mkeys_side, "from"));
 
 		s->from_mark = nmark(x);
 		if (m < 0)
@@ -180,9 +178,6 @@ static int
 load_pair_side(struct ld *ld, const struct map *bmp, const char *key, struct side *s,
                enum role role)
 {
-	static const char *const keys[] = {
-		"context", "base", "build_args", "from", "command", "env", "ready", NULL
-	};
 	static const char *const shared[] = { "context", "base", "build_args", "from", NULL };
 	yaml_node_t *v = map_get(bmp, key);
 	struct map mp;
@@ -200,7 +195,7 @@ load_pair_side(struct ld *ld, const struct map *bmp, const char *key, struct sid
 		return -1;
 	}
 	snprintf(what, sizeof(what), "'%s'", key);
-	map_check_keys(ld, &mp, keys, what);
+	map_check_keys(ld, &mp, mkeys_side, what);
 	/* context, base and build_args written beside server and client are for both */
 	for (i = 0; shared[i]; i++) {
 		struct pair *p = map_pair(bmp, shared[i]);
@@ -245,11 +240,6 @@ check_restriction(struct ld *ld, yaml_node_t *item, const char *s)
 	return -1;
 }
 
-static const char *const bench_keys[] = {
-	"name", "context", "base", "build_args", "from", "command", "env", "repeat", "warmup",
-	"timeout", "parser", "images", "server", "client", "ready", NULL
-};
-
 int
 load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 {
@@ -268,7 +258,7 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 		    "'client'), not %s", node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, bench_keys, "a benchmark");
+	map_check_keys(ld, &mp, mkeys_bench, "a benchmark");
 	if (!(x = map_get(&mp, "name"))) {
 		ERR(ld, v, "a benchmark needs a 'name'");
 		ret = -1;
@@ -297,9 +287,9 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 		if (load_side(ld, &mp, &b->main, ROLE_PLAIN, NULL) < 0)
 			ret = -1;
 	}
-	if ((x = map_get(&mp, "repeat")) && value_int(ld, x, "repeat", 1, 100000, &b->repeat) < 0)
+	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_bench, "repeat"), &b->repeat) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "warmup")) && value_int(ld, x, "warmup", 0, 100000, &b->warmup) < 0)
+	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_bench, "warmup"), &b->warmup) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &b->timeout_ms) < 0)
 		ret = -1;

@@ -63,7 +63,6 @@ volume_source(struct ld *ld, yaml_node_t *v, const char *src)
 static int
 load_volume(struct ld *ld, yaml_node_t *v, struct volume *vol)
 {
-	static const char *const keys[] = { "source", "target", "readonly", NULL };
 	char *src = NULL, *dst = NULL, t[64];
 	int ret = 0;
 
@@ -95,7 +94,7 @@ load_volume(struct ld *ld, yaml_node_t *v, struct volume *vol)
 			    "readonly}, not %s", node_describe(v, t, sizeof(t)));
 			return -1;
 		}
-		map_check_keys(ld, &mp, keys, "a volume");
+		map_check_keys(ld, &mp, mkeys_volume, "a volume");
 		if (!(x = map_get(&mp, "source")))
 			ERR(ld, v, "a volume needs a 'source'"), ret = -1;
 		else if (!(src = value_str(ld, x, "source", 0)))
@@ -124,10 +123,7 @@ load_volume(struct ld *ld, yaml_node_t *v, struct volume *vol)
 	return ret;
 }
 
-static const char *const ulimit_names[] = {
-	"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
-	"nproc", "rss", "rtprio", "rttime", "sigpending", "stack", NULL
-};
+static const char *const *const ulimit_names = mkeys_ulimit_names;
 
 static int
 ulimit_value(const char *s, long long *out)
@@ -172,12 +168,11 @@ load_ulimit(struct ld *ld, yaml_node_t *k, yaml_node_t *v, const char *name, str
 		     ulimit_value(colon ? colon + 1 : s, &u->hard) == 0;
 		free(s);
 	} else if (v->type == YAML_MAPPING_NODE) {
-		static const char *const keys[] = { "soft", "hard", NULL };
 		struct map mp;
 		yaml_node_t *x;
 
 		map_load(ld, v, &mp);
-		map_check_keys(ld, &mp, keys, "a ulimit");
+		map_check_keys(ld, &mp, mkeys_ulimit, "a ulimit");
 		if (!map_get(&mp, "soft") || !map_get(&mp, "hard")) {
 			ERR(ld, v, "ulimit '%s' needs both 'soft' and 'hard'", name);
 			map_release(&mp);
@@ -235,10 +230,6 @@ check_engine(struct ld *ld, yaml_node_t *v, const char *e)
 	return -1;
 }
 
-static const char *const host_keys[] = {
-	"name", "native", "network", "cpuset", "cpus", "memory", "runtime", "volumes",
-	"privileged", "env", "sysctls", "ulimits", "engine", "apply_to", NULL
-};
 
 /* network (default bridge) and runtime: names of the engine's. */
 static int
@@ -278,7 +269,7 @@ host_limits(struct ld *ld, const struct map *mp, struct host *h)
 			ret = -1;
 		}
 	}
-	if ((x = map_get(mp, "cpus")) && value_double(ld, x, "cpus", 0, 4096, &h->cpus) < 0)
+	if ((x = map_get(mp, "cpus")) && value_double_key(ld, x, mkey(mkeys_host, "cpus"), &h->cpus) < 0)
 		ret = -1;
 	if ((x = map_get(mp, "memory"))) {
 		if (x->type != YAML_SCALAR_NODE || (h->memory = parse_size(sval(x))) < 0) {
@@ -320,10 +311,36 @@ host_volumes(struct ld *ld, yaml_node_t *x, struct host *h)
 	return ret;
 }
 
+/* A native host runs its process on the host itself, with the limits a
+ * cgroup and setrlimit give (runners/run/native.h): what only a container
+ * can have is refused here, at its place, never ignored when running. */
+static void
+host_native_check(struct ld *ld, const struct map *mp, const struct host *h)
+{
+	static const char *const refused[][2] = {
+		{ "sysctls", "sysctls are the whole host's (set them on the host itself)" },
+		{ "runtime", "no OCI runtime runs a native process" },
+		{ "privileged", "a native process has the host's privileges as the image's user" },
+	};
+	const struct pair *pr;
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if ((pr = map_pair(mp, refused[i][0])))
+			ERR(ld, pr->knode, "'%s' does not apply to a native host: %s", refused[i][0],
+			    refused[i][1]);
+	if ((pr = map_pair(mp, "network")) && h->network && strcmp(h->network, "host") != 0)
+		ERR(ld, pr->val, "network '%s' does not apply to a native host: it runs on the host's "
+		    "network (leave 'network' out, or write host)", h->network);
+	for (i = 0; i < h->nvolumes; i++)
+		if (h->volumes[i].source && h->volumes[i].source[0] != '/')
+			diag_add(&ld->d, h->volumes[i].mark, "volume '%s' does not apply to a native host: "
+				 "it mounts host paths only", h->volumes[i].source);
+}
+
 int
 load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 {
-	static const char *const applies[] = { "both", "server", "client", NULL };
 	struct map mp;
 	yaml_node_t *x;
 	char t[64];
@@ -334,7 +351,7 @@ load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 		ERR(ld, v, "a host must be a map with a 'name', not %s", node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, host_keys, "a host");
+	map_check_keys(ld, &mp, mkeys_host, "a host");
 	if (!(x = map_get(&mp, "name"))) {
 		ERR(ld, v, "a host needs a 'name'");
 		ret = -1;
@@ -362,13 +379,15 @@ load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 	    (!(h->engine = value_str(ld, x, "engine", 0)) || check_engine(ld, x, h->engine) < 0))
 		ret = -1;
 	if ((x = map_get(&mp, "apply_to"))) {
-		int a = value_choice(ld, x, "apply_to", applies);
+		int a = value_choice_key(ld, x, mkey(mkeys_host, "apply_to"));
 
 		if (a < 0)
 			ret = -1;
 		else
 			h->apply_to = a == 0 ? APPLY_BOTH : a == 1 ? APPLY_SERVER : APPLY_CLIENT;
 	}
+	if (h->native)
+		host_native_check(ld, &mp, h);
 	map_release(&mp);
 	return ret;
 }

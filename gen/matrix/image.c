@@ -129,8 +129,6 @@ check_tag(struct ld *ld, yaml_node_t *v, const char *tag, const char *image)
 int
 load_image(struct ld *ld, yaml_node_t *v, struct image *im)
 {
-	static const char *const keys[] = { "name", "tags", "pull", NULL };
-	static const char *const pulls[] = { "missing", "always", "never", NULL };
 	struct map mp;
 	yaml_node_t *x;
 	char t[64];
@@ -142,7 +140,7 @@ load_image(struct ld *ld, yaml_node_t *v, struct image *im)
 		    node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, keys, "an image");
+	map_check_keys(ld, &mp, mkeys_image, "an image");
 	if (!(x = map_get(&mp, "name"))) {
 		ERR(ld, v, "an image needs a 'name'");
 		ret = -1;
@@ -179,7 +177,7 @@ load_image(struct ld *ld, yaml_node_t *v, struct image *im)
 		free(in);
 	}
 	if ((x = map_get(&mp, "pull"))) {
-		int p = value_choice(ld, x, "pull", pulls);
+		int p = value_choice_key(ld, x, mkey(mkeys_image, "pull"));
 
 		if (p < 0)
 			ret = -1;

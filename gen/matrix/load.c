@@ -86,9 +86,6 @@ doc_walk(struct ld *ld, int idx, int depth)
 static int
 load_defaults(struct ld *ld, yaml_node_t *v)
 {
-	static const char *const keys[] = {
-		"repeat", "warmup", "timeout", "parser", "env", "max_cv", NULL
-	};
 	struct map mp;
 	yaml_node_t *x;
 	char t[64];
@@ -98,10 +95,10 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 		ERR(ld, v, "'defaults' must be a map, not %s", node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, keys, "'defaults'");
-	if ((x = map_get(&mp, "repeat")) && value_int(ld, x, "repeat", 1, 100000, &ld->def.repeat) < 0)
+	map_check_keys(ld, &mp, mkeys_defaults, "'defaults'");
+	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_defaults, "repeat"), &ld->def.repeat) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "warmup")) && value_int(ld, x, "warmup", 0, 100000, &ld->def.warmup) < 0)
+	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_defaults, "warmup"), &ld->def.warmup) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &ld->def.timeout_ms) < 0)
 		ret = -1;
@@ -112,7 +109,7 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 	}
 	if ((x = map_get(&mp, "env")) && value_kvlist(ld, x, "env", &ld->def.env) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "max_cv")) && value_double(ld, x, "max_cv", 0, 100, &ld->m->max_cv) < 0)
+	if ((x = map_get(&mp, "max_cv")) && value_double_key(ld, x, mkey(mkeys_defaults, "max_cv"), &ld->m->max_cv) < 0)
 		ret = -1;
 	map_release(&mp);
 	return ret;
@@ -121,7 +118,6 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 static int
 load_dockerfiles(struct ld *ld, yaml_node_t *v)
 {
-	static const char *const keys[] = { "repo", "ref", NULL };
 	static const char *const schemes[] = { "file", "git", "http", "https", "ssh", NULL };
 	struct matrix *m = ld->m;
 	struct map mp;
@@ -134,7 +130,7 @@ load_dockerfiles(struct ld *ld, yaml_node_t *v)
 		ERR(ld, v, "'dockerfiles' must be a map {repo, ref}, not %s", node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, keys, "'dockerfiles'");
+	map_check_keys(ld, &mp, mkeys_dockerfiles, "'dockerfiles'");
 	if ((x = map_get(&mp, "ref")) && !(m->ref = value_str(ld, x, "ref", 0)))
 		ret = -1;
 	if ((x = map_get(&mp, "repo")) && (repo = value_str(ld, x, "repo", 0))) {
@@ -250,10 +246,6 @@ check_all_names(struct ld *ld)
 static int
 load_top(struct ld *ld, yaml_node_t *root)
 {
-	static const char *const keys[] = {
-		"name", "dockerfiles", "images", "benchmarks", "hosts", "include", "exclude",
-		"baseline", "defaults", "parallel", NULL
-	};
 	struct matrix *m = ld->m;
 	struct map mp, known;
 	yaml_node_t *x;
@@ -271,7 +263,7 @@ load_top(struct ld *ld, yaml_node_t *root)
 	for (i = 0; i < mp.n; i++)
 		if (strncmp(mp.v[i].key, "x-", 2) != 0)
 			map_push(&known, mp.v[i].key, mp.v[i].knode, mp.v[i].val);
-	map_check_keys(ld, &known, keys, "the matrix");
+	map_check_keys(ld, &known, mkeys_top, "the matrix");
 	map_release(&known);
 
 	if (!(x = map_get(&mp, "name")))
@@ -283,7 +275,7 @@ load_top(struct ld *ld, yaml_node_t *root)
 	if (!m->repo)
 		m->repo = path_clean(m->dir, "../dockerfiles");
 	if ((x = map_get(&mp, "parallel")))
-		value_int(ld, x, "parallel", 1, 1024, &m->parallel);
+		value_int_key(ld, x, mkey(mkeys_top, "parallel"), &m->parallel);
 	if ((x = map_get(&mp, "defaults")))
 		load_defaults(ld, x);
 	if (!(x = map_get(&mp, "images")))

@@ -17,6 +17,7 @@
 
 #include "gen/matrix.h"
 #include "gen/matrix/diag.h"
+#include "gen/matrix/keys.h"
 
 /* What defaults: gives every benchmark that does not say otherwise. */
 struct defaults {
@@ -107,7 +108,7 @@ yaml_node_t *map_get(const struct map *mp, const char *key);
 void map_push(struct map *mp, const char *key, yaml_node_t *k, yaml_node_t *v);
 void map_release(struct map *mp);
 /* Report every key of mp that is not one of known; what: "a benchmark". */
-void map_check_keys(struct ld *ld, const struct map *mp, const char *const *known, const char *what);
+void map_check_keys(struct ld *ld, const struct map *mp, const struct mkey *known, const char *what);
 
 /* ---- typed values (value.c): 0 (or a fresh string), else -1 (or NULL)
  * with the problem reported at v; key names the value in messages ---- */
@@ -122,6 +123,10 @@ int value_double(struct ld *ld, yaml_node_t *v, const char *key, double min_excl
 int value_bool(struct ld *ld, yaml_node_t *v, const char *key, int *out);
 /* One of the NULL-terminated choices; returns its index or -1. */
 int value_choice(struct ld *ld, yaml_node_t *v, const char *key, const char *const *choices);
+/* The same, with the name, range or choices of k (keys.h). */
+int value_int_key(struct ld *ld, yaml_node_t *v, const struct mkey *k, int *out);
+int value_double_key(struct ld *ld, yaml_node_t *v, const struct mkey *k, double *out);
+int value_choice_key(struct ld *ld, yaml_node_t *v, const struct mkey *k);
 int value_duration(struct ld *ld, yaml_node_t *v, const char *key, long *out);
 /* A list of strings. hint, if not NULL, follows the error for a lone string. */
 int value_strlist(struct ld *ld, yaml_node_t *v, const char *key, int flags, const char *hint,

@@ -10,9 +10,7 @@
 #include "gen/matrix/load.h"
 #include "gen/matrix/words.h"
 
-static const char *const builtin_parsers[] = {
-	"sysbench", "stress-ng", "redis-benchmark", "ab", "wrk", "fio", "iperf3", "shell", NULL
-};
+static const char *const *const builtin_parsers = mkeys_builtin_parsers;
 
 static void
 parser_release(struct parser *p)
@@ -71,7 +69,6 @@ check_regex(struct ld *ld, yaml_node_t *v, const char *key, const char *pattern,
 	return 0;
 }
 
-static const char *const parser_keys[] = { "regex", "metric", "unit", "better", "command", NULL };
 
 /* A parser written as a name: one of the built-in parsers. */
 static int
@@ -106,14 +103,14 @@ parser_builtin(struct ld *ld, yaml_node_t *v, struct parser *p)
 static int
 parser_command(struct ld *ld, const struct map *mp, struct parser *p)
 {
-	const char *const *k;
+	const struct mkey *k;
 	int ret = 0;
 
 	p->kind = PARSER_COMMAND;
-	for (k = parser_keys; *k; k++)
-		if (strcmp(*k, "command") && map_pair(mp, *k)) {
-			ERR(ld, map_pair(mp, *k)->knode,
-			    "'%s' does not go with 'command' in a parser (only with 'regex')", *k);
+	for (k = mkeys_parser; k->name; k++)
+		if (strcmp(k->name, "command") && map_pair(mp, k->name)) {
+			ERR(ld, map_pair(mp, k->name)->knode,
+			    "'%s' does not go with 'command' in a parser (only with 'regex')", k->name);
 			ret = -1;
 		}
 	if (value_strlist(ld, map_get(mp, "command"), "command", S_EMPTY_OK,
@@ -130,7 +127,6 @@ parser_command(struct ld *ld, const struct map *mp, struct parser *p)
 static int
 parser_regex(struct ld *ld, yaml_node_t *v, const struct map *mp, struct parser *p)
 {
-	static const char *const betters[] = { "higher", "lower", NULL };
 	yaml_node_t *x = map_get(mp, "regex");
 	int ret = 0;
 
@@ -147,7 +143,7 @@ parser_regex(struct ld *ld, yaml_node_t *v, const struct map *mp, struct parser 
 	if ((x = map_get(mp, "unit")) && !(p->unit = value_str(ld, x, "unit", 0)))
 		ret = -1;
 	if ((x = map_get(mp, "better"))) {
-		int b = value_choice(ld, x, "better", betters);
+		int b = value_choice_key(ld, x, mkey(mkeys_parser, "better"));
 
 		if (b < 0)
 			ret = -1;
@@ -173,7 +169,7 @@ load_parser_one(struct ld *ld, yaml_node_t *v, struct parser *p)
 		    "{command: [...]}, not %s", node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, parser_keys, "a parser");
+	map_check_keys(ld, &mp, mkeys_parser, "a parser");
 	if (map_get(&mp, "command")) {
 		ret = parser_command(ld, &mp, p);
 	} else if (map_get(&mp, "regex")) {

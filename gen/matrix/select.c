@@ -111,7 +111,6 @@ tag_anywhere(const struct matrix *m, const char *tag)
 static int
 load_selector(struct ld *ld, yaml_node_t *v, const char *key, struct selector *s)
 {
-	static const char *const keys[] = { "image", "tag", "benchmark", "host", NULL };
 	int include = !strcmp(key, "include"), ret = 0;
 	struct map mp;
 	yaml_node_t *x, *tagv = NULL;
@@ -124,7 +123,7 @@ load_selector(struct ld *ld, yaml_node_t *v, const char *key, struct selector *s
 		return -1;
 	}
 	snprintf(what, sizeof(what), "an entry of '%s'", key);
-	map_check_keys(ld, &mp, keys, what);
+	map_check_keys(ld, &mp, mkeys_selector, what);
 	if ((x = map_get(&mp, "image")) &&
 	    (!(s->image = value_str(ld, x, "image", 0)) || check_image_ref(ld, x, s->image) < 0))
 		ret = -1;
@@ -183,7 +182,6 @@ load_selectors(struct ld *ld, yaml_node_t *v, const char *key, struct selector *
 int
 load_baseline(struct ld *ld, yaml_node_t *v)
 {
-	static const char *const keys[] = { "host", "image", NULL };
 	struct baseline *b = &ld->m->baseline;
 	struct map mp;
 	yaml_node_t *x;
@@ -196,7 +194,7 @@ load_baseline(struct ld *ld, yaml_node_t *v)
 		    node_describe(v, t, sizeof(t)));
 		return -1;
 	}
-	map_check_keys(ld, &mp, keys, "'baseline'");
+	map_check_keys(ld, &mp, mkeys_baseline, "'baseline'");
 	if (!!map_get(&mp, "host") + !!map_get(&mp, "image") != 1) {
 		ERR(ld, v, "'baseline' needs exactly one of 'host' or 'image'");
 		ret = -1;

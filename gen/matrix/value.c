@@ -321,3 +321,21 @@ check_slug_name(struct ld *ld, yaml_node_t *v, const char *what, const char *nam
 	free(slug);
 	return -1;
 }
+
+int
+value_int_key(struct ld *ld, yaml_node_t *v, const struct mkey *k, int *out)
+{
+	return value_int(ld, v, k->name, (long)k->min, (long)k->max, out);
+}
+
+int
+value_double_key(struct ld *ld, yaml_node_t *v, const struct mkey *k, double *out)
+{
+	return value_double(ld, v, k->name, k->min, k->max, out);
+}
+
+int
+value_choice_key(struct ld *ld, yaml_node_t *v, const struct mkey *k)
+{
+	return value_choice(ld, v, k->name, k->choices);
+}

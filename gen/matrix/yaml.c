@@ -143,8 +143,9 @@ map_load(struct ld *ld, yaml_node_t *node, struct map *mp)
 }
 
 void
-map_check_keys(struct ld *ld, const struct map *mp, const char *const *known, const char *what)
+map_check_keys(struct ld *ld, const struct map *mp, const struct mkey *table, const char *what)
 {
+	const char **known = mkey_names(table);
 	size_t i;
 
 	for (i = 0; i < mp->n; i++) {
@@ -166,4 +167,5 @@ map_check_keys(struct ld *ld, const struct map *mp, const char *const *known, co
 		    what, all);
 		free(all);
 	}
+	free(known);
 }

@@ -275,7 +275,7 @@ ninja_rep(struct cellwriter *w, const struct cell *c, int rep)
 	/* run: cells/ID/REP/log (and metrics.json, metrics.tsv) */
 	buf_puts(w->b, "build");
 	put_text(w, w->b, p->log.data);
-	buf_printf(w->b, ": run%d", rep);
+	buf_printf(w->b, ": run-cell.%d", rep);
 	buf_add(w->b, p->run.data, p->run.len);
 	buf_putc(w->b, '\n');
 	if (w->g->nengines > 1)

@@ -1,7 +1,9 @@
 /* head.c: the head of build.ninja: variables, pools, rules and the
  * regeneration edge (see writer.h). Every rule runs one command of the
- * command table (runners/commands.c) with paths only: the rule is named
- * after the command, or after what its edges make (run1..N, parse.B). */
+ * command table (runners/commands.c) with paths only, and is named after
+ * it: COMMAND, or COMMAND.QUALIFIER when the command's fixed arguments differ
+ * between rules (run-cell.REP, parse.BENCHMARK), so that rule, command and
+ * runners/cmd_COMMAND.c are one hop apart (tests/structure.py checks it). */
 #include <stdlib.h>
 
 #include "base/layout.h"
@@ -111,7 +113,7 @@ head_rules(const struct gen *g, struct buf *b)
 	 * edge: ninja makes a scope for every edge that has one, and with
 	 * 100,000 cells that is a third of its load time. */
 	for (i = 1; i <= (size_t)plan_reps_max(g); i++) {
-		buf_printf(b, "rule run%zu\n  command = $edge run-cell $in %zu\n"
+		buf_printf(b, "rule run-cell.%zu\n  command = $edge run-cell $in %zu\n"
 			   "  description = RUN $in %zu\n", i, i, i);
 		if (g->nengines == 1)
 			buf_puts(b, one_pool);

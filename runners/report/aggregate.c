@@ -20,6 +20,7 @@
 
 #include "base/buf.h"
 #include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "build/version.h"
 #include "runners/report/aggregate.h"
@@ -93,7 +94,7 @@ static json_t *
 failure_make(const char *id, int rep, json_t *failed)
 {
 	const char *log = json_string_value(json_object_get(failed, "log"));
-	char *path = xasprintf("cells/%s/%d/%s", id, rep, log && !strchr(log, '/') ? log : "log");
+	char *path = layout_rep_named(NULL, id, rep, log && !strchr(log, '/') ? log : layout_rep_file(LAYOUT_LOG));
 	json_t *f = json_pack("{s:i, s:O?}", "rep", rep, "reason", json_object_get(failed, "reason"));
 
 	if (path_exists(path))
@@ -116,7 +117,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	int rep, done = 0, noisy = 0;
 
 	for (rep = 1; rep <= warmup + repeat; rep++) {
-		char *path = xasprintf("cells/%s/%d/samples.json", id, rep);
+		char *path = layout_rep_path(NULL, id, rep, LAYOUT_SAMPLES);
 		json_t *s = path_exists(path) ? json_load_path(path, 0) : NULL;
 
 		free(path);
@@ -130,7 +131,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 					metric_add(metrics, m, rep);
 			json_decref(s);
 			if (!provenance) {
-				char *mpath = xasprintf("cells/%s/%d/metrics.json", id, rep);
+				char *mpath = layout_rep_path(NULL, id, rep, LAYOUT_METRICS_JSON);
 				json_t *mj = path_exists(mpath) ? json_load_path(mpath, 1) : NULL;
 
 				if (mj)
@@ -140,7 +141,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 			}
 			continue;
 		}
-		path = xasprintf("cells/%s/%d/failed.json", id, rep);
+		path = layout_rep_path(NULL, id, rep, LAYOUT_FAILED);
 		s = path_exists(path) ? json_load_path(path, 1) : NULL;
 		free(path);
 		if (s) {
@@ -323,7 +324,7 @@ repo_dirty(void)
 	char *data;
 	int dirty;
 
-	if (!path_exists("stamps/repo.commit") || read_file("stamps/repo.commit", &data, NULL) < 0)
+	if (!path_exists(LAYOUT_REPO_COMMIT) || read_file(LAYOUT_REPO_COMMIT, &data, NULL) < 0)
 		return 0;
 	dirty = strstr(data, "\ndirty") != NULL;
 	free(data);
@@ -462,7 +463,7 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 		else
 			sum->incomplete++;
 	}
-	commit = stamp_read("stamps/repo.commit");
+	commit = stamp_read(LAYOUT_REPO_COMMIT);
 	json_array_foreach(out_cells, i, c)
 		history_hash_cell(c);
 	baseline_apply(out_cells, json_object_get(matrix, "baseline"));

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/files.h"
 #include "base/hash.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "build/version.h"
 #include "runners/report/history.h"
@@ -45,8 +46,8 @@ reps_identity(const char *id, json_t *reps, json_t *images, json_t *times)
 	size_t i;
 
 	json_array_foreach(reps, i, r) {
-		char *path = xasprintf("cells/%s/%lld/metrics.json", id,
-				       (long long)json_integer_value(r));
+		char *path = layout_rep_path(NULL, id, (int)json_integer_value(r),
+					     LAYOUT_METRICS_JSON);
 		json_t *m = path_exists(path) ? json_load_path(path, 1) : NULL;
 
 		free(path);
@@ -75,7 +76,7 @@ hash_trees(uint64_t h, json_t *j)
 		return h;
 	json_object_foreach(j, key, v) {
 		if (strcmp(key, "context_slug") == 0 && json_is_string(v)) {
-			char *path = xasprintf("stamps/ctx/%s.tree", json_string_value(v));
+			char *path = layout_path(NULL, LAYOUT_CTX_TREE, json_string_value(v));
 			char *tree = stamp_read(path);
 
 			h = hash_bytes(h, tree ? tree : "", tree ? strlen(tree) : 0);
@@ -94,7 +95,7 @@ history_hash_cell(json_t *cell)
 	const char *id = json_string_value(json_object_get(cell, "id"));
 	json_t *metrics = json_object_get(cell, "metrics");
 	json_t *images = json_array(), *times = json_array(), *reps = NULL, *conf;
-	char *path = xasprintf("cells/%s/cell.json", id);
+	char *path = layout_path(NULL, LAYOUT_CELL_JSON, id);
 	uint64_t h = HASH_INIT;
 	const char *name;
 	json_t *m;

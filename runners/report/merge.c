@@ -24,6 +24,7 @@
 
 #include "base/buf.h"
 #include "base/files.h"
+#include "base/layout.h"
 #include "base/path.h"
 #include "base/util.h"
 #include "runners/report/aggregate.h"
@@ -62,7 +63,7 @@ part_load(struct part *p, const char *dir)
 		p->count = (int)json_integer_value(json_object_get(shard, "count"));
 		p->total = json_integer_value(json_object_get(shard, "cells_total"));
 	}
-	path = xasprintf("%s/stamps/repo.commit", dir);
+	path = xasprintf("%s/%s", dir, LAYOUT_REPO_COMMIT);
 	p->commit = stamp_read(path);
 	free(path);
 	return 0;
@@ -278,7 +279,7 @@ cell_elapsed(const char *dir, json_t *cell)
 	double sum = 0;
 
 	for (r = 1; r <= reps; r++) {
-		char *path = xasprintf("%s/cells/%s/%d/metrics.json", dir, id, r);
+		char *path = layout_rep_path(dir, id, r, LAYOUT_METRICS_JSON);
 		json_t *m = path_exists(path) ? json_load_path(path, 1) : NULL;
 
 		sum += json_number_value(json_object_get(m, "elapsed_s"));
@@ -299,8 +300,8 @@ files_merge(struct part *v, size_t n, json_t *cells, const size_t *owner, const 
 
 	json_array_foreach(cells, k, c) {
 		const char *id = json_string_value(json_object_get(c, "id"));
-		char *src = xasprintf("%s/cells/%s", v[owner[k]].dir, id);
-		char *dst = xasprintf("%s/cells/%s", out, id);
+		char *src = layout_path(v[owner[k]].dir, LAYOUT_CELL_DIR, id);
+		char *dst = layout_path(out, LAYOUT_CELL_DIR, id);
 
 		/* A merge over an older one: the cell's old repetitions go. */
 		ret |= tree_remove(dst);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "base/buf.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/report/assets.h"
 #include "runners/report/history.h"
@@ -35,7 +36,7 @@ str(json_t *o, const char *key)
 static json_t *
 series_load(const char *id, int rep)
 {
-	char *path = xasprintf("cells/%s/%d/metrics.tsv", id, rep), *data, *line, *next;
+	char *path = layout_rep_path(NULL, id, rep, LAYOUT_METRICS_TSV), *data, *line, *next;
 	int col_t = -1, col_cpu = -1, col_mem = -1, rows = 0, row = 0, stride;
 	double prev_t = 0, prev_cpu = 0;
 	json_t *t, *cpu, *mem;

@@ -17,6 +17,7 @@
 
 #include "base/buf.h"
 #include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/report/staleness.h"
 #include "runners/run/conf.h"
@@ -116,7 +117,7 @@ image_reasons(const char *dir, const char *stamp_rel, struct timespec ran, json_
 {
 	const char *slash = strrchr(stamp_rel, '/');
 	char *key = conf_sibling(slash ? slash + 1 : stamp_rel, ".id", "");
-	char *jpath = xasprintf("%s/images/%s.json", dir, key), *ipath = image_inputs_path(jpath);
+	char *jpath = layout_path(dir, LAYOUT_IMAGE_JSON, key), *ipath = image_inputs_path(jpath);
 	char *spath = in_dir(dir, stamp_rel), *bpath = NULL, *tpath = NULL, *bnow = NULL, *tnow = NULL;
 	json_t *img = json_load_path(jpath, 1), *in = path_exists(ipath) ? json_load_path(ipath, 1) : NULL;
 	const char *ref = json_string_value(json_object_get(img, "base"));
@@ -206,19 +207,19 @@ conf_changed_run(const char *path, struct timespec ran, struct timespec run_json
 
 /* run.json or the parsers newer than the repetitions: say which input. */
 static void
-config_reasons(const char *dir, const char *cell_dir, json_t *run, struct timespec ran,
+config_reasons(const char *dir, const char *id, const char *cell_dir, json_t *run, struct timespec ran,
 	       json_t *reasons, int image_said)
 {
 	const char *host = json_string_value(json_object_get(run, "host"));
 	const char *bench = json_string_value(json_object_get(run, "benchmark"));
-	char *p = in_dir(cell_dir, "run.json");
-	struct timespec parsed = reps_oldest(cell_dir, "samples.json");
+	char *p = layout_path(dir, LAYOUT_CELL_RUN, id);
+	struct timespec parsed = reps_oldest(cell_dir, layout_rep_file(LAYOUT_SAMPLES));
 	int named = 0;
 
 	if (ts_after(mtime_of(p), ran)) {
 		struct timespec rj = mtime_of(p);
-		char *h = host ? xasprintf("%s/conf/host/%s.json", dir, host) : NULL;
-		char *b = bench ? xasprintf("%s/conf/bench/%s.json", dir, bench) : NULL;
+		char *h = host ? layout_path(dir, LAYOUT_HOST_JSON, host) : NULL;
+		char *b = bench ? layout_path(dir, LAYOUT_BENCH_JSON, bench) : NULL;
 
 		if (h && conf_changed_run(h, ran, rj)) {
 			json_t *r = reason_new("host", "host config %s changed", host);
@@ -242,7 +243,7 @@ config_reasons(const char *dir, const char *cell_dir, json_t *run, struct timesp
 		free(b);
 	}
 	free(p);
-	p = bench ? xasprintf("%s/conf/parse/%s.json", dir, bench) : NULL;
+	p = bench ? layout_path(dir, LAYOUT_PARSE_JSON, bench) : NULL;
 	if (p && !ts_zero(parsed) && ts_after(mtime_of(p), parsed))
 		reason_add(reasons, reason_new("parser", "parser changed"));
 	free(p);
@@ -252,9 +253,9 @@ json_t *
 staleness_cell(const char *dir, const char *id)
 {
 	static const char *const sides[] = { "main", "server", "client" };
-	char *cell_dir = xasprintf("%s/cells/%s", dir, id), *rp = in_dir(cell_dir, "run.json");
+	char *cell_dir = layout_path(dir, LAYOUT_CELL_DIR, id), *rp = layout_path(dir, LAYOUT_CELL_RUN, id);
 	json_t *reasons = json_array(), *run = path_exists(rp) ? json_load_path(rp, 1) : NULL;
-	struct timespec ran = reps_oldest(cell_dir, "metrics.json");
+	struct timespec ran = reps_oldest(cell_dir, layout_rep_file(LAYOUT_METRICS_JSON));
 	size_t i;
 
 	if (run && !ts_zero(ran)) {
@@ -265,7 +266,7 @@ staleness_cell(const char *dir, const char *id)
 			if (st)
 				image_reasons(dir, st, ran, reasons);
 		}
-		config_reasons(dir, cell_dir, run, ran, reasons, json_array_size(reasons) > 0);
+		config_reasons(dir, id, cell_dir, run, ran, reasons, json_array_size(reasons) > 0);
 	}
 	json_decref(run);
 	free(rp);
@@ -291,7 +292,7 @@ staleness_text(json_t *reasons)
 json_t *
 staleness_moved_bases(const char *dir, const struct timespec *since)
 {
-	char *pat = xasprintf("%s/stamps/base/*.moved.json", dir);
+	char *pat = layout_path(dir, LAYOUT_BASE_MOVED, "*");
 	json_t *moved = json_array();
 	glob_t g;
 	size_t i;
@@ -318,7 +319,7 @@ staleness_moved_bases(const char *dir, const struct timespec *since)
 struct timespec
 staleness_last_run(const char *dir)
 {
-	char *p = in_dir(dir, "run.json");
+	char *p = in_dir(dir, LAYOUT_RUN_JSON);
 	struct timespec t = mtime_of(p);
 
 	free(p);

@@ -17,9 +17,8 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* P(B <= k) for B ~ Binomial(n, 1/2), summed in logs to stay finite. */
-static double
-binom_half_cdf(size_t n, size_t k)
+double
+stats_binom_half_cdf(size_t n, size_t k)
 {
 	double sum = 0, lg = 0; /* lg = log C(n, i) */
 	size_t i;
@@ -81,9 +80,9 @@ stats_compute(double *v, size_t n, struct stats *st)
 	 * probability 1 - 2 P(B <= k). Take the largest k that keeps >= 95%. */
 	st->ci_lo = st->min;
 	st->ci_hi = st->max;
-	st->ci_coverage = 1 - 2 * binom_half_cdf(n, 0);
+	st->ci_coverage = 1 - 2 * stats_binom_half_cdf(n, 0);
 	for (k = 1; 2 * k < n; k++) {
-		double cover = 1 - 2 * binom_half_cdf(n, k);
+		double cover = 1 - 2 * stats_binom_half_cdf(n, k);
 
 		if (cover < 0.95)
 			break;

@@ -20,6 +20,10 @@ void stats_compute(double *v, size_t n, struct stats *st);
 /* The median of v[0..n-1] (n >= 1); v is sorted in place. */
 double stats_median(double *v, size_t n);
 
+/* P(B <= k) for B ~ Binomial(n, 1/2), summed in logs to stay finite: the
+ * coverage of a median's order-statistics interval is 1 - 2 P(B <= k). */
+double stats_binom_half_cdf(size_t n, size_t k);
+
 /* The Mann-Whitney U test of a[0..na-1] against b[0..nb-1] (both >= 1).
  * *u is U of a (pairs a > b, ties counting 1/2); the return value is the
  * two-sided p-value: exact when there are no ties and na, nb <= 20, else

@@ -19,29 +19,26 @@
 static int
 run_load(struct run *r, const char *run_json, int rep)
 {
-	const char *slash, *apply;
+	const char *slash;
 
 	r->run_json = run_json;
 	r->rep = rep;
 	r->config = conf_load(run_json);
 	if (!r->config)
 		return -1;
-	r->cell = conf_str(r->config, "cell");
-	if (!r->cell)
-		return error("%s: no \"cell\"", run_json);
-	r->timeout_ms = (long)json_number_value(json_object_get(r->config, "timeout_ms"));
+	if (runconf_decode(&r->rc, r->config, run_json) < 0)
+		return -1;
+	r->cell = r->rc.cell;
+	r->timeout_ms = (long)r->rc.timeout_ms;
 	slash = strrchr(run_json, '/');
 	r->dir = slash ? xasprintf("%.*s/%d", (int)(slash - run_json), run_json, r->rep)
 		       : xasprintf("%d", r->rep);
-	r->pair = json_object_get(r->config, "server") || json_object_get(r->config, "client");
+	r->pair = r->rc.pair;
 	if (!r->pair)
 		return proc_load(r, &r->main, "main", 1);
-	apply = conf_str(r->config, "apply_to");
-	if (!apply)
-		apply = "both";
-	if (proc_load(r, &r->server, "server", strcmp(apply, "client") != 0) < 0)
+	if (proc_load(r, &r->server, "server", apply_to_side(r->rc.apply_to, "server")) < 0)
 		return -1;
-	return proc_load(r, &r->main, "client", strcmp(apply, "server") != 0);
+	return proc_load(r, &r->main, "client", apply_to_side(r->rc.apply_to, "client"));
 }
 
 static void
@@ -50,6 +47,7 @@ run_release(struct run *r)
 	proc_release(&r->main);
 	proc_release(&r->server);
 	json_decref(r->info);
+	runconf_release(&r->rc);
 	json_decref(r->config);
 	engine_free(r->e);
 	free(r->network);
@@ -63,7 +61,7 @@ run_release(struct run *r)
 static int
 run_prepare(struct run *r)
 {
-	r->e = engine_open(conf_str(r->config, "engine"));
+	r->e = engine_open(r->rc.engine);
 	if (!r->e)
 		return -1;
 	r->e->cancel = &run_signal;

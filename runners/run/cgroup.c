@@ -308,13 +308,15 @@ create_v1(struct cgparent *cg, const struct cgmounts *ms, const char *rel)
 	cg->mem_dir = dirs[C_MEMORY];
 	cg->io_dir = dirs[C_BLKIO];
 	cg->pids_dir = dirs[C_PIDS];
+	cg->quota_dir = dirs[C_CPU];
+	cg->cpuset_dir = dirs[C_CPUSET];
 	return 0;
 }
 
 static int
 create_v2(struct cgparent *cg, const struct cgmount *m, const char *rel)
 {
-	static const char *const ctrls[] = { "+cpu", "+memory", "+io", "+pids" };
+	static const char *const ctrls[] = { "+cpu", "+memory", "+io", "+pids", "+cpuset" };
 	char *dir;
 	size_t i;
 
@@ -323,13 +325,14 @@ create_v2(struct cgparent *cg, const struct cgmount *m, const char *rel)
 	 * subtree_control stays empty: a native run's process lives in it, and
 	 * the no-internal-processes rule would forbid that; runc enables the
 	 * controllers there itself when it makes the container's folder. */
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < sizeof(ctrls) / sizeof(ctrls[0]); i++)
 		kernfile_write(m->dir, "cgroup.subtree_control", ctrls[i]);
 	dir = xasprintf("%s/%s", m->dir, rel);
 	cg_add_path(cg, dir);
 	if (cg_mkdir(dir) < 0)
 		return -1;
 	cg->cpu_dir = cg->mem_dir = cg->io_dir = cg->pids_dir = dir;
+	cg->quota_dir = cg->cpuset_dir = dir;
 	return 0;
 }
 
@@ -367,6 +370,7 @@ cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinf
 			free(cg->paths[--cg->npaths]);
 		}
 		cg->cpu_dir = cg->mem_dir = cg->io_dir = cg->pids_dir = NULL;
+		cg->quota_dir = cg->cpuset_dir = NULL;
 		error("cannot make cgroup parent '%s'", cg->name);
 	}
 	return rc;

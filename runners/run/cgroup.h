@@ -31,6 +31,9 @@ struct cgparent {
 	const char *mem_dir;   /* memory */
 	const char *io_dir;    /* blkio (v1) */
 	const char *pids_dir;  /* pids */
+	/* Where the limits of a native run go (native_limits.c). */
+	const char *quota_dir; /* cpu (v1): cpu.cfs_quota_us */
+	const char *cpuset_dir; /* cpuset */
 };
 
 /* Make the cgroup parent NAME (a slug, e.g. "jockey-debian-bookworm.sysbench.bridge-1-1234")

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/files.h"
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/run/clean.h"
 #include "runners/run/engine.h"
@@ -53,7 +54,7 @@ image_name(json_t *img)
 static int
 prune_key(struct engine *e, const char *dir, const char *key, json_t *imgs, long keep)
 {
-	char *sp = xasprintf("%s/stamps/img/%s.id", dir, key), *stamped = stamp_read(sp);
+	char *sp = layout_path(dir, LAYOUT_IMAGE_ID, key), *stamped = stamp_read(sp);
 	size_t n = json_array_size(imgs), i;
 	json_t **v = xcalloc(n ? n : 1, sizeof(*v));
 	long kept = 0;
@@ -192,9 +193,9 @@ clean_engine(const char *endpoint, const char *dir, int all, long keep)
 
 /* Add the "engine" of every JSON file matching pattern to engines. */
 static void
-collect_engines(json_t *engines, const char *dir, const char *pattern)
+collect_engines(json_t *engines, const char *dir, enum layout_kind k)
 {
-	char *pat = xasprintf("%s/%s", dir, pattern);
+	char *pat = layout_path(dir, k, "*");
 	glob_t g;
 	size_t i;
 
@@ -217,7 +218,7 @@ collect_engines(json_t *engines, const char *dir, const char *pattern)
 static void
 clean_cgroups(const char *dir)
 {
-	char *pat = xasprintf("%s/cells/*/run.json", dir);
+	char *pat = layout_path(dir, LAYOUT_CELL_RUN, "*");
 	glob_t cells, cgs;
 	size_t i, j;
 
@@ -253,8 +254,8 @@ clean_dir(const char *dir, int all, long keep)
 
 	/* In a big matrix these files come from edges: a cell or image that
 	 * never got one never ran or was built, so left nothing to clean. */
-	collect_engines(engines, dir, "images/*.json");
-	collect_engines(engines, dir, "cells/*/run.json");
+	collect_engines(engines, dir, LAYOUT_IMAGE_JSON);
+	collect_engines(engines, dir, LAYOUT_CELL_RUN);
 	if (json_object_size(engines) == 0)
 		json_object_set_new(engines, engine_endpoint(NULL), json_true());
 	json_object_foreach(engines, ep, v)

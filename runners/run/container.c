@@ -42,20 +42,15 @@ env_list(json_t *env)
 }
 
 static json_t *
-binds_list(json_t *volumes)
+binds_list(const struct hostconf *hc)
 {
-	json_t *list = json_array(), *v;
+	json_t *list = json_array();
 	size_t i;
 
-	json_array_foreach(volumes, i, v) {
-		const char *src = json_string_value(json_object_get(v, "source"));
-		const char *dst = json_string_value(json_object_get(v, "target"));
-		char *b;
+	for (i = 0; i < hc->nvolumes; i++) {
+		char *b = xasprintf("%s:%s%s", hc->volumes[i].source, hc->volumes[i].target,
+				    hc->volumes[i].readonly ? ":ro" : "");
 
-		if (!src || !dst)
-			continue;
-		b = xasprintf("%s:%s%s", src, dst,
-			      json_is_true(json_object_get(v, "readonly")) ? ":ro" : "");
 		json_array_append_new(list, json_string(b));
 		free(b);
 	}
@@ -63,46 +58,45 @@ binds_list(json_t *volumes)
 }
 
 static json_t *
-ulimits_list(json_t *ulimits)
+ulimits_list(const struct hostconf *hc)
 {
-	json_t *list = json_array(), *u;
+	json_t *list = json_array();
 	size_t i;
 
-	json_array_foreach(ulimits, i, u)
-		json_array_append_new(list, json_pack("{s:O?,s:O?,s:O?}",
-			"Name", json_object_get(u, "name"),
-			"Soft", json_object_get(u, "soft"),
-			"Hard", json_object_get(u, "hard")));
+	for (i = 0; i < hc->nulimits; i++)
+		json_array_append_new(list, json_pack("{s:s?,s:I,s:I}", "Name", hc->ulimits[i].name,
+						      "Soft", (json_int_t)hc->ulimits[i].soft,
+						      "Hard", (json_int_t)hc->ulimits[i].hard));
 	return list;
 }
 
 /* hc: the host config when it applies to this side, else NULL (the
  * engine's defaults). */
 static json_t *
-host_config(const struct proc *p, json_t *hc)
+host_config(const struct proc *p, const struct hostconf *hc)
 {
+	static const struct hostconf none;
 	json_t *out = json_object();
-	const char *s;
-	double cpus = json_number_value(json_object_get(hc, "cpus"));
-	json_int_t mem = (json_int_t)json_number_value(json_object_get(hc, "memory"));
 
+	if (!hc)
+		hc = &none;
 	json_object_set_new(out, "NetworkMode", json_string(p->net_mode));
-	if ((s = json_string_value(json_object_get(hc, "cpuset"))))
-		json_object_set_new(out, "CpusetCpus", json_string(s));
-	if (cpus > 0)
-		json_object_set_new(out, "NanoCpus", json_integer((json_int_t)(cpus * 1e9 + 0.5)));
-	if (mem > 0) {
+	if (hc->cpuset)
+		json_object_set_new(out, "CpusetCpus", json_string(hc->cpuset));
+	if (hc->cpus > 0)
+		json_object_set_new(out, "NanoCpus", json_integer((json_int_t)(hc->cpus * 1e9 + 0.5)));
+	if (hc->memory > 0) {
 		/* No swap on top: a benchmark over its limit is OOM killed, not slowed. */
-		json_object_set_new(out, "Memory", json_integer(mem));
-		json_object_set_new(out, "MemorySwap", json_integer(mem));
+		json_object_set_new(out, "Memory", json_integer(hc->memory));
+		json_object_set_new(out, "MemorySwap", json_integer(hc->memory));
 	}
-	if ((s = json_string_value(json_object_get(hc, "runtime"))))
-		json_object_set_new(out, "Runtime", json_string(s));
-	json_object_set_new(out, "Binds", binds_list(json_object_get(hc, "volumes")));
-	json_object_set_new(out, "Privileged", json_boolean(json_is_true(json_object_get(hc, "privileged"))));
-	if (json_object_size(json_object_get(hc, "sysctls")) > 0)
-		json_object_set(out, "Sysctls", json_object_get(hc, "sysctls"));
-	json_object_set_new(out, "Ulimits", ulimits_list(json_object_get(hc, "ulimits")));
+	if (hc->runtime)
+		json_object_set_new(out, "Runtime", json_string(hc->runtime));
+	json_object_set_new(out, "Binds", binds_list(hc));
+	json_object_set_new(out, "Privileged", json_boolean(hc->privileged));
+	if (json_object_size(hc->sysctls) > 0)
+		json_object_set(out, "Sysctls", hc->sysctls);
+	json_object_set_new(out, "Ulimits", ulimits_list(hc));
 	if (p->have_cg)
 		json_object_set_new(out, "CgroupParent", json_string(p->cg.name));
 	return out;
@@ -111,15 +105,15 @@ host_config(const struct proc *p, json_t *hc)
 static json_t *
 create_body(const struct run *r, const struct proc *p)
 {
-	json_t *body = json_object(), *cmd = json_object_get(p->side, "command");
-	json_t *labels = json_object(), *hc = json_object_get(r->config, "hostconfig");
+	json_t *body = json_object(), *cmd = p->side->command;
+	json_t *labels = json_object();
 	char rep[32];
 
 	json_object_set_new(body, "Image", json_string(p->image_id));
 	if (json_array_size(cmd) > 0)
 		json_object_set(body, "Cmd", cmd);
-	json_object_set_new(body, "Env", env_list(json_object_get(p->side, "env")));
-	json_object_update(labels, json_object_get(r->config, "labels"));
+	json_object_set_new(body, "Env", env_list(p->side->env));
+	json_object_update(labels, r->rc.labels);
 	snprintf(rep, sizeof(rep), "%d", r->rep);
 	json_object_set_new(labels, "jockey.rep", json_string(rep));
 	json_object_set_new(labels, "jockey.role", json_string(p->role));
@@ -129,7 +123,7 @@ create_body(const struct run *r, const struct proc *p)
 	json_object_set_new(body, "AttachStderr", json_true());
 	json_object_set_new(body, "Tty", json_false());
 	json_object_set_new(body, "OpenStdin", json_false());
-	json_object_set_new(body, "HostConfig", host_config(p, p->host_settings ? hc : NULL));
+	json_object_set_new(body, "HostConfig", host_config(p, p->host_settings ? &r->rc.hc : NULL));
 	return body;
 }
 

@@ -59,7 +59,7 @@ kernfile_write(const char *dir, const char *file, const char *s)
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
 		return errno = ENAMETOOLONG, -1;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	n = write(fd, s, len);

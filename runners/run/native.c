@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -48,9 +50,54 @@ child_fail(int fd, const char *what)
 	_exit(127);
 }
 
-/* After fork: system calls only. */
+/* mkdir -p of path's part after from, in place (the child's own copy):
+ * system calls only. */
+static void
+mkdir_p(char *path, size_t from)
+{
+	char *s;
+
+	for (s = path + from + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	mkdir(path, 0755);
+}
+
+/* A mount namespace of its own, with the repetition's files in it: the
+ * overlay over the cached export, then /proc, /dev, /sys and the volumes
+ * (their targets made in the overlay's upper folder when missing). */
+static void
+child_mounts(const struct native *n, int errfd)
+{
+	size_t i;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		child_fail(errfd, "unshare the mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(errfd, "make the mounts private");
+	if (mount("overlay", n->root, "overlay", 0, n->ovl_opts) < 0)
+		child_fail(errfd, "mount the overlay of the image's files");
+	for (i = 0; i < n->nmnt; i++) {
+		int rc;
+
+		mkdir_p(n->mnt_dst[i], strlen(n->root));
+		rc = n->mnt_flags[i] < 0
+			? mount("proc", n->mnt_dst[i], "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+			: mount(n->mnt_src[i], n->mnt_dst[i], NULL, (unsigned long)n->mnt_flags[i], NULL);
+		if (rc < 0)
+			child_fail(errfd, n->mnt_dst[i] + strlen(n->root));
+	}
+}
+
+/* After fork: system calls only. A readiness command joins the mount
+ * namespace of the process it checks, and so sees the same files; a
+ * process that makes its own says so on mfd and waits for a second go. */
 static _Noreturn void
-child_run(const struct native *n, char **argv, int go, int errfd, int out)
+child_run(const struct native *n, char **argv, int go, int errfd, int mfd, int out)
 {
 	char c;
 	size_t i;
@@ -59,24 +106,22 @@ child_run(const struct native *n, char **argv, int go, int errfd, int out)
 	setpgid(0, 0);
 	if (read(go, &c, 1) != 1)
 		_exit(127);
-	if (unshare(CLONE_NEWNS) < 0)
-		child_fail(errfd, "unshare the mount namespace");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		child_fail(errfd, "make the mounts private");
-	for (i = 0; i < n->nmnt; i++) {
-		int rc = n->mnt_flags[i] < 0
-			? mount("proc", n->mnt_dst[i], "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
-			: mount(n->mnt_src[i], n->mnt_dst[i], NULL, (unsigned long)n->mnt_flags[i], NULL);
-
-		if (rc < 0)
-			child_fail(errfd, n->mnt_dst[i] + strlen(n->root));
+	if (n->mntns >= 0) {
+		if (setns(n->mntns, CLONE_NEWNS) < 0)
+			child_fail(errfd, "join the mount namespace");
+	} else {
+		child_mounts(n, errfd);
+		if (mfd >= 0 && (write(mfd, "m", 1) != 1 || read(go, &c, 1) != 1))
+			_exit(127);
 	}
 	if (chroot(n->root) < 0)
 		child_fail(errfd, "chroot");
 	if (chdir(n->workdir) < 0)
 		child_fail(errfd, "chdir to the working folder");
-	if (n->have_cpus && sched_setaffinity(0, sizeof(n->cpus), &n->cpus) < 0)
-		child_fail(errfd, "set the cpuset");
+	/* before setuid: raising a hard limit takes root */
+	for (i = 0; i < n->nrlim; i++)
+		if (setrlimit(n->rlim[i].resource, &n->rlim[i].lim) < 0)
+			child_fail(errfd, n->rlim[i].what);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		child_fail(errfd, "redirect the output");
 	if (setgroups(0, NULL) < 0 || setgid(n->gid) < 0 || setuid(n->uid) < 0)
@@ -88,18 +133,47 @@ child_run(const struct native *n, char **argv, int go, int errfd, int out)
 	child_fail(errfd, argv[0]);
 }
 
-/* Fork a chrooted argv with its output on out, in cg when not NULL:
+/* Let the child go. One that makes its mount namespace (mp >= 0) says when
+ * it has, and waits for a second go while *mntns is opened: so jockey holds
+ * the namespace from the start, and the overlay's unmount (which syncs the
+ * upper file system) happens when jockey lets it go, after the process,
+ * never in the process's own exit, which the measured time ends with. */
+static void
+child_go(int go, int mp, pid_t pid, int *mntns)
+{
+	char c, path[64];
+	ssize_t k;
+
+	if (write(go, "g", 1) != 1)
+		warn("start the process:");
+	if (mp >= 0) {
+		do
+			k = read(mp, &c, 1);
+		while (k < 0 && errno == EINTR && !run_signal);
+		if (k == 1) {
+			snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)pid);
+			*mntns = open(path, O_RDONLY | O_CLOEXEC);
+			if (write(go, "g", 1) != 1)
+				warn("start the process:");
+		}
+		close(mp);
+	}
+	close(go);
+}
+
+/* Fork a chrooted argv with its output on out, in cg when not NULL, its
+ * mount namespace into *mntns when not NULL (else it joins n->mntns):
  * OUTCOME_OK with *pid, or OUTCOME_FAILED when it could not exec (*failure
  * says why, fresh). */
 static enum outcome
 spawn(const struct native *n, char **argv, int out, const struct cgparent *cg, pid_t *pid,
-      char **failure)
+      int *mntns, char **failure)
 {
-	int go[2], ep[2];
+	int go[2], ep[2], mp[2] = { -1, -1 };
 	struct child_err ce;
 	ssize_t got;
 
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0 || (mntns && pipe2(mp, O_CLOEXEC) < 0)) {
 		error("pipe:");
 		return OUTCOME_ERROR;
 	}
@@ -111,23 +185,27 @@ spawn(const struct native *n, char **argv, int out, const struct cgparent *cg, p
 	if (*pid == 0) {
 		close(go[1]);
 		close(ep[0]);
-		child_run(n, argv, go[0], ep[1], out);
+		if (mntns)
+			close(mp[0]);
+		child_run(n, argv, go[0], ep[1], mp[1], out);
 	}
 	close(go[0]);
 	close(ep[1]);
+	if (mntns)
+		close(mp[1]);
 	setpgid(*pid, *pid);
 	if (cg && cgparent_attach(cg, *pid) < 0) {
 		close(go[1]);
 		close(ep[0]);
+		if (mntns)
+			close(mp[0]);
 		kill(*pid, SIGKILL);
 		waitpid(*pid, NULL, 0);
 		*pid = 0;
 		return OUTCOME_ERROR;
 	}
 	/* Go: the pipe closes on exec, or brings the reason it failed. */
-	if (write(go[1], "g", 1) != 1)
-		warn("start the process:");
-	close(go[1]);
+	child_go(go[1], mp[0], *pid, mntns);
 	do
 		got = read(ep[0], &ce, sizeof(ce));
 	while (got < 0 && errno == EINTR && !run_signal);
@@ -162,15 +240,15 @@ native_start(struct run *r, struct proc *p)
 	enum outcome f;
 
 	/* Built now: a client's command has its ${server} filled in by now. */
-	n->envp = native_env(json_object_get(n->config, "Env"), json_object_get(p->side, "env"), n->home);
-	n->argv = native_argv(n->config, json_object_get(p->side, "command"));
+	n->envp = native_env(json_object_get(n->config, "Env"), p->side->env, n->home);
+	n->argv = native_argv(n->config, p->side->command);
 	if (!n->argv[0]) {
 		error("cell '%s': no command for the %s, and the image has none", r->cell, p->role);
 		return OUTCOME_ERROR;
 	}
 	/* The log's buffered writes (none yet) must not be duplicated by fork. */
 	fflush(p->log);
-	f = spawn(n, n->argv, fileno(p->log), &p->cg, &n->pid, &failure);
+	f = spawn(n, n->argv, fileno(p->log), &p->cg, &n->pid, &n->mntns, &failure);
 	if (f == OUTCOME_FAILED) {
 		p->failure = strcmp(p->role, "main") == 0
 			? xasprintf("cannot start natively: %s", failure)
@@ -210,6 +288,8 @@ reap(struct proc *p)
 		;
 	n->exited = 1;
 	p->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	/* as the engine's OOMKilled: the kernel killed a process of it */
+	p->oom_killed = native_limits_oom_killed(p);
 	free(p->finished);
 	p->finished = rfc3339_now();
 	if (n->pidfd >= 0)
@@ -329,15 +409,23 @@ native_output(struct run *r, struct proc *p, struct buf *b)
 	return 0;
 }
 
-/* Run argv chrooted as p's image: its exit code (127 when it could not
- * exec, 124 at the deadline), or -1. */
+/* Run argv chrooted as p's image, in p's mount namespace: its exit code
+ * (127 when it could not exec or p never made its namespace, 124 at the
+ * deadline), or -1. */
 static int
 native_exec(struct proc *p, json_t *argv, long long deadline)
 {
-	char **v = native_argv(NULL, argv), *failure = NULL;
+	char **v, *failure = NULL;
 	pid_t pid;
-	int st = 0, out = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	enum outcome f = spawn(p->nat, v, out, NULL, &pid, &failure);
+	int st = 0, out;
+	enum outcome f;
+
+	/* only in the files of p's repetition */
+	if (p->nat->mntns < 0)
+		return 127;
+	v = native_argv(NULL, argv);
+	out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	f = spawn(p->nat, v, out, NULL, &pid, NULL, &failure);
 
 	close(out);
 	native_argv_free(v);
@@ -386,6 +474,21 @@ native_halt(struct run *r, struct proc *p)
 		native_kill(r, p);
 }
 
+/* In the cleanup, once nothing runs: let the mount namespace (and the
+ * overlay in it) go, and remove the repetition's files. */
+static void
+native_remove(struct run *r, struct proc *p)
+{
+	struct native *n = p->nat;
+
+	if (!n)
+		return;
+	if (n->mntns >= 0)
+		close(n->mntns);
+	n->mntns = -1;
+	native_files_remove(n);
+}
+
 const struct proc_ops native_ops = {
 	.prepare = native_prepare,
 	.start = native_start,
@@ -397,5 +500,6 @@ const struct proc_ops native_ops = {
 	.ready_exec = native_ready_exec,
 	.stop = native_stop,
 	.halt = native_halt,
+	.remove = native_remove,
 	.release = native_free,
 };

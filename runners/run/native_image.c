@@ -1,12 +1,13 @@
 /* native_image.c: what a native process takes from its image: the root
  * file system (rootfs.c), the working folder, the user and group (looked up
  * in the image's own /etc/passwd and /etc/group), the environment, the
- * command, the cpuset and the mounts; see native.h. Everything is built
+ * command and the mounts; see native.h. Everything is built
  * before the fork: the child makes system calls only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "runners/run/native.h"
@@ -85,12 +86,12 @@ user_resolve(struct native *n, const char *user, char **home)
 		*g++ = '\0';
 	if (!*u)
 		strcpy(u, "0"); /* ":group": the ':' left room */
-	if (id_lookup(n->root, "passwd", u, &uid, &gid, home) < 0) {
+	if (id_lookup(n->lower, "passwd", u, &uid, &gid, home) < 0) {
 		if (!all_digits(u))
 			ret = error("user '%s' is not in the image's /etc/passwd", u);
 		uid = gid = atol(u);
 	}
-	if (g && *g && id_lookup(n->root, "group", g, &gid, NULL, NULL) < 0) {
+	if (g && *g && id_lookup(n->lower, "group", g, &gid, NULL, NULL) < 0) {
 		if (!all_digits(g))
 			ret = error("group '%s' is not in the image's /etc/group", g);
 		gid = atol(g);
@@ -99,32 +100,6 @@ user_resolve(struct native *n, const char *user, char **home)
 	n->gid = (gid_t)gid;
 	free(u);
 	return ret;
-}
-
-/* "0-1,3" -> a CPU set. */
-static int
-cpus_parse(const char *s, cpu_set_t *set)
-{
-	char *end;
-	long a, b;
-
-	CPU_ZERO(set);
-	while (*s) {
-		a = strtol(s, &end, 10);
-		if (end == s)
-			return -1;
-		b = a;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		if (a < 0 || b < a || b >= CPU_SETSIZE)
-			return -1;
-		for (; a <= b; a++)
-			CPU_SET((int)a, set);
-		s = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return -1;
-	}
-	return 0;
 }
 
 static void
@@ -199,30 +174,24 @@ mount_add(struct native *n, const char *src, const char *dst, int flags)
 	n->nmnt++;
 }
 
-/* /proc, /dev, /sys and the host config's path volumes. */
+/* /proc, /dev, /sys and the host config's path volumes, mounted in the
+ * overlay by the process, which makes their targets there (native.c). */
 static int
 mounts_build(struct run *r, struct native *n)
 {
-	json_t *vols = json_object_get(json_object_get(r->config, "hostconfig"), "volumes"), *v;
 	size_t i;
 
 	mount_add(n, "proc", "/proc", -1);
 	mount_add(n, "/dev", "/dev", MS_BIND | MS_REC);
 	mount_add(n, "/sys", "/sys", MS_BIND | MS_REC);
-	json_array_foreach(vols, i, v) {
-		const char *src = json_string_value(json_object_get(v, "source"));
-		const char *dst = json_string_value(json_object_get(v, "target"));
+	for (i = 0; i < r->rc.hc.nvolumes; i++) {
+		const char *src = r->rc.hc.volumes[i].source, *dst = r->rc.hc.volumes[i].target;
 
-		if (!src || !dst)
-			continue;
 		if (*src != '/')
 			return error("cell '%s': a native run mounts host paths only, not the volume '%s'",
 				     r->cell, src);
 		mount_add(n, src, dst, MS_BIND | MS_REC);
 	}
-	for (i = 0; i < n->nmnt; i++)
-		if (!path_exists(n->mnt_dst[i]) && mkdirs(n->mnt_dst[i]) < 0)
-			return -1;
 	return 0;
 }
 
@@ -231,13 +200,13 @@ native_prepare(struct run *r, struct proc *p)
 {
 	struct native *n = xcalloc(1, sizeof(*n));
 	json_t *img = NULL, *config;
-	const char *wd, *cpuset;
+	const char *wd;
 	int f;
 
 	p->nat = n;
-	n->pidfd = -1;
-	n->root = rootfs_get(r, p->image_id);
-	if (!n->root)
+	n->pidfd = n->mntns = -1;
+	n->lower = rootfs_get(r, p->image_id);
+	if (!n->lower || native_files_make(p, n) < 0)
 		return -1;
 	f = engine_image_inspect(r->e, p->image_id, &img);
 	if (f != 0)
@@ -249,13 +218,9 @@ native_prepare(struct run *r, struct proc *p)
 	f = user_resolve(n, json_string_value(json_object_get(config, "User")), &n->home);
 	n->config = json_incref(config);
 	json_decref(img);
-	cpuset = json_string_value(json_object_get(json_object_get(r->config, "hostconfig"), "cpuset"));
-	if (f == 0 && cpuset) {
-		if (cpus_parse(cpuset, &n->cpus) < 0)
-			return error("cell '%s': invalid cpuset '%s'", r->cell, cpuset);
-		n->have_cpus = 1;
-	}
-	return f < 0 ? -1 : mounts_build(r, n);
+	if (f < 0 || mounts_build(r, n) < 0)
+		return -1;
+	return native_limits_apply(r, p, n);
 }
 
 void
@@ -275,8 +240,14 @@ native_free(struct proc *p)
 	free(n->mnt_flags);
 	native_argv_free(n->argv);
 	native_argv_free(n->envp);
+	native_limits_free(n);
 	json_decref(n->config);
 	free(n->home);
+	if (n->mntns >= 0)
+		close(n->mntns);
+	native_files_remove(n);
+	free(n->ovl_opts);
+	free(n->lower);
 	free(n->root);
 	free(n->workdir);
 	free(n);

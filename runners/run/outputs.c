@@ -100,7 +100,7 @@ write_json(const struct run *r, const char *name, json_t *j)
 static char *
 tools_said(const struct run *r)
 {
-	const char *bench = json_string_value(json_object_get(r->config, "benchmark"));
+	const char *bench = r->rc.benchmark;
 	char *path = bench ? layout_path(NULL, LAYOUT_PARSE_JSON, bench) : NULL, *log = NULL, *said = NULL;
 	json_t *parse = path && path_exists(path) ? json_load_path(path, 1) : NULL;
 	size_t len;
@@ -143,9 +143,9 @@ server_outputs(struct run *r)
 	if (!r->pair)
 		return;
 	if (r->server.log_tmp && path_exists(r->server.log_tmp))
-		rename_rep_file(r, r->server.log_tmp, "server.log");
+		rename_rep_file(r, r->server.log_tmp, layout_rep_file(LAYOUT_SERVER_LOG));
 	if (r->server.tsv_tmp && path_exists(r->server.tsv_tmp))
-		rename_rep_file(r, r->server.tsv_tmp, "server-metrics.tsv");
+		rename_rep_file(r, r->server.tsv_tmp, layout_rep_file(LAYOUT_SERVER_METRICS));
 }
 
 int
@@ -157,9 +157,9 @@ outputs_write_failed(struct run *r)
 	json_t *j;
 	int ret;
 
-	unlink_rep_file(r, "log");
-	unlink_rep_file(r, "metrics.json");
-	unlink_rep_file(r, "metrics.tsv");
+	unlink_rep_file(r, layout_rep_file(LAYOUT_LOG));
+	unlink_rep_file(r, layout_rep_file(LAYOUT_METRICS_JSON));
+	unlink_rep_file(r, layout_rep_file(LAYOUT_METRICS_TSV));
 	unlink(p->tsv_tmp);
 	rename_rep_file(r, p->log_tmp, "log.failed");
 	server_outputs(r);
@@ -171,7 +171,7 @@ outputs_write_failed(struct run *r)
 		      "oom_killed", p->oom_killed, "started", p->started ? p->started : "",
 		      "finished", p->finished ? p->finished : "", "elapsed_s", elapsed_s(p),
 		      "log", "log.failed");
-	ret = write_json(r, "failed.json", j);
+	ret = write_json(r, layout_rep_file(LAYOUT_FAILED), j);
 	json_decref(j);
 	error("cell '%s' rep %d failed: %s (log: %s/log.failed)", r->cell, r->rep, reason, r->dir);
 	free(reason);
@@ -199,15 +199,15 @@ outputs_write_done(struct run *r)
 			"finished", r->server.finished ? r->server.finished : "",
 			"elapsed_s", elapsed_s(&r->server)));
 	}
-	if (rename_rep_file(r, p->tsv_tmp, "metrics.tsv") < 0 ||
-	    rename_rep_file(r, p->log_tmp, "log") < 0) {
+	if (rename_rep_file(r, p->tsv_tmp, layout_rep_file(LAYOUT_METRICS_TSV)) < 0 ||
+	    rename_rep_file(r, p->log_tmp, layout_rep_file(LAYOUT_LOG)) < 0) {
 		json_decref(j);
 		return -1;
 	}
 	server_outputs(r);
-	ret = write_json(r, "metrics.json", j);
+	ret = write_json(r, layout_rep_file(LAYOUT_METRICS_JSON), j);
 	json_decref(j);
-	unlink_rep_file(r, "failed.json");
+	unlink_rep_file(r, layout_rep_file(LAYOUT_FAILED));
 	unlink_rep_file(r, "log.failed");
 	return ret;
 }

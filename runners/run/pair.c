@@ -58,7 +58,7 @@ network_setup(struct run *r)
 		return 0;
 	r->network = xasprintf("jockey-%s-%d-%ld", r->cell, r->rep, (long)getpid());
 	r->net_created = 1;
-	if (engine_network_create(r->e, r->network, json_object_get(r->config, "labels"), NULL) < 0)
+	if (engine_network_create(r->e, r->network, r->rc.labels, NULL) < 0)
 		return run_error(r, "create network");
 	if (in_private_net(&r->server))
 		r->server.net_mode = r->network;
@@ -270,7 +270,7 @@ ready_init(struct run *r, struct ready *rd, const char *addr)
 	PCRE2_SIZE off;
 
 	memset(rd, 0, sizeof(*rd));
-	rd->spec = json_object_get(r->server.side, "ready");
+	rd->spec = r->server.side->ready;
 	rd->addr = addr;
 	rd->timeout_ms = (long)json_integer_value(json_object_get(rd->spec, "timeout_ms"));
 	if (rd->timeout_ms <= 0)
@@ -380,16 +380,16 @@ subst(const char *s, const char *server, const char *port)
 }
 
 static int
-mentions_port(json_t *side)
+mentions_port(const struct runconf_side *side)
 {
 	json_t *v;
 	const char *k;
 	size_t i;
 
-	json_array_foreach(json_object_get(side, "command"), i, v)
+	json_array_foreach(side->command, i, v)
 		if (strstr(json_string_value(v) ? json_string_value(v) : "", "${server_port}"))
 			return 1;
-	json_object_foreach(json_object_get(side, "env"), k, v)
+	json_object_foreach(side->env, k, v)
 		if (strstr(json_string_value(v) ? json_string_value(v) : "", "${server_port}"))
 			return 1;
 	return 0;
@@ -399,7 +399,7 @@ mentions_port(json_t *side)
 static int
 server_port(struct run *r, char *port, size_t size)
 {
-	int tcp = (int)json_integer_value(json_object_get(json_object_get(r->server.side, "ready"), "tcp"));
+	int tcp = (int)json_integer_value(json_object_get(r->server.side->ready, "tcp"));
 	json_t *img = NULL;
 	const char *k = NULL;
 	void *it;
@@ -424,7 +424,8 @@ server_port(struct run *r, char *port, size_t size)
 static int
 client_subst(struct run *r, const char *server)
 {
-	json_t *side = r->main.side, *cmd = json_array(), *env = json_object(), *v;
+	struct runconf_side *side = r->main.side;
+	json_t *cmd = json_array(), *env = json_object(), *v;
 	char port[16] = "", *s;
 	const char *k;
 	size_t i;
@@ -434,18 +435,21 @@ client_subst(struct run *r, const char *server)
 		json_decref(env);
 		return -1;
 	}
-	json_array_foreach(json_object_get(side, "command"), i, v) {
+	json_array_foreach(side->command, i, v) {
 		s = subst(json_string_value(v) ? json_string_value(v) : "", server, port);
 		json_array_append_new(cmd, json_string(s));
 		free(s);
 	}
-	json_object_foreach(json_object_get(side, "env"), k, v) {
+	json_object_foreach(side->env, k, v) {
 		s = subst(json_string_value(v) ? json_string_value(v) : "", server, port);
 		json_object_set_new(env, k, json_string(s));
 		free(s);
 	}
-	json_object_set_new(side, "command", cmd);
-	json_object_set_new(side, "env", env);
+	/* run.json's object owns them; the side's fields point at them */
+	json_object_set_new(side->json, "command", cmd);
+	json_object_set_new(side->json, "env", env);
+	side->command = cmd;
+	side->env = env;
 	return 0;
 }
 

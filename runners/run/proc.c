@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/layout.h"
 #include "base/util.h"
 #include "runners/run/conf.h"
 #include "runners/run/proc.h"
@@ -10,36 +11,29 @@
 int
 proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
 {
-	const char *stamp;
+	int server = strcmp(role, "server") == 0;
 
 	p->role = role;
-	p->side = json_object_get(r->config, role);
-	if (!json_is_object(p->side))
-		return error("%s: no \"%s\"", r->run_json, role);
-	stamp = conf_str(p->side, "image_stamp");
-	if (!stamp)
-		return error("%s: no \"%s\".\"image_stamp\"", r->run_json, role);
-	p->image_id = conf_stamp(stamp);
+	/* runconf_decode made sure the side and its stamp's path are there */
+	p->side = server ? &r->rc.server : strcmp(role, "client") == 0 ? &r->rc.client : &r->rc.main;
+	p->image_id = conf_stamp(p->side->image_stamp);
 	if (!p->image_id)
 		return -1;
 	p->host_settings = host_settings;
-	p->native = host_settings && json_is_true(json_object_get(r->config, "native"));
+	p->native = host_settings && r->rc.native;
 	p->ops = p->native ? &native_ops : &container_ops;
 	if (p->native)
 		p->net_mode = "host";
 	else if (host_settings)
-		p->net_mode = conf_str(json_object_get(r->config, "hostconfig"), "network");
-	if (!p->net_mode)
+		p->net_mode = r->rc.hc.network;
+	else
 		p->net_mode = "bridge";
 	p->name = xasprintf("jockey-%s-%d-%ld%s%s", r->cell, r->rep, (long)getpid(),
 			    strcmp(role, "main") ? "-" : "", strcmp(role, "main") ? role : "");
-	if (strcmp(role, "server") == 0) {
-		p->log_tmp = xasprintf("%s/server.log.tmp.%ld", r->dir, (long)getpid());
-		p->tsv_tmp = xasprintf("%s/server-metrics.tsv.tmp.%ld", r->dir, (long)getpid());
-	} else {
-		p->log_tmp = xasprintf("%s/log.tmp.%ld", r->dir, (long)getpid());
-		p->tsv_tmp = xasprintf("%s/metrics.tsv.tmp.%ld", r->dir, (long)getpid());
-	}
+	p->log_tmp = xasprintf("%s/%s.tmp.%ld", r->dir, layout_rep_file(server ? LAYOUT_SERVER_LOG : LAYOUT_LOG),
+			       (long)getpid());
+	p->tsv_tmp = xasprintf("%s/%s.tmp.%ld", r->dir,
+			       layout_rep_file(server ? LAYOUT_SERVER_METRICS : LAYOUT_METRICS_TSV), (long)getpid());
 	return 0;
 }
 

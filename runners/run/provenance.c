@@ -106,7 +106,7 @@ engine_local(const struct engine *e)
 static void
 build_provenance(json_t *prov, const struct proc *p)
 {
-	const char *stamp = json_string_value(json_object_get(p->side, "image_stamp"));
+	const char *stamp = p->side->image_stamp;
 	char *key = stamp ? layout_name(LAYOUT_IMAGE_ID, stamp) : NULL;
 	char *path = key ? layout_path(NULL, LAYOUT_IMAGE_INPUTS, key) : NULL;
 	json_t *in = path && path_exists(path) ? json_load_path(path, 1) : NULL;
@@ -142,9 +142,9 @@ provenance_json(const struct run *r)
 		kernel = u.release;
 	if (!version && r->e->server[0])
 		version = r->e->server;
-	p = json_pack("{s:s,s:O,s:s,s:s?,s:s,s:s?,s:s?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
+	p = json_pack("{s:s,s:s?,s:s,s:s?,s:s,s:s?,s:s?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
 		      "image_id", r->main.image_id,
-		      "image", json_object_get(r->config, "image"),
+		      "image", r->rc.image,
 		      "engine", r->e->endpoint,
 		      "engine_version", version,
 		      "api_version", r->e->api_version,

@@ -27,8 +27,8 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
-static void
-rm_tree(const char *path)
+void
+rootfs_remove(const char *path)
 {
 	nftw(path, rm_entry, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
@@ -47,7 +47,7 @@ export_tar(struct run *r, const char *image_id, const char *tar)
 	char *name = xasprintf("jockey-export-%ld", (long)getpid());
 	char *q = engine_escape(r->e, name), *path = xasprintf("/containers/create?name=%s", q);
 	json_t *body = json_pack("{s:s,s:[s],s:O?}", "Image", image_id, "Cmd", "jockey-export",
-				 "Labels", json_object_get(r->config, "labels"));
+				 "Labels", r->rc.labels);
 	const volatile sig_atomic_t *cancel;
 	FILE *f = NULL;
 	int ret;
@@ -194,13 +194,13 @@ rootfs_get(struct run *r, const char *image_id)
 	free(dir);
 	if (path_exists(root))
 		goto done;
-	rm_tree(tmp);
+	rootfs_remove(tmp);
 	ok = mkdirs(tmp) == 0 && export_tar(r, image_id, tar) == 0 && extract_into(tar, tmp, image_id) == 0;
 	unlink(tar);
 	if (ok && rename(tmp, root) < 0 && errno != EEXIST && errno != ENOTEMPTY)
 		ok = error("rename '%s' to '%s':", tmp, root) == 0;
 	/* Another run may have won the race: its copy is as good. */
-	rm_tree(tmp);
+	rootfs_remove(tmp);
 	if (!ok) {
 		free(root);
 		root = NULL;

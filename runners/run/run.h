@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "base/format/run.h"
 #include "base/util.h"
 #include "runners/run/cgroup.h"
 #include "runners/run/engine.h"
@@ -41,7 +42,7 @@ struct proc_ops;
 struct proc {
 	const char *role;      /* "main", "server" or "client" (static) */
 	const struct proc_ops *ops; /* its kind: container or native (proc.h) */
-	json_t *side;          /* borrowed: run.json's "main", "server" or "client" */
+	struct runconf_side *side; /* run.json's "main", "server" or "client" (in run->rc) */
 	char *image_id;        /* from the side's image_stamp */
 	int native;            /* chrooted process, not a container */
 	int host_settings;     /* the host config applies to this side (apply_to) */
@@ -69,6 +70,7 @@ struct proc {
 struct run {
 	const char *run_json;  /* cells/ID/run.json */
 	json_t *config;        /* its content */
+	struct runconf rc;     /* the content decoded (borrowing from config) */
 	const char *cell;      /* ID */
 	int rep;
 	char *dir;             /* cells/ID/REP */

@@ -1,10 +1,13 @@
 /* t-base.c: the small base modules gen and the runners share: slugs, the
- * string hash table, clean paths and the results folder's layout. */
+ * string hash table, clean paths, the results folder's layout and the
+ * formats of the host config and run.json. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/format/hostconf.h"
+#include "base/format/run.h"
 #include "base/layout.h"
 #include "base/path.h"
 #include "base/slug.h"
@@ -69,6 +72,22 @@ test_path(void)
 	p = path_absolute("/etc/./passwd");
 	is_str(p, "/etc/passwd", "path_absolute: an absolute path, cleaned");
 	free(p);
+	{
+		static const struct { const char *dir, *path, *want; } rel[] = {
+			{ "/a/b", "/a/b/c/d", "c/d" },
+			{ "/a/b", "/a/b", "." },
+			{ "/a/b", "/a/bc", "../bc" },
+			{ "/a/b/c", "/a/x", "../../x" },
+			{ "/", "/x/y", "x/y" },
+			{ "/x/y", "/", "../.." },
+		};
+
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			p = path_relative(rel[i].dir, rel[i].path);
+			is_str(p, rel[i].want, "path_relative: %s from %s", rel[i].path, rel[i].dir);
+			free(p);
+		}
+	}
 }
 
 static void
@@ -100,6 +119,116 @@ test_layout(void)
 	ok(!layout_name(LAYOUT_CELL_RUN, "cells/a/b/run.json") && !layout_name(LAYOUT_CELL_RUN, "cells//run.json") &&
 	   !layout_name(LAYOUT_BASE_JSON, "base/../x.json") && !layout_name(LAYOUT_BASE_JSON, "conf/x.json"),
 	   "layout_name: NULL unless NAME is a slug between the prefix and the suffix");
+	p = layout_rep_named(NULL, "a", 2, "log.failed");
+	is_str(p, "cells/a/2/log.failed", "layout: a repetition's file named elsewhere");
+	free(p);
+	is_str(layout_rep_file(LAYOUT_SERVER_METRICS), "server-metrics.tsv", "layout: a repetition file's name");
+}
+
+/* o (taken) dumps as want. */
+static void
+is_dump(json_t *o, const char *want, const char *name)
+{
+	char *s = json_dumps(o, 0);
+
+	is_str(s, want, "%s", name);
+	free(s);
+	json_decref(o);
+}
+
+/* The host config's JSON: decoding what gen writes and encoding it again
+ * gives the same text; defaults; the apply_to rule. */
+static void
+test_hostconf(void)
+{
+	static const char *const text =
+		"{\"network\": \"host\", \"cpuset\": \"0-1\", \"cpus\": 1.5, \"memory\": 268435456, "
+		"\"runtime\": null, \"volumes\": [{\"source\": \"/data\", \"target\": \"/d\", "
+		"\"readonly\": true}], \"privileged\": false, \"sysctls\": {\"net.core.somaxconn\": \"1024\"}, "
+		"\"ulimits\": [{\"name\": \"nofile\", \"soft\": 1024, \"hard\": -1}]}";
+	json_t *in = json_loads(text, 0, NULL);
+	struct hostconf hc;
+
+	hostconf_decode(&hc, in);
+	is_str(hc.network, "host", "hostconf: network");
+	is_str(hc.cpuset, "0-1", "hostconf: cpuset");
+	ok(hc.cpus == 1.5 && hc.memory == 268435456 && !hc.runtime && !hc.privileged, "hostconf: limits");
+	ok(hc.nvolumes == 1 && hc.volumes[0].readonly && strcmp(hc.volumes[0].target, "/d") == 0,
+	   "hostconf: a volume");
+	ok(hc.nulimits == 1 && hc.ulimits[0].soft == 1024 && hc.ulimits[0].hard == -1, "hostconf: a ulimit");
+	is_dump(hostconf_encode(&hc), text, "hostconf: encode(decode(x)) is x, key order included");
+	hostconf_release(&hc);
+	json_decref(in);
+	hostconf_decode(&hc, NULL);
+	ok(strcmp(hc.network, "bridge") == 0 && !hc.cpuset && hc.nvolumes == 0 && !hc.sysctls,
+	   "hostconf: none decodes to the engine's defaults");
+	hostconf_release(&hc);
+	ok(apply_to_side(APPLY_BOTH, "server") && apply_to_side(APPLY_BOTH, "client") &&
+	   apply_to_side(APPLY_SERVER, "server") && !apply_to_side(APPLY_SERVER, "client") &&
+	   !apply_to_side(APPLY_CLIENT, "server") && apply_to_side(APPLY_CLIENT, "client") &&
+	   apply_to_side(APPLY_SERVER, "main") && apply_to_side(APPLY_CLIENT, "main"),
+	   "apply_to_side: the host config's sides");
+	ok(apply_to_parse(NULL) == APPLY_BOTH && apply_to_parse("client") == APPLY_CLIENT &&
+	   strcmp(apply_to_name(apply_to_parse("server")), "server") == 0, "apply_to: names both ways");
+}
+
+/* conf/host/H.json: decodes and encodes to the same text; not a host file. */
+static void
+test_hostfile(void)
+{
+	static const char *const text =
+		"{\"schema\": 1, \"name\": \"h\", \"native\": true, \"engine\": \"tcp://e:2375\", "
+		"\"engine_suffix\": \".e1\", \"pool\": \"engine_1\", \"env\": {\"X\": \"1\"}, "
+		"\"apply_to\": \"server\", \"hostconfig\": {\"network\": \"host\", \"cpuset\": \"1\", "
+		"\"cpus\": 2, \"memory\": 0, \"runtime\": \"runc\", \"volumes\": [], \"privileged\": true, "
+		"\"sysctls\": {}, \"ulimits\": []}, \"matrix\": \"m\", \"dir\": \"/r\"}";
+	json_t *in = json_loads(text, 0, NULL);
+	struct hostfile h;
+
+	ok(hostfile_decode(&h, in, "h.json") == 0 && h.native && h.apply_to == APPLY_SERVER &&
+	   strcmp(h.pool, "engine_1") == 0 && h.hc.cpus == 2 && h.hc.privileged,
+	   "hostfile: the fields");
+	is_dump(hostfile_encode(&h), text, "hostfile: encode(decode(x)) is x, key order included");
+	hostfile_release(&h);
+	json_object_del(in, "matrix");
+	ok(hostfile_decode(&h, in, "h.json") < 0, "hostfile: an object without a matrix is not one");
+	hostfile_release(&h);
+	json_decref(in);
+}
+
+/* run.json: a pair's file decodes and encodes to the same text; what the
+ * decoder refuses. */
+static void
+test_runconf(void)
+{
+	static const char *const text =
+		"{\"schema\": 1, \"cell\": \"nginx-1.27.http.bridge\", \"matrix\": \"m\", "
+		"\"engine\": \"unix:///run/docker.sock\", \"image\": \"nginx:1.27\", \"benchmark\": \"http\", "
+		"\"host\": \"bridge\", \"native\": false, \"timeout_ms\": 120000, \"repeat\": 3, \"warmup\": 1, "
+		"\"hostconfig\": {\"network\": \"bridge\", \"cpuset\": null, \"cpus\": 0, \"memory\": 0, "
+		"\"runtime\": null, \"volumes\": [], \"privileged\": false, \"sysctls\": {}, \"ulimits\": []}, "
+		"\"labels\": {\"jockey\": \"1\", \"jockey.matrix\": \"m\", \"jockey.cell\": \"nginx-1.27.http.bridge\", "
+		"\"jockey.dir\": \"/r\"}, "
+		"\"server\": {\"image_stamp\": \"stamps/img/asis.nginx-1.27.id\", \"image_id\": \"sha256:ab\", "
+		"\"command\": null, \"env\": {}, \"ready\": {\"tcp\": 80}}, "
+		"\"client\": {\"image_stamp\": \"stamps/img/wrk.nginx-1.27.id\", \"image_id\": null, "
+		"\"command\": [\"wrk\", \"http://${server}/\"], \"env\": {\"A\": \"1\"}}, \"apply_to\": \"client\"}";
+	json_t *in = json_loads(text, 0, NULL);
+	struct runconf rc;
+
+	ok(runconf_decode(&rc, in, "run.json") == 0, "runconf: a pair's run.json decodes");
+	ok(rc.pair && rc.apply_to == APPLY_CLIENT && rc.timeout_ms == 120000 && rc.warmup == 1 &&
+	   strcmp(rc.dir, "/r") == 0 && !rc.client.image_id && rc.server.ready,
+	   "runconf: the fields and the sides");
+	is_dump(runconf_encode(&rc), text, "runconf: encode(decode(x)) is x, key order included");
+	runconf_release(&rc);
+	json_object_del(json_object_get(in, "client"), "image_stamp");
+	ok(runconf_decode(&rc, in, "run.json") < 0, "runconf: a side without its image stamp is refused");
+	runconf_release(&rc);
+	json_object_del(in, "cell");
+	ok(runconf_decode(&rc, in, "run.json") < 0, "runconf: a file without a cell is refused");
+	runconf_release(&rc);
+	json_decref(in);
 }
 
 int
@@ -109,5 +238,8 @@ main(void)
 	test_strmap();
 	test_path();
 	test_layout();
+	test_hostconf();
+	test_hostfile();
+	test_runconf();
 	return tap_done();
 }

@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "runners/run/cgroup.h"
 #include "runners/run/kernfile.h"
+#include "runners/run/native.h"
 #include "runners/run/sampler.h"
 #include "tap.h"
 
@@ -274,6 +275,100 @@ test_create_v2(const char *tmp)
 	free(root);
 }
 
+/* A native run's limits in a fake parent: the files runc would write, in
+ * the parent itself; run.json's ulimits for setrlimit. */
+static int
+limits_apply(const char *cgname, const char *mi, struct proc *p, struct native *n, const char *hc)
+{
+	struct run r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(p, 0, sizeof(*p));
+	memset(n, 0, sizeof(*n));
+	r.cell = "c";
+	r.run_json = "run.json";
+	r.config = json_loads(hc, 0, NULL);
+	hostconf_decode(&r.rc.hc, r.config);
+	if (cgparent_create_from(&p->cg, cgname, mi) < 0) {
+		rc = -1;
+	} else {
+		p->have_cg = 1;
+		rc = native_limits_apply(&r, p, n);
+	}
+	hostconf_release(&r.rc.hc);
+	json_decref(r.config);
+	return rc;
+}
+
+static void
+is_file(const char *dir, const char *file, const char *want, const char *what)
+{
+	char *path = xasprintf("%s/%s", dir, file), *t = slurp(path);
+
+	is_str(t, want, what);
+	free(t);
+	free(path);
+}
+
+static void
+test_native_limits(const char *tmp)
+{
+	static const char *const v2files[] = { "memory.max", "memory.swap.max", "cpu.max", "cpuset.cpus" };
+	static const char *const v1files[] = { "memory/jockey-n/memory.limit_in_bytes",
+		"memory/jockey-n/memory.memsw.limit_in_bytes", "cpu/jockey-n/cpu.cfs_period_us",
+		"cpu/jockey-n/cpu.cfs_quota_us", "cpuset/jockey-n/cpuset.cpus", "cpuset/jockey-n/cpuset.mems" };
+	const char *hc = "{\"memory\": 67108864, \"cpus\": 0.5, \"cpuset\": \"1\", "
+			 "\"ulimits\": [{\"name\": \"nofile\", \"soft\": 1024, \"hard\": -1}]}";
+	char *root = xasprintf("%s/nv2", tmp), *mi, *p, *dir;
+	struct proc pr;
+	struct native n;
+	size_t i;
+
+	p = xasprintf("%s/cgroup.controllers", root), put(p, "cpuset cpu io memory pids\n"), free(p);
+	p = xasprintf("%s/cgroup.subtree_control", root), put(p, "\n"), free(p);
+	dir = xasprintf("%s/jockey-n", root);
+	/* a kernel makes these files with the folder; a scratch fs does not */
+	for (i = 0; i < sizeof(v2files) / sizeof(v2files[0]); i++)
+		p = xasprintf("%s/%s", dir, v2files[i]), put(p, ""), free(p);
+	p = xasprintf("%s/memory.events", dir), put(p, "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n"), free(p);
+	mi = fake_mountinfo(FIX "/mountinfo.v2", root);
+	ok(limits_apply("jockey-n", mi, &pr, &n, hc) == 0, "native v2: limits applied");
+	is_file(dir, "memory.max", "67108864", "native v2: memory.max");
+	is_file(dir, "memory.swap.max", "0", "native v2: no swap on top");
+	is_file(dir, "cpu.max", "50000 100000", "native v2: cpus 0.5 as a quota");
+	is_file(dir, "cpuset.cpus", "1", "native v2: cpuset");
+	ok(n.nrlim == 1 && n.rlim[0].resource == RLIMIT_NOFILE && n.rlim[0].lim.rlim_cur == 1024 &&
+	   n.rlim[0].lim.rlim_max == RLIM_INFINITY, "native: ulimit nofile 1024:unlimited");
+	is_int(native_limits_oom_killed(&pr), 1, "native v2: memory.events oom_kill counts");
+	p = xasprintf("%s/memory.events", dir), put(p, "oom 0\noom_kill 0\n"), free(p);
+	is_int(native_limits_oom_killed(&pr), 0, "native v2: no OOM kill");
+	native_limits_free(&n);
+	cgparent_release(&pr.cg);
+	free(mi), free(dir), free(root);
+
+	/* hybrid: the hybrid fixture's ten hierarchies, limits in v1's files */
+	root = xasprintf("%s/hybrid", tmp);
+	for (i = 0; i < sizeof(v1files) / sizeof(v1files[0]); i++)
+		p = xasprintf("%s/%s", root, v1files[i]), put(p, ""), free(p);
+	p = xasprintf("%s/memory/jockey-n/memory.oom_control", root);
+	put(p, "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n"), free(p);
+	mi = fake_mountinfo(FIX "/mountinfo.hybrid", root);
+	ok(limits_apply("jockey-n", mi, &pr, &n, hc) == 0, "native hybrid: limits applied");
+	dir = xasprintf("%s/memory/jockey-n", root);
+	is_file(dir, "memory.limit_in_bytes", "67108864", "native hybrid: memory limit");
+	is_file(dir, "memory.memsw.limit_in_bytes", "67108864", "native hybrid: no swap on top");
+	free(dir), dir = xasprintf("%s/cpu/jockey-n", root);
+	is_file(dir, "cpu.cfs_period_us", "100000", "native hybrid: CFS period");
+	is_file(dir, "cpu.cfs_quota_us", "50000", "native hybrid: CFS quota");
+	free(dir), dir = xasprintf("%s/cpuset/jockey-n", root);
+	is_file(dir, "cpuset.cpus", "1", "native hybrid: cpuset");
+	is_int(native_limits_oom_killed(&pr), 1, "native hybrid: memory.oom_control oom_kill counts");
+	native_limits_free(&n);
+	cgparent_release(&pr.cg);
+	free(mi), free(dir), free(root);
+}
+
 /* Burn cpu_s of CPU, touching mem bytes, then exit. */
 static char zero4k[4096];
 
@@ -423,6 +518,7 @@ main(int argc, char **argv)
 	test_create_hybrid(tmp);
 	test_create_joint(tmp);
 	test_create_v2(tmp);
+	test_native_limits(tmp);
 	test_live(tmp);
 	rm_rf(tmp);
 	return tap_done();

@@ -86,26 +86,24 @@ tar_list(const struct buf *tar, struct buf *out)
 static void
 test_redact(void)
 {
-	char *r;
+	static const char *const cases[][3] = {
+		{ "https://user:s3cret@example.com/x.git", "https://***@example.com/x.git",
+		  "a user and password are redacted" },
+		{ "https://ghp_token@example.com/x.git", "https://***@example.com/x.git",
+		  "a token as user name is redacted" },
+		{ "ssh://git@example.com/x.git", "ssh://git@example.com/x.git", "an ssh user name stays" },
+		{ "ssh://git:pw@example.com/x.git", "ssh://git:***@example.com/x.git", "an ssh password goes" },
+		{ "git://127.0.0.1:9418/a@b", "git://127.0.0.1:9418/a@b", "an @ in the path is no userinfo" },
+		{ "/srv/repo", "/srv/repo", "a local path is unchanged" },
+	};
+	size_t i;
 
-	r = repo_redact("https://user:s3cret@example.com/x.git");
-	is_str(r, "https://***@example.com/x.git", "a user and password are redacted");
-	free(r);
-	r = repo_redact("https://ghp_token@example.com/x.git");
-	is_str(r, "https://***@example.com/x.git", "a token as user name is redacted");
-	free(r);
-	r = repo_redact("ssh://git@example.com/x.git");
-	is_str(r, "ssh://git@example.com/x.git", "an ssh user name stays");
-	free(r);
-	r = repo_redact("ssh://git:pw@example.com/x.git");
-	is_str(r, "ssh://git:***@example.com/x.git", "an ssh password goes");
-	free(r);
-	r = repo_redact("git://127.0.0.1:9418/a@b");
-	is_str(r, "git://127.0.0.1:9418/a@b", "an @ in the path is no userinfo");
-	free(r);
-	r = repo_redact("/srv/repo");
-	is_str(r, "/srv/repo", "a local path is unchanged");
-	free(r);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *r = repo_redact(cases[i][0]);
+
+		is_str(r, cases[i][1], "%s", cases[i][2]);
+		free(r);
+	}
 }
 
 static void
@@ -190,12 +188,27 @@ test_tar(void)
 	free(src);
 }
 
+/* The git tree id of the source repository's df/CTX on main (fresh), or
+ * NULL. */
+static char *
+tree_id(const char *ctx)
+{
+	char *cmd = xasprintf("git -C %s/src rev-parse main:df/%s > %s/t.id", dir, ctx, dir);
+	char *p = xasprintf("%s/t.id", dir), *tree = NULL;
+
+	if (system(cmd) == 0 && read_file(p, &tree, NULL) == 0)
+		tree[strcspn(tree, "\n")] = '\0';
+	free(p);
+	free(cmd);
+	return tree;
+}
+
 static void
 test_errors(void)
 {
 	struct buf tar = BUF_INIT;
 	char *json = xasprintf("%s/bad.json", dir), *src = xasprintf("%s/src/df", dir);
-	char *tree = NULL, *cmd;
+	char *tree = NULL;
 
 	write_json("bad.json", src, "\"main\"", "nodf");
 	is_int(repo_fetch(json, 0), -1, "a context without a Dockerfile fails the fetch");
@@ -220,25 +233,10 @@ test_errors(void)
 
 	/* The tar refuses the same trees, given their ids directly. */
 	write_json("bad.json", src, "\"main\"", "nodf");
-	cmd = xasprintf("git -C %s/src rev-parse main:df/escape > %s/t.id", dir, dir);
-	if (system(cmd) == 0) {
-		char *p = xasprintf("%s/t.id", dir);
-		read_file(p, &tree, NULL);
-		tree[strcspn(tree, "\n")] = '\0';
-		free(p);
-	}
-	free(cmd);
+	tree = tree_id("escape");
 	is_int(repo_context_tar(json, tree ? tree : "x", &tar), -1, "the tar refuses an escaping symlink");
 	free(tree);
-	tree = NULL;
-	cmd = xasprintf("git -C %s/src rev-parse main:df/nodf > %s/t.id", dir, dir);
-	if (system(cmd) == 0) {
-		char *p = xasprintf("%s/t.id", dir);
-		read_file(p, &tree, NULL);
-		tree[strcspn(tree, "\n")] = '\0';
-		free(p);
-	}
-	free(cmd);
+	tree = tree_id("nodf");
 	is_int(repo_context_tar(json, tree ? tree : "x", &tar), -1, "the tar refuses a context without Dockerfile");
 	is_int(repo_context_tar(json, "0123456789012345678901234567890123456789", &tar), -1,
 	       "an unknown tree id is an error");

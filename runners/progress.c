@@ -1,0 +1,494 @@
+/* progress.c: the status line of a run and its closing table; see
+ * progress.h. A thread of its own draws the line, so ninja runs as before;
+ * the files it counts are the ones classify.c reads afterwards: a
+ * repetition's samples.json (done) or failed.json (failed) written since
+ * ninja started. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/files.h"
+#include "base/layout.h"
+#include "base/util.h"
+#include "runners/progress.h"
+#include "runners/report/history.h"
+
+#define NINJA_MARK "[jockey-ninja " /* NINJA_STATUS on a terminal: its lines are dropped */
+
+struct pitem {
+	const struct cell *c;
+	int reps;          /* warmup + repeat */
+	int due;           /* repetitions ninja will run */
+	int done, failed;  /* of them, since ninja started */
+	double rep_s;      /* expected seconds a repetition */
+	int bound;         /* rep_s is the timeout: an upper bound */
+};
+
+struct progress {
+	const char *dir;
+	struct pitem *v;
+	size_t n;
+	int par;           /* cells at once */
+	int tty;
+	int interval;      /* seconds between lines (plain) */
+	struct timespec t0;
+	int fd;            /* ninja's output (tty), or -1 */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;          /* under lock */
+	int drawn;         /* a status line is on the terminal */
+};
+
+static double
+since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* 1 when the repetition's file f was written at or after t0. */
+static int
+written_since(const char *dir, const char *id, int rep, enum layout_rep_file f, const struct timespec *t0)
+{
+	char *p = layout_rep_path(dir, id, rep, f);
+	struct stat st;
+	int r = stat(p, &st) == 0 && (st.st_mtim.tv_sec > t0->tv_sec ||
+				      (st.st_mtim.tv_sec == t0->tv_sec && st.st_mtim.tv_nsec >= t0->tv_nsec));
+
+	free(p);
+	return r;
+}
+
+/* Each cell's median elapsed_s in its last line of history.jsonl: an
+ * object of cell id -> seconds (new). */
+static json_t *
+history_seconds(const char *dir)
+{
+	char *path = xasprintf("%s/" HISTORY_FILE, dir);
+	json_t *hist = history_load(path), *out = json_object(), *line;
+	size_t i;
+
+	json_array_foreach(hist, i, line) {
+		json_t *m = json_object_get(json_object_get(json_object_get(line, "metrics"), "elapsed_s"),
+					    "median");
+		const char *cell = json_string_value(json_object_get(line, "cell"));
+
+		if (cell && json_is_number(m))
+			json_object_set_new(out, cell, json_real(json_number_value(m)));
+	}
+	json_decref(hist);
+	free(path);
+	return out;
+}
+
+/* The repetitions ninja will run for cell c: the ones without samples, or
+ * all of them when it has them all (then it is stale). */
+static int
+reps_due(const char *dir, const struct cell *c, int reps)
+{
+	int rep, missing = 0;
+
+	for (rep = 1; rep <= reps; rep++) {
+		char *p = layout_rep_path(dir, c->id, rep, LAYOUT_SAMPLES);
+
+		missing += !path_exists(p);
+		free(p);
+	}
+	return missing ? missing : reps;
+}
+
+static void
+items_make(struct progress *p, const struct cell *cells, size_t n, const char *due)
+{
+	json_t *secs = history_seconds(p->dir);
+	size_t i;
+
+	p->v = xcalloc(n + 1, sizeof(*p->v));
+	for (i = 0; i < n; i++) {
+		struct pitem *it;
+		json_t *s;
+
+		if (!due[i])
+			continue;
+		it = &p->v[p->n++];
+		it->c = &cells[i];
+		it->reps = cells[i].bench->warmup + cells[i].bench->repeat;
+		it->due = reps_due(p->dir, &cells[i], it->reps);
+		if ((s = json_object_get(secs, cells[i].id))) {
+			it->rep_s = json_number_value(s);
+		} else {
+			it->rep_s = cells[i].bench->timeout_ms / 1000.0;
+			it->bound = 1;
+		}
+	}
+	json_decref(secs);
+}
+
+/* "1h02m", "4m05s", "12s". */
+static void
+put_duration(struct buf *b, double s)
+{
+	long t = s > 0 ? (long)(s + 0.5) : 0;
+
+	if (t >= 3600)
+		buf_printf(b, "%ldh%02ldm", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		buf_printf(b, "%ldm%02lds", t / 60, t % 60);
+	else
+		buf_printf(b, "%lds", t);
+}
+
+/* Count what is done and write the status line into b. */
+static void
+status_line(struct progress *p, struct buf *b)
+{
+	double elapsed = since(&p->t0), left = 0, spent = 0, scale = 1;
+	int cells = 0, reps = 0, reps_done = 0, failed = 0, bound = 0;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct pitem *it = &p->v[i];
+		int rep;
+
+		if (it->done + it->failed < it->due) /* a finished cell stays finished */
+			for (rep = 1, it->done = it->failed = 0; rep <= it->reps; rep++) {
+				if (written_since(p->dir, it->c->id, rep, LAYOUT_SAMPLES, &p->t0))
+					it->done++;
+				else if (written_since(p->dir, it->c->id, rep, LAYOUT_FAILED, &p->t0))
+					it->failed++;
+			}
+		reps += it->due;
+		reps_done += it->done + it->failed;
+		failed += it->failed;
+		cells += it->done + it->failed >= it->due;
+		spent += (it->done + it->failed) * it->rep_s;
+		if (it->done + it->failed < it->due) {
+			left += (it->due - it->done - it->failed) * it->rep_s;
+			bound |= it->bound;
+		}
+	}
+	/* How long this run's repetitions take against the estimate (their
+	 * start and removal, the parse: more than elapsed_s), trusted as far as
+	 * the run has gone: one short repetition says little. */
+	if (spent > 0 && !bound) {
+		double raw = elapsed * p->par / spent;
+
+		raw = raw < 0.5 ? 0.5 : raw > 3 ? 3 : raw;
+		scale = 1 + (raw - 1) * spent / (spent + left);
+	}
+	buf_printf(b, "jockey: %d/%zu cells, %d/%d reps, %d failed, ", cells, p->n, reps_done, reps, failed);
+	put_duration(b, elapsed);
+	buf_puts(b, " elapsed");
+	if (reps_done < reps) {
+		buf_puts(b, bound ? ", ETA at most " : ", ETA ");
+		put_duration(b, left / p->par * scale);
+	}
+}
+
+/* Terminal: clear the line, then text (ninja's output, or nothing). */
+static void
+tty_clear(struct progress *p)
+{
+	if (p->drawn)
+		fputs("\r\033[K", stdout);
+	p->drawn = 0;
+}
+
+static void
+draw(struct progress *p, int final)
+{
+	struct buf b = BUF_INIT;
+
+	status_line(p, &b);
+	if (p->tty) {
+		tty_clear(p);
+		fputs(b.data, stdout);
+		p->drawn = !final;
+		if (final)
+			fputc('\n', stdout);
+	} else {
+		puts(b.data);
+	}
+	fflush(stdout);
+	buf_release(&b);
+}
+
+/* Copy ninja's output above the status line, without its own status lines. */
+static int
+tty_forward(struct progress *p, struct buf *pend)
+{
+	char chunk[4096], *nl;
+	ssize_t r = read(p->fd, chunk, sizeof(chunk));
+
+	if (r <= 0)
+		return r < 0 && errno == EINTR ? 0 : -1;
+	buf_add(pend, chunk, (size_t)r);
+	while ((nl = memchr(pend->data, '\n', pend->len))) {
+		size_t len = (size_t)(nl - pend->data) + 1;
+
+		if (strncmp(pend->data, NINJA_MARK, strlen(NINJA_MARK)) != 0) {
+			tty_clear(p);
+			fwrite(pend->data, 1, len, stdout);
+		}
+		memmove(pend->data, pend->data + len, pend->len - len + 1);
+		pend->len -= len;
+	}
+	return 0;
+}
+
+static void *
+tty_main(void *arg)
+{
+	struct progress *p = arg;
+	struct buf pend = BUF_INIT;
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+	struct timespec last = { 0, 0 };
+
+	for (;;) {
+		int r = poll(&pfd, 1, 1000);
+
+		if (r > 0 && tty_forward(p, &pend) < 0)
+			break;
+		if (since(&last) >= 1) {
+			draw(p, 0);
+			clock_gettime(CLOCK_REALTIME, &last);
+		}
+	}
+	if (pend.len) {
+		tty_clear(p);
+		fwrite(pend.data, 1, pend.len, stdout);
+	}
+	buf_release(&pend);
+	return NULL;
+}
+
+static void *
+plain_main(void *arg)
+{
+	struct progress *p = arg;
+	struct timespec until;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += p->interval;
+		while (!p->stop && pthread_cond_timedwait(&p->wake, &p->lock, &until) != ETIMEDOUT)
+			;
+		if (!p->stop)
+			draw(p, 0);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Engines (host configs' engine, or the default) the cells use: each runs
+ * its cells apart from the others'. */
+static int
+engines_of(const struct progress *p)
+{
+	size_t i, j;
+	int k = 0;
+
+	for (i = 0; i < p->n; i++) {
+		const char *e = p->v[i].c->host->engine ? p->v[i].c->host->engine : "";
+
+		for (j = 0; j < i; j++)
+			if (strcmp(p->v[j].c->host->engine ? p->v[j].c->host->engine : "", e) == 0)
+				break;
+		k += j == i;
+	}
+	return k ? k : 1;
+}
+
+struct progress *
+progress_start(const char *dir, const struct drive_argv *a, const struct cell *cells, size_t n,
+	       const char *keep, int parallel)
+{
+	struct progress *p = xcalloc(1, sizeof(*p));
+	char *due = xcalloc(n + 1, 1), *env = getenv("JOCKEY_PROGRESS_INTERVAL");
+	int fds[2];
+	size_t i;
+
+	p->dir = dir;
+	p->fd = -1;
+	/* ninja's dry run: the cells it has work for; failing that, all kept */
+	if (drive_pending(dir, a, cells, n, due) < 0)
+		memcpy(due, keep, n);
+	for (i = 0; i < n; i++)
+		due[i] = due[i] && keep[i];
+	items_make(p, cells, n, due);
+	free(due);
+	if (!p->n) {
+		free(p->v);
+		free(p);
+		return NULL;
+	}
+	p->par = engines_of(p) * (parallel > 0 ? parallel : 1);
+	p->tty = isatty(STDOUT_FILENO) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
+	p->interval = env && atoi(env) > 0 ? atoi(env) : 10;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+	if (p->tty && pipe(fds) == 0) {
+		p->fd = fds[0];
+		drive_output(fds[1]);
+		setenv("NINJA_STATUS", NINJA_MARK "%f/%t] ", 1);
+	} else {
+		p->tty = 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &p->t0);
+	if (pthread_create(&p->thread, NULL, p->tty ? tty_main : plain_main, p) != 0) {
+		warn("no status line: cannot start its thread");
+		p->stop = 2;
+	}
+	return p;
+}
+
+void
+progress_stop(struct progress *p)
+{
+	if (!p)
+		return;
+	if (p->stop != 2) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = 1;
+		pthread_cond_signal(&p->wake);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL); /* tty: ninja's end closed the pipe */
+	}
+	draw(p, 1);
+	if (p->fd >= 0)
+		close(p->fd);
+	unsetenv("NINJA_STATUS");
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->wake);
+	free(p->v);
+	free(p);
+}
+
+/* The cell called id (cells sorted by id), or NULL. */
+static const struct cell *
+cell_find(const struct cell *cells, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(cells[mid].id, id);
+
+		if (c == 0)
+			return &cells[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The sum of the elapsed_s of cell c's repetitions. */
+static double
+cell_seconds(const char *dir, const struct cell *c)
+{
+	int rep, reps = c->bench->warmup + c->bench->repeat;
+	double s = 0;
+
+	for (rep = 1; rep <= reps; rep++) {
+		char *path = layout_rep_path(dir, c->id, rep, LAYOUT_METRICS_JSON);
+		json_t *m = json_load_path(path, 1);
+
+		s += json_number_value(json_object_get(m, "elapsed_s"));
+		json_decref(m);
+		free(path);
+	}
+	return s;
+}
+
+enum { SLOWEST = 3 };
+
+struct bench_row {
+	const char *name;
+	int ran, failed, fresh;
+};
+
+/* Count the ids of a into the rows of their benchmarks (field: which). */
+static void
+rows_count(struct bench_row *rows, size_t *nrows, const struct cell *cells, size_t n, json_t *a,
+	   int which)
+{
+	size_t i, k;
+	json_t *x;
+
+	json_array_foreach(a, i, x) {
+		const char *id = json_is_string(x) ? json_string_value(x)
+						   : json_string_value(json_object_get(x, "cell"));
+		const struct cell *c = id ? cell_find(cells, n, id) : NULL;
+
+		if (!c)
+			continue;
+		for (k = 0; k < *nrows && strcmp(rows[k].name, c->bench->name) != 0; k++)
+			;
+		if (k == *nrows)
+			rows[(*nrows)++].name = c->bench->name;
+		*(which == 0 ? &rows[k].ran : which == 1 ? &rows[k].failed : &rows[k].fresh) += 1;
+	}
+}
+
+static void
+slowest_print(const char *dir, const struct cell *cells, size_t n, json_t *ran, FILE *f)
+{
+	const struct cell *top[SLOWEST] = { NULL };
+	double secs[SLOWEST] = { 0 };
+	size_t i;
+	int k, j;
+	json_t *x;
+
+	json_array_foreach(ran, i, x) {
+		const struct cell *c = cell_find(cells, n, json_string_value(x));
+		double s = c ? cell_seconds(dir, c) : 0;
+
+		for (k = 0; c && k < SLOWEST; k++)
+			if (!top[k] || s > secs[k]) {
+				for (j = SLOWEST - 1; j > k; j--)
+					top[j] = top[j - 1], secs[j] = secs[j - 1];
+				top[k] = c, secs[k] = s;
+				break;
+			}
+	}
+	for (k = 0; k < SLOWEST && top[k]; k++)
+		fprintf(f, "%s %s %.1fs", k ? "," : "slowest:", top[k]->id, secs[k]);
+	if (top[0])
+		fputc('\n', f);
+}
+
+void
+progress_table(const char *dir, const struct cell *cells, size_t n, const char *sel,
+	       const struct tally *t, FILE *f)
+{
+	struct bench_row *rows = xcalloc(n + 1, sizeof(*rows));
+	size_t nrows = 0, k, w = strlen("benchmark");
+
+	(void)sel;
+	rows_count(rows, &nrows, cells, n, t->jran, 0);
+	rows_count(rows, &nrows, cells, n, t->jfailed, 1);
+	rows_count(rows, &nrows, cells, n, t->jfresh, 2);
+	for (k = 0; k < nrows; k++)
+		w = strlen(rows[k].name) > w ? strlen(rows[k].name) : w;
+	if (nrows)
+		fprintf(f, "%-*s  %5s  %6s  %5s\n", (int)w, "benchmark", "ran", "failed", "fresh");
+	for (k = 0; k < nrows; k++)
+		fprintf(f, "%-*s  %5d  %6d  %5d\n", (int)w, rows[k].name, rows[k].ran, rows[k].failed,
+			rows[k].fresh);
+	slowest_print(dir, cells, n, t->jran, f);
+	free(rows);
+}

@@ -1,0 +1,72 @@
+/* cellstate.c: one cell's state from the files of a results folder; see
+ * cellstate.h. Moved here from cmd_ls.c so that `jockey show` says the same. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/files.h"
+#include "base/layout.h"
+#include "base/util.h"
+#include "runners/report/cellstate.h"
+#include "runners/report/staleness.h"
+
+char *
+cellstate_failed_reason(const char *path)
+{
+	json_t *o = json_load_path(path, 1);
+	const char *r = json_string_value(json_object_get(o, "reason"));
+	char *s = xstrdup(r ? r : "(no reason recorded)");
+
+	json_decref(o);
+	return s;
+}
+
+void
+cellstate_read(struct cellstate *st, const char *dir, const char *id, int reps)
+{
+	char *p;
+	int rep;
+
+	memset(st, 0, sizeof(*st));
+	st->reps = reps;
+	for (rep = 1; rep <= st->reps; rep++) {
+		p = layout_rep_path(dir, id, rep, LAYOUT_SAMPLES);
+		if (path_exists(p)) {
+			st->done++;
+			free(p);
+			continue;
+		}
+		free(p);
+		p = layout_rep_path(dir, id, rep, LAYOUT_FAILED);
+		if (!st->reason && path_exists(p)) {
+			st->reason = cellstate_failed_reason(p);
+			st->failed_rep = rep;
+		}
+		free(p);
+	}
+	st->stale = staleness_cell(dir, id);
+}
+
+void
+cellstate_release(struct cellstate *st)
+{
+	free(st->reason);
+	json_decref(st->stale);
+}
+
+char *
+cellstate_text(const struct cellstate *st)
+{
+	if (st->done == st->reps && json_array_size(st->stale)) {
+		char *why = staleness_text(st->stale), *s = xasprintf("stale: %s", why);
+
+		free(why);
+		return s;
+	}
+	if (st->done == st->reps)
+		return xstrdup("done");
+	if (st->reason)
+		return xasprintf("failed last time: %s", st->reason);
+	if (st->done == 0)
+		return xstrdup("never run");
+	return xasprintf("partial %d/%d", st->done, st->reps);
+}
