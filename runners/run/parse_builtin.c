@@ -184,7 +184,8 @@ parse_sysbench(const char *log, json_t *out)
 			const char *d = p;
 			while (d > lat && isdigit((unsigned char)d[-1]))
 				d--;
-			if (d < p && metric_number(d, &pct, NULL) == 0 &&
+			/* a percentile is 0 to 100: (int) of a larger one is undefined */
+			if (d < p && metric_number(d, &pct, NULL) == 0 && pct >= 0 && pct <= 100 &&
 			    metric_number(p + 14, &v, NULL) == 0) {
 				snprintf(name, sizeof(name), "latency_p%d_ms", (int)pct);
 				metric_add(out, name, v, "ms", "lower"), n++;
@@ -219,8 +220,10 @@ stressng_line(const char *line, size_t len, void *arg)
 	p = strstr(buf, "] ");
 	if (!p)
 		return;
+	/* %lf also reads "nan" and "inf", which are no measurement (and no
+	 * JSON number: metric_add would lose them) */
 	if (sscanf(p + 2, "%127s %lf %lf %lf %lf %lf %lf", name, &ops, &real, &usr, &sys, &rate,
-	           &rate_cpu) != 7)
+	           &rate_cpu) != 7 || !isfinite(rate) || !isfinite(rate_cpu))
 		return;
 	metric_addf(c->out, name, "bogo_ops_s", rate, "bogo-ops/s", "higher");
 	metric_addf(c->out, name, "bogo_ops_s_usr_sys", rate_cpu, "bogo-ops/s", "higher");
@@ -386,7 +389,7 @@ parse_wrk(const char *log, json_t *out)
 	/* --latency: "     50%  619.00us" lines after "Latency Distribution" */
 	if ((dist = find_last(log, end, "Latency Distribution"))) {
 		p = strchr(dist, '\n');
-		while (p && metric_number(p + 1, &pct, &p) == 0 && *p == '%') {
+		while (p && metric_number(p + 1, &pct, &p) == 0 && *p == '%' && pct >= 0 && pct <= 100) {
 			if (duration_ms(p + 1, &v, &p) < 0)
 				break;
 			snprintf(name, sizeof(name), "latency_p%d_ms", (int)pct);
