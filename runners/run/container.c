@@ -108,8 +108,8 @@ host_config(const struct proc *p, json_t *hc)
 	return out;
 }
 
-static json_t *
-create_body(const struct run *r, const struct proc *p)
+json_t *
+container_create_body(const struct run *r, const struct proc *p)
 {
 	json_t *body = json_object(), *cmd = json_object_get(p->side, "command");
 	json_t *labels = json_object(), *hc = json_object_get(r->config, "hostconfig");
@@ -221,7 +221,7 @@ container_kill(struct run *r, struct proc *p)
 static enum outcome
 container_start(struct run *r, struct proc *p)
 {
-	json_t *body = create_body(r, p), *c = NULL, *st;
+	json_t *body = container_create_body(r, p), *c = NULL, *st;
 	char *q = engine_escape(r->e, p->name), *path = xasprintf("/containers/create?name=%s", q);
 	int f;
 
