@@ -167,11 +167,12 @@ network_gateway(struct run *r, const char *name, int *err)
 static int
 server_ready(struct run *r, const char *addr)
 {
+	static const struct ready_how how = { READY_POLL_MS, 0, 0 };
 	json_t *spec = json_object_get(r->server.side, "ready");
 	char *what = NULL;
 	int ret = 0;
 
-	switch (ready_wait(r, &r->server, spec, addr, READY_POLL_MS, 0, &what)) {
+	switch (ready_wait(r, &r->server, spec, addr, &how, &what)) {
 	case READY_ERROR:
 		ret = -1;
 		break;

@@ -195,7 +195,7 @@ ready_init(struct run *r, struct ready *rd, json_t *spec, const char *addr)
 }
 
 static enum ready_end
-ready_poll(struct run *r, struct proc *p, struct ready *rd, long poll_ms)
+ready_poll(struct run *r, struct proc *p, struct ready *rd, const struct ready_how *how)
 {
 	long long deadline = now_ms() + rd->timeout_ms;
 	int f;
@@ -204,6 +204,8 @@ ready_poll(struct run *r, struct proc *p, struct ready *rd, long poll_ms)
 		if (run_signal)
 			return READY_ERROR;
 		f = proc_running(r, p);
+		if (f == 0 && how->exit_ok && rd->re && (f = ready_check(r, p, rd, deadline)) != 0)
+			return f > 0 ? READY_OK : READY_ERROR;
 		if (f == 0)
 			return READY_EXITED;
 		if (f > 0)
@@ -214,19 +216,19 @@ ready_poll(struct run *r, struct proc *p, struct ready *rd, long poll_ms)
 			return READY_OK;
 		if (now_ms() >= deadline)
 			return READY_NEVER;
-		ready_sleep_ms(poll_ms);
+		ready_sleep_ms(how->poll_ms);
 	}
 }
 
 enum ready_end
-ready_wait(struct run *r, struct proc *p, json_t *spec, const char *addr, long poll_ms,
-	   size_t log_from, char **what)
+ready_wait(struct run *r, struct proc *p, json_t *spec, const char *addr,
+	   const struct ready_how *how, char **what)
 {
 	struct ready rd;
 	enum ready_end end;
 
 	memset(&rd, 0, sizeof(rd));
-	rd.log_from = log_from;
+	rd.log_from = how->log_from;
 	*what = NULL;
 	if (ready_init(r, &rd, spec, addr) < 0) {
 		free(rd.what);
@@ -237,7 +239,7 @@ ready_wait(struct run *r, struct proc *p, json_t *spec, const char *addr, long p
 	else if ((rd.tcp || rd.http_port) && !addr)
 		end = READY_UNREACHABLE;
 	else
-		end = ready_poll(r, p, &rd, poll_ms);
+		end = ready_poll(r, p, &rd, how);
 	pcre2_code_free(rd.re);
 	free(rd.http_url);
 	*what = rd.what;

@@ -22,13 +22,20 @@ enum ready_end {
 	READY_UNREACHABLE = 3  /* a tcp or http check, and the host has no address for it */
 };
 
+/* How to wait. */
+struct ready_how {
+	long poll_ms;          /* check every poll_ms */
+	size_t log_from;       /* a log pattern is matched past these bytes of its output (a restart's new lines) */
+	int exit_ok;           /* a side that exited after it logged the line was ready (a command
+	                        * that prints hello and ends): else READY_EXITED */
+};
+
 /* Wait until p is ready by spec (borrowed), reached from the host at addr
- * (NULL: unreachable), checking every poll_ms; a log pattern is matched only
- * past the first log_from bytes of its output (a restart's new lines). *what
- * gets how it was checked ("tcp 6379", "log 'PATTERN'", "command", "http
- * 80/PATH"), fresh, or NULL when spec holds no check. */
+ * (NULL: unreachable). *what gets how it was checked ("tcp 6379", "log
+ * 'PATTERN'", "command", "http 80/PATH"), fresh, or NULL when spec holds no
+ * check. */
 enum ready_end ready_wait(struct run *r, struct proc *p, json_t *spec, const char *addr,
-			  long poll_ms, size_t log_from, char **what);
+			  const struct ready_how *how, char **what);
 /* spec's timeout in ms (default 30000). */
 long ready_timeout_ms(json_t *spec);
 /* The last line of p's output that says something, as ": 'LINE'" (fresh),

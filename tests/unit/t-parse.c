@@ -264,7 +264,6 @@ test_others(void)
 		check(o, "pull_bytes", 11020310, "bytes", "lower");
 		check(o, "pull_layers", 6, "layers", "lower");
 		check(o, "commit_layer_bytes", 362, "bytes", "lower");
-		/* 1575.887 / (1575.887 + 28.408 + 360.837 + 2.152) */
 		check(o, "pull_share", 1575.887 / (1575.887 + 28.408 + 360.837 + 2.152), "ratio", "lower");
 		check_count(o, 15, "lifecycle");
 		json_decref(o);
