@@ -87,6 +87,8 @@ test_expect_success 'every phase, a cold pull each repetition, phases adding up 
 	    assert m["pull_layers"] == 1 and m["pull_layers_present"] == 1, m
 	    assert m["pull_bytes"] > 0 and m["commit_size_bytes"] > 1000000, m
 	    assert m["mem_peak_bytes"] > 0, m
+	    # the image facts: busybox and our layer
+	    assert m["image_layers"] == 2 and m["image_size_bytes"] > 1000000, m
 	lr = json.load(open(os.path.join(d, "cells", cells["logready"]["id"], "1", "samples.json")))
 	m = {x["name"]: x["value"] for x in lr["metrics"]}
 	assert "pull_ms" not in m and "pull_share" not in m, m

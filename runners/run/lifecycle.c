@@ -30,6 +30,9 @@
  * at its timeout with the phase named ("ready: not ready after 5s (tcp
  * 80)"); so does the cell's timeout ("pull: timeout after 60s").
  *
+ * After them, the image's size and layer count (image_size_bytes,
+ * image_layers), from the engine.
+ *
  * The log, one line per fact, for the built-in parser 'lifecycle':
  *   lifecycle: pull_ms=1834.215
  * and lines beginning with '#' that only people read.
@@ -539,6 +542,23 @@ lc_remove(struct lc *lc)
 	return 0;
 }
 
+/* The image's facts, after the phases (so that no request sits between
+ * two of them): its size in the engine and its layer count. */
+static void
+lc_image_facts(struct lc *lc)
+{
+	json_t *img = NULL;
+
+	lc_limit(lc);
+	if (engine_image_inspect(lc->r->e, lc->ref ? lc->ref : lc->p->image_id, &img) == 0) {
+		lc_put(lc, "image_size_bytes", json_number_value(json_object_get(img, "Size")));
+		lc_put(lc, "image_layers", (double)json_array_size(json_object_get(
+			json_object_get(img, "RootFS"), "Layers")));
+	}
+	lc->r->e->timeout_ms = 0;
+	json_decref(img);
+}
+
 /* ---- the whole ---- */
 
 static int
@@ -615,6 +635,8 @@ lifecycle_run(struct run *r)
 	lc.deadline = r->timeout_ms ? now_ms() + r->timeout_ms : 0;
 	p->started = run_rfc3339_now();
 	ret = lc_phases(&lc);
+	if (ret == 0 && !r->failure)
+		lc_image_facts(&lc);
 	lc_uncommit(&lc);
 	p->finished = run_rfc3339_now();
 	free(lc.ref);

@@ -46,8 +46,9 @@
  *              ready_ms, restart_ms, commit_ms,                    that a lifecycle benchmark's
  *              stop_ms, remove_ms, to_ready_ms                     run edge writes (lifecycle.c)
  *              pull_bytes, commit_size_bytes,  bytes       lower
- *              commit_layer_bytes
- *              pull_layers, pull_layers_present layers     lower
+ *              commit_layer_bytes, image_size_bytes
+ *              pull_layers, pull_layers_present, layers    lower
+ *              image_layers
  *              pull_share                      ratio       lower   pull / (pull + create + start + ready)
  *
  * Where a log holds a label more than once, the built-ins take the last, as
@@ -550,7 +551,8 @@ parse_lifecycle(const char *log, json_t *out)
 		{ "restart_ms", "ms" }, { "commit_ms", "ms" }, { "stop_ms", "ms" }, { "remove_ms", "ms" },
 		{ "to_ready_ms", "ms" }, { "pull_bytes", "bytes" }, { "pull_layers", "layers" },
 		{ "pull_layers_present", "layers" }, { "commit_size_bytes", "bytes" },
-		{ "commit_layer_bytes", "bytes" },
+		{ "commit_layer_bytes", "bytes" }, { "image_size_bytes", "bytes" },
+		{ "image_layers", "layers" },
 	};
 	const char *end = log + strlen(log);
 	char label[40];
