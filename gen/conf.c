@@ -77,14 +77,19 @@ json_lifecycle(const struct lifecycle *lc)
 	static const char *const names[LC_NPHASES] = {
 		"pull", "create", "start", "ready", "restart", "commit", "stop", "remove"
 	};
-	json_t *phases = json_array();
+	json_t *phases = json_array(), *o;
 	int i;
 
 	for (i = 0; i < LC_NPHASES; i++)
 		if (lc->phases & (1u << i))
 			json_array_append_new(phases, json_string(names[i]));
-	return json_pack("{s:o, s:o, s:{s:s, s:i}}", "phases", phases, "ready", json_ready(&lc->ready),
-			 "stop", "signal", lc->stop_signal, "timeout_s", lc->stop_timeout_s);
+	o = json_pack("{s:o, s:o, s:{s:s, s:i}}", "phases", phases, "ready", json_ready(&lc->ready),
+		      "stop", "signal", lc->stop_signal, "timeout_s", lc->stop_timeout_s);
+	if (lc->density)
+		json_object_set_new(o, "density", json_pack("{s:i, s:i, s:I}", "containers", lc->density,
+							     "concurrency", lc->concurrency,
+							     "hold_ms", (json_int_t)lc->hold_ms));
+	return o;
 }
 
 static json_t *

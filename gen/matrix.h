@@ -106,6 +106,10 @@ struct lifecycle {
 	struct ready ready;     /* the check of 'ready' and 'restart'; no key set: none */
 	char *stop_signal;      /* the container's StopSignal, "SIGTERM" by default */
 	int stop_timeout_s;     /* before SIGKILL; default 10 */
+	int density;            /* 0, or density: how many containers to start (the phases are then
+	                         * create, start and ready of each, and remove) */
+	int concurrency;        /* density: at most this many being started at once; default 1 */
+	long hold_ms;           /* density: how long all are held running once ready; default 0 */
 	struct mark mark;
 };
 

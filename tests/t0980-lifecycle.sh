@@ -145,4 +145,52 @@ test_expect_success 'SIGINT in the middle of the phases removes the container' '
 	leftovers "$TRASH/out-sig" >left && test_must_be_empty left
 '
 
+test_expect_success 'density: containers started four at once, each ready, held, measured and removed' '
+	write_matrix dense "  - name: dense
+	    command: [sh, -c, \"sleep 0.2; echo up; exec sleep 600\"]
+	    repeat: 1
+	    lifecycle:
+	      density: {containers: 8, concurrency: 4, hold: 1s}
+	      ready: {log: up, timeout: 30s}" &&
+	"$JOCKEY" run -o out-dense dense.yaml >dense.out 2>&1 || { cat dense.out; false; }
+	cat out-dense/cells/*/1/log &&
+	python3 - out-dense <<-\EOF
+	import json, sys
+	r = json.load(open(sys.argv[1] + "/results.json"))
+	c = r["cells"][0]
+	assert c["status"] == "done", c
+	m = {k: v["median"] for k, v in c["metrics"].items()}
+	assert m["density_ready"] == 8 and m["density_failed"] == 0, m
+	# each sleeps 0.2 s before it is ready; two waves of four
+	assert 200 <= m["density_first_ready_ms"] <= m["density_last_ready_ms"], m
+	assert m["density_start_rate"] > 0, m
+	assert m["density_mem_per_container_bytes"] > 0 and m["density_cpu_per_container_s"] >= 0, m
+	print("ok")
+	EOF
+	leftovers "$TRASH/out-dense" >left && test_must_be_empty left
+'
+
+test_expect_success 'SIGINT in a density cell removes every container it started' '
+	write_matrix dsig "  - name: dsig
+	    command: [sh, -c, \"echo up; exec sleep 600\"]
+	    repeat: 1
+	    lifecycle:
+	      density: {containers: 40, concurrency: 2, hold: 60s}
+	      ready: {log: up}" &&
+	"$JOCKEY" run -o out-dsig dsig.yaml >dsig.out 2>&1 &
+	pid=$!
+	i=0 &&
+	while test $i -lt 300 && test "$(docker ps -q --filter label=jockey.dir=$TRASH/out-dsig | wc -l)" -lt 4; do
+		sleep 0.1; i=$((i + 1))
+	done &&
+	docker ps -q --filter label=jockey.dir=$TRASH/out-dsig | wc -l >running &&
+	echo "running at the signal: $(cat running)" &&
+	test "$(cat running)" -ge 4 &&
+	kill -INT $pid &&
+	{ wait $pid; code=$?; } &&
+	echo "exit $code" &&
+	test $code -ne 0 &&
+	leftovers "$TRASH/out-dsig" >left && test_must_be_empty left
+'
+
 test_done

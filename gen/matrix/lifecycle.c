@@ -134,6 +134,37 @@ load_stop(struct ld *ld, yaml_node_t *v, struct lifecycle *lc)
 	return ret;
 }
 
+/* density: {containers, concurrency, hold} */
+static int
+load_density(struct ld *ld, yaml_node_t *v, struct lifecycle *lc)
+{
+	static const char *const keys[] = { "containers", "concurrency", "hold", NULL };
+	struct map mp;
+	yaml_node_t *x;
+	char t[64];
+	int ret = 0;
+
+	lc->concurrency = 1;
+	if (map_load(ld, v, &mp) < 0) {
+		ERR(ld, v, "'density' must be a map such as {containers: 100, concurrency: 4, hold: 10s}, "
+		    "not %s", node_describe(v, t, sizeof(t)));
+		return -1;
+	}
+	map_check_keys(ld, &mp, keys, "'density'");
+	if (!(x = map_get(&mp, "containers"))) {
+		ERR(ld, v, "'density' needs 'containers'");
+		ret = -1;
+	} else if (value_int(ld, x, "containers", 1, 10000, &lc->density) < 0) {
+		ret = -1;
+	}
+	if ((x = map_get(&mp, "concurrency")) && value_int(ld, x, "concurrency", 1, 256, &lc->concurrency) < 0)
+		ret = -1;
+	if ((x = map_get(&mp, "hold")) && value_duration(ld, x, "hold", &lc->hold_ms) < 0)
+		ret = -1;
+	map_release(&mp);
+	return ret;
+}
+
 /* The benchmark's parser: the built-in 'lifecycle', which reads the lines
  * the run edge writes (one per phase). */
 static void
@@ -149,7 +180,7 @@ lifecycle_parser(struct benchmark *b)
 int
 load_lifecycle(struct ld *ld, const struct map *bmp, yaml_node_t *v, struct benchmark *b)
 {
-	static const char *const keys[] = { "phases", "ready", "stop", NULL };
+	static const char *const keys[] = { "phases", "ready", "stop", "density", NULL };
 	struct lifecycle *lc = xcalloc(1, sizeof(*lc));
 	struct map mp;
 	yaml_node_t *x, *phases;
@@ -180,6 +211,14 @@ load_lifecycle(struct ld *ld, const struct map *bmp, yaml_node_t *v, struct benc
 	if ((x = map_get(&mp, "stop")) && load_stop(ld, x, lc) < 0)
 		ret = -1;
 	phases = map_get(&mp, "phases");
+	if ((x = map_get(&mp, "density")) && load_density(ld, x, lc) < 0)
+		ret = -1;
+	if (x && phases) {
+		ERR(ld, map_pair(&mp, "phases")->knode, "'phases' does not go with 'density': each "
+		    "container is created, started, made ready, held and removed");
+		ret = -1;
+		phases = NULL;
+	}
 	if (phases && load_phases(ld, phases, lc) < 0)
 		ret = -1;
 	if (!phases && map_get(&mp, "ready"))

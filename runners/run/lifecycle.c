@@ -47,6 +47,7 @@
 #include "base/hash.h"
 #include "base/util.h"
 #include "runners/run/container.h"
+#include "runners/run/density.h"
 #include "runners/run/lifecycle.h"
 #include "runners/run/proc.h"
 #include "runners/run/ready.h"
@@ -634,6 +635,11 @@ lifecycle_run(struct run *r)
 	}
 	lc.deadline = r->timeout_ms ? now_ms() + r->timeout_ms : 0;
 	p->started = run_rfc3339_now();
+	if (json_object_get(lc.spec, "density")) {
+		ret = density_run(r, lc.spec);
+		p->finished = run_rfc3339_now();
+		return ret;
+	}
 	ret = lc_phases(&lc);
 	if (ret == 0 && !r->failure)
 		lc_image_facts(&lc);

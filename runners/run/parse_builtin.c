@@ -50,6 +50,10 @@
  *              pull_layers, pull_layers_present, layers    lower
  *              image_layers
  *              pull_share                      ratio       lower   pull / (pull + create + start + ready)
+ *              density_ready (higher), density_failed   containers  (density: N containers)
+ *              density_first_ready_ms, density_last_ready_ms  ms  lower
+ *              density_start_rate              containers/s higher
+ *              density_mem_per_container_bytes bytes, density_cpu_per_container_s s  lower
  *
  * Where a log holds a label more than once, the built-ins take the last, as
  * regex parsers do: a benchmark that prints a warm-up first is measured by its
@@ -552,18 +556,24 @@ parse_lifecycle(const char *log, json_t *out)
 		{ "to_ready_ms", "ms" }, { "pull_bytes", "bytes" }, { "pull_layers", "layers" },
 		{ "pull_layers_present", "layers" }, { "commit_size_bytes", "bytes" },
 		{ "commit_layer_bytes", "bytes" }, { "image_size_bytes", "bytes" },
-		{ "image_layers", "layers" },
+		{ "image_layers", "layers" }, { "density_ready", "containers" },
+		{ "density_failed", "containers" }, { "density_first_ready_ms", "ms" },
+		{ "density_last_ready_ms", "ms" }, { "density_mem_per_container_bytes", "bytes" },
+		{ "density_cpu_per_container_s", "s" },
 	};
 	const char *end = log + strlen(log);
-	char label[40];
+	char label[64];
 	double to;
 	size_t i;
 	int n = 0;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		snprintf(label, sizeof(label), "lifecycle: %s=", keys[i].key);
-		n += add_after(out, log, end, label, keys[i].key, 1, keys[i].unit, "lower");
+		n += add_after(out, log, end, label, keys[i].key, 1, keys[i].unit,
+			       strcmp(keys[i].key, "density_ready") == 0 ? "higher" : "lower");
 	}
+	n += add_after(out, log, end, "lifecycle: density_start_rate=", "density_start_rate", 1,
+		       "containers/s", "higher");
 	/* HelloBench's figure: the pull's share of the time to ready */
 	to = metric_value(out, "pull_ms") + metric_value(out, "create_ms") +
 	     metric_value(out, "start_ms") + metric_value(out, "ready_ms");
