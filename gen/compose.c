@@ -156,6 +156,14 @@ compose_cell(const char *id, const json_t *base, const json_t *bench, const json
 	/* gen wrote it, or the cells edge checked it is a host file */
 	hostfile_decode(&hf, (json_t *)host, "host");
 	run = run_compose(id, base, bench, &hf, keys, dir);
+	if (json_object_get(bench, "lifecycle")) {
+		/* what a cold pull asks the engine for: the base's name and tag */
+		json_t *lc = json_deep_copy(json_object_get(bench, "lifecycle"));
+
+		json_object_set_new(lc, "pull", json_pack("{s:s, s:s}", "name", jstr(base, "name"),
+							  "tag", jstr(base, "tag")));
+		json_object_set_new(run, "lifecycle", lc);
+	}
 	cell = json_pack("{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o, s:o}",
 			 "schema", 1, "cell", id, "matrix", hf.matrix,
 			 "image", "name", jstr(base, "name"), "tag", jstr(base, "tag"),

@@ -65,7 +65,31 @@ json_ready(const struct ready *r)
 		json_object_set_new(o, "log", json_string(r->log));
 	else if (r->command.n)
 		json_object_set_new(o, "command", json_strs(&r->command));
+	else if (r->http_port)
+		json_object_set_new(o, "http", json_pack("{s:i, s:s, s:i}", "port", r->http_port,
+							 "path", r->http_path, "status", r->http_status));
 	json_object_set_new(o, "timeout_ms", json_integer(r->timeout_ms));
+	return o;
+}
+
+static json_t *
+json_lifecycle(const struct lifecycle *lc)
+{
+	static const char *const names[LC_NPHASES] = {
+		"pull", "create", "start", "ready", "restart", "commit", "stop", "remove"
+	};
+	json_t *phases = json_array(), *o;
+	int i;
+
+	for (i = 0; i < LC_NPHASES; i++)
+		if (lc->phases & (1u << i))
+			json_array_append_new(phases, json_string(names[i]));
+	o = json_pack("{s:o, s:o, s:{s:s, s:i}}", "phases", phases, "ready", json_ready(&lc->ready),
+		      "stop", "signal", lc->stop_signal, "timeout_s", lc->stop_timeout_s);
+	if (lc->density)
+		json_object_set_new(o, "density", json_pack("{s:i, s:i, s:I}", "containers", lc->density,
+							     "concurrency", lc->concurrency,
+							     "hold_ms", (json_int_t)lc->hold_ms));
 	return o;
 }
 
@@ -106,6 +130,8 @@ conf_bench(const struct gen *g, size_t bi)
 	} else {
 		json_object_set_new(o, "main", json_side(&b->main, &g->sk[3 * bi], 0));
 	}
+	if (b->lifecycle)
+		json_object_set_new(o, "lifecycle", json_lifecycle(b->lifecycle));
 	return o;
 }
 

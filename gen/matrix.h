@@ -60,12 +60,15 @@ struct parser {
 	struct mark mark;
 };
 
-/* How a cell decides it is ready (server side of a pair). At most one of tcp,
- * log, command is set. */
+/* How a cell decides it is ready (server side of a pair, or a lifecycle
+ * benchmark's container). At most one of tcp, log, command, http is set. */
 struct ready {
 	int tcp;                /* port, 0 if unset */
 	char *log;              /* PCRE2 pattern matched against the server's log */
 	struct strlist command; /* exec'd in the server container; ready when it exits 0 */
+	int http_port;          /* http: GET http://ADDR:PORT/PATH answers http_status; 0 if unset */
+	char *http_path;        /* "/..." */
+	int http_status;        /* default 200 */
 	long timeout_ms;        /* deadline; default 30000 */
 	struct mark mark;
 };
@@ -92,8 +95,29 @@ struct side {
 	struct mark mark;
 };
 
+/* The phases of a lifecycle benchmark, in the order they run. */
+enum lc_phase {
+	LC_PULL, LC_CREATE, LC_START, LC_READY, LC_RESTART, LC_COMMIT, LC_STOP, LC_REMOVE,
+	LC_NPHASES
+};
+
+/* A lifecycle benchmark: no command's log is parsed; jockey drives the
+ * engine through the phases on the image under test and times each. */
+struct lifecycle {
+	unsigned phases;        /* bit 1u << LC_X for each phase run (create, start, remove always) */
+	struct ready ready;     /* the check of 'ready' and 'restart'; no key set: none */
+	char *stop_signal;      /* the container's StopSignal, "SIGTERM" by default */
+	int stop_timeout_s;     /* before SIGKILL; default 10 */
+	int density;            /* 0, or density: how many containers to start (the phases are then
+	                         * create, start and ready of each, and remove) */
+	int concurrency;        /* density: at most this many being started at once; default 1 */
+	long hold_ms;           /* density: how long all are held running once ready; default 0 */
+	struct mark mark;
+};
+
 struct benchmark {
 	char *name;             /* slug-safe: [a-z0-9._-] */
+	struct lifecycle *lifecycle; /* NULL: a command's benchmark; else main is its container */
 	struct side main;       /* plain form: context, command, ... */
 	int is_pair;            /* 1: server + client form; main is unused */
 	struct side server, client; /* complete: keys written beside them (context, base,

@@ -6,13 +6,6 @@ BAD=$TOP/tests/matrix/bad
 GOOD=$TOP/tests/matrix/good
 export BAD GOOD
 
-# Until 'jockey gen' lands, its placeholder says so: then skip what needs it
-# (tests/unit/t-matrix checks the same corpus through matrix_load meanwhile).
-gen_ready=1
-if "$JOCKEY" gen -o "$TRASH/probe" "$BAD/01-syntax-error.yaml" 2>&1 | grep -q 'not implemented yet'; then
-	gen_ready=0
-fi
-
 count=$(ls "$BAD"/*.yaml | wc -l)
 test_expect_success "the bad corpus has at least 45 matrices ($count)" '
 	test "$count" -ge 45
@@ -20,10 +13,6 @@ test_expect_success "the bad corpus has at least 45 matrices ($count)" '
 
 for yaml in "$BAD"/*.yaml; do
 	name=$(basename "$yaml" .yaml)
-	if [ $gen_ready = 0 ]; then
-		test_skip "gen refuses $name" "jockey gen is not implemented yet"
-		continue
-	fi
 	# FILE in the messages is the name as given: run from the corpus folder.
 	test_expect_success "gen refuses $name with exit 2, its messages, no output" '
 		cd "$BAD" &&
@@ -36,10 +25,6 @@ done
 
 for yaml in "$GOOD"/*.yaml "$TOP"/matrix/quickstart.yaml; do
 	name=$(basename "$yaml" .yaml)
-	if [ $gen_ready = 0 ]; then
-		test_skip "gen accepts $name" "jockey gen is not implemented yet"
-		continue
-	fi
 	test_expect_success "gen accepts $name" '
 		"$JOCKEY" gen -o "$TRASH/good-$name" "$yaml" 2>"$TRASH/good-$name.err" &&
 		test -f "$TRASH/good-$name/build.ninja" &&
@@ -47,17 +32,13 @@ for yaml in "$GOOD"/*.yaml "$TOP"/matrix/quickstart.yaml; do
 	'
 done
 
-if [ $gen_ready = 1 ]; then
-	test_expect_success 'FILE in a message is the path as given' '
-		mkdir -p sub && cp "$BAD/14-duplicate-image.yaml" sub/m.yaml &&
-		test_must_fail --code=2 "$JOCKEY" gen -o out-sub sub/m.yaml 2>actual &&
-		sed "s|^jockey: 14-duplicate-image.yaml:|jockey: sub/m.yaml:|" \
-			"$BAD/14-duplicate-image.err" >expect &&
-		test_cmp expect actual &&
-		! test -e out-sub
-	'
-else
-	test_skip 'FILE in a message is the path as given' "jockey gen is not implemented yet"
-fi
+test_expect_success 'FILE in a message is the path as given' '
+	mkdir -p sub && cp "$BAD/14-duplicate-image.yaml" sub/m.yaml &&
+	test_must_fail --code=2 "$JOCKEY" gen -o out-sub sub/m.yaml 2>actual &&
+	sed "s|^jockey: 14-duplicate-image.yaml:|jockey: sub/m.yaml:|" \
+		"$BAD/14-duplicate-image.err" >expect &&
+	test_cmp expect actual &&
+	! test -e out-sub
+'
 
 test_done

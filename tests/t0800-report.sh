@@ -87,7 +87,15 @@ test_expect_success 'every metric relative to the baseline host, with an interva
 	    want = other["metrics"]["loops_per_s"]["median"] / base["metrics"]["loops_per_s"]["median"] - 1
 	    assert rel["baseline"] == base["id"] and math.isclose(rel["delta"], want), (rel, want)
 	    assert rel["ci"][0] <= rel["ci"][1], rel
+	    # 3 a side: the ratio interval is the range of the ratios, 90%, and
+	    # no Mann-Whitney p can reach 0.05 (the smallest is 0.1): never coloured
+	    assert math.isclose(rel["ci_coverage"], 0.9), rel
+	    assert rel["p"] >= 0.1 - 1e-9 and rel["q"] >= rel["p"] and rel["significant"] is False, rel
+	    assert "p" not in base["metrics"]["loops_per_s"]["relative"]
 	    assert base["metrics"]["loops_per_s"]["relative"]["delta"] == 0
+	assert r["baseline_tests"]["fdr"] == 0.05 and r["baseline_tests"]["significant"] == 0
+	assert r["baseline_tests"]["tests"] == sum(1 for c in r["cells"] for m in c["metrics"].values()
+	                                           if "p" in m.get("relative", {})), r["baseline_tests"]
 	print("ok")
 	EOF
 '
@@ -112,7 +120,9 @@ test_expect_success 'summary.md: images:tags by hosts, median, interval, change 
 	test_grep "^## shell$" out/summary.md &&
 	test_grep "^\*\*loops_per_s\*\* \(loops/s, higher is better\)$" out/summary.md &&
 	test_grep "^\| image:tag \| bridge \| host-net \|$" out/summary.md &&
-	test_grep "^\| busybox:latest \| [0-9.]+ \[[0-9.]+, [0-9.]+\] 75% \(baseline\)[^|]* \| [0-9.]+ \[[0-9.]+, [0-9.]+\] 75% \*\*[-+][0-9.]+%\*\* \[[-+][0-9.]+%, [-+][0-9.]+%\]" out/summary.md &&
+	test_grep "^\| busybox:latest \| [0-9.]+ \[[0-9.]+, [0-9.]+\] 75% \(baseline\)[^|]* \| [0-9.]+ \[[0-9.]+, [0-9.]+\] 75% [-+][0-9.]+% \[[-+][0-9.]+%, [-+][0-9.]+%\] 90%" out/summary.md &&
+	test_grep "in bold when significant after Benjamini-Hochberg at a false discovery rate of 5% over all [0-9]+ comparisons" out/summary.md &&
+	! grep -F "**+" out/summary.md && ! grep -F "**-" out/summary.md &&
 	test_grep "with fewer than 6 repetitions \[min, max\], followed by its lower coverage" out/summary.md &&
 	test_grep "^## broken$" out/summary.md &&
 	test_grep "failed" out/summary.md

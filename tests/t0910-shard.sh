@@ -98,8 +98,12 @@ test_expect_success '--durations balances by past durations, moving only cells i
 	EOF
 '
 
-# The rest runs cells: a regex parser gives a metric of known value.
-test_needs_engine
+# The rest runs cells: a regex parser gives a metric of known value. Without
+# a test bed each of them is skipped, after the tests above (a plan of
+# "1..0" now would contradict them).
+if ! test_engine_available; then
+	test_expect_success() { test_skip "$1" "the test bed did not start"; }
+fi
 
 run_matrix() {
 	cat >"$1" <<-EOF

@@ -1,13 +1,14 @@
 #!/bin/bash
 # tests/testbed.sh: the real test bed for jockey's end-to-end tests: a Docker
-# engine with debian:bookworm and busybox:latest (made offline, the way the
-# official images are), a distribution registry that is also the engine's
-# registry mirror (an offline Docker Hub: see 'hub'), and a git daemon.
+# engine with debian:bookworm and busybox:latest (made without a registry, from
+# Debian's package archive, the way the official images are), a distribution
+# registry that is also the engine's registry mirror (a local Docker Hub: see
+# 'hub'), and a git daemon.
 #
 #   tests/testbed.sh start     start what is not running yet (idempotent)
 #   tests/testbed.sh hub [IMAGE...]
 #                              build (when its cache key moved) and push the
-#                              offline Docker Hub's images, tests/hub/images:
+#                              local Docker Hub's images, tests/hub/images:
 #                              all, or those named (a folder of tests/hub or a
 #                              repository: nginx, python, eclipse-temurin...)
 #   tests/testbed.sh running   exit 0 when a bed started by this script is up
@@ -34,7 +35,7 @@
 #                            ("all", or names as for 'hub'); default none: tests
 #                            that need hub images ask for them with 'hub'
 #
-# The offline Docker Hub: the images of tests/hub/images (nginx, httpd, redis,
+# The local Docker Hub: the images of tests/hub/images (nginx, httpd, redis,
 # memcached, python, eclipse-temurin, openjdk, postgres; debian and busybox)
 # are built from Debian 12's packages on the bed's debian:bookworm and pushed
 # to the registry as library/NAME:TAG. The private dockerd runs with
@@ -704,7 +705,7 @@ write_env() {
 	mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
-# --- the offline Docker Hub ----------------------------------------------------
+# --- the local Docker Hub ------------------------------------------------------
 
 # hub_table: tests/hub/images without comments: FOLDER FROM VERSION-OF REPO:TAG...
 hub_table() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HUB_SRC/images"; }

@@ -18,8 +18,7 @@ side_release(struct side *s)
 	kvlist_release(&s->build_args);
 	strlist_release(&s->command);
 	kvlist_release(&s->env);
-	free(s->ready.log);
-	strlist_release(&s->ready.command);
+	ready_release(&s->ready);
 }
 
 static int
@@ -47,51 +46,6 @@ check_context(struct ld *ld, yaml_node_t *v, const char *ctx)
 		}
 	}
 	return 0;
-}
-
-static int
-load_ready(struct ld *ld, yaml_node_t *v, struct ready *r)
-{
-	struct map mp;
-	yaml_node_t *x;
-	char t[64];
-	int ret = 0, how = 0;
-
-	r->mark = nmark(v);
-	if (map_load(ld, v, &mp) < 0) {
-		ERR(ld, v, "'ready' must be a map such as {tcp: 6379}, not %s",
-		    node_describe(v, t, sizeof(t)));
-		return -1;
-	}
-	map_check_keys(ld, &mp, mkeys_ready, "'ready'");
-	if ((x = map_get(&mp, "tcp"))) {
-		how++;
-		if (value_int_key(ld, x, mkey(mkeys_ready, "tcp"), &r->tcp) < 0)
-			ret = -1;
-	}
-	if ((x = map_get(&mp, "log"))) {
-		how++;
-		if (!(r->log = value_str(ld, x, "log", 0)) || check_regex(ld, x, "log", r->log, 0) < 0)
-			ret = -1;
-	}
-	if ((x = map_get(&mp, "command"))) {
-		how++;
-		if (value_strlist(ld, x, "command", S_EMPTY_OK,
-		                  " (a command is never split: write [prog, arg, ...])", &r->command) < 0)
-			ret = -1;
-		else if (r->command.n == 0) {
-			ERR(ld, x, "'command' must not be empty");
-			ret = -1;
-		}
-	}
-	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &r->timeout_ms) < 0)
-		ret = -1;
-	if (how != 1) {
-		ERR(ld, v, "'ready' needs exactly one of 'tcp', 'log' or 'command'");
-		ret = -1;
-	}
-	map_release(&mp);
-	return ret;
 }
 
 /* Copy env defaults in first: the benchmark's own entries override them. */
@@ -164,6 +118,9 @@ load_side(struct ld *ld, const struct map *mp, struct side *s, enum role role,
 		} else if (role == ROLE_CLIENT) {
 			ERR(ld, map_pair(mp, "ready")->knode,
 			    "'ready' is for the server: the client starts once the server is ready");
+			ret = -1;
+		} else if (map_get(mp, "lifecycle")) {
+			ERR(ld, map_pair(mp, "ready")->knode, "'ready' goes inside 'lifecycle'");
 			ret = -1;
 		} else {
 			ERR(ld, map_pair(mp, "ready")->knode,
@@ -267,6 +224,8 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 		ret = -1;
 	}
 	b->is_pair = map_get(&mp, "server") || map_get(&mp, "client");
+	if ((x = map_get(&mp, "lifecycle")) && load_lifecycle(ld, &mp, x, b) < 0)
+		ret = -1;
 	if (b->is_pair) {
 		/* context, base, build_args and env beside the sides are shared
 		 * (load_pair_side); a command is one side's */
@@ -283,9 +242,8 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 			ret = -1;
 		if (load_pair_side(ld, &mp, "client", &b->client, ROLE_CLIENT) < 0)
 			ret = -1;
-	} else {
-		if (load_side(ld, &mp, &b->main, ROLE_PLAIN, NULL) < 0)
-			ret = -1;
+	} else if (load_side(ld, &mp, &b->main, ROLE_PLAIN, NULL) < 0) {
+		ret = -1;
 	}
 	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_bench, "repeat"), &b->repeat) < 0)
 		ret = -1;
@@ -293,7 +251,9 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 		ret = -1;
 	if ((x = map_get(&mp, "timeout")) && value_duration(ld, x, "timeout", &b->timeout_ms) < 0)
 		ret = -1;
-	if ((x = map_get(&mp, "parser"))) {
+	if (b->lifecycle) {
+		/* its metrics are the phases' times (lifecycle.c) */
+	} else if ((x = map_get(&mp, "parser"))) {
 		if (load_parsers(ld, x, &b->parsers, &b->nparsers) < 0)
 			ret = -1;
 	} else if (ld->def.has_parser) {

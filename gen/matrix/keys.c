@@ -71,17 +71,47 @@ const struct mkey mkeys_image[] = {
 	END
 };
 
+const struct mkey mkeys_http[] = {
+	{ "port", MT_INT, MK_REQUIRED, 1, 65535, NULL, NULL, "the port to send GET to" },
+	K("path", MT_STR, "the path, starting with / (default /)"),
+	RANGE("status", MT_INT, 100, 599, "the status that means ready (default 200)"),
+	END
+};
+
 const struct mkey mkeys_ready[] = {
 	RANGE("tcp", MT_INT, 1, 65535, "ready once this port accepts a connection"),
 	K("log", MT_STR, "ready once the server's log matches this regex"),
 	NONEMPTY("command", MT_COMMAND, 0, NULL, "ready once this command, run in the server, exits 0"),
+	SUB("http", MT_MAP, 0, mkeys_http, "ready once an HTTP GET answers the expected status"),
 	K("timeout", MT_DURATION, "how long to wait (default 30s)"),
+	END
+};
+
+const struct mkey mkeys_stop[] = {
+	K("signal", MT_STR, "the stop signal, e.g. SIGTERM (default: the image's)"),
+	K("timeout", MT_DURATION, "how long the engine waits before SIGKILL (default 10s)"),
+	END
+};
+
+const struct mkey mkeys_density[] = {
+	{ "containers", MT_INT, MK_REQUIRED, 1, 10000, NULL, NULL, "how many containers to start" },
+	RANGE("concurrency", MT_INT, 1, 256, "how many start at once (default 1: serially)"),
+	K("hold", MT_DURATION, "how long to hold them all running once ready"),
+	END
+};
+
+const struct mkey mkeys_lifecycle[] = {
+	NONEMPTY("phases", MT_STRLIST, 0, NULL, "the phases to time: pull, create, start, ready, "
+		 "restart, commit, stop, remove (create, start and remove always run)"),
+	SUB("ready", MT_MAP, 0, mkeys_ready, "when the container is ready: one of tcp, log, command, http"),
+	SUB("stop", MT_MAP, 0, mkeys_stop, "how the container is stopped: signal and timeout"),
+	SUB("density", MT_MAP, 0, mkeys_density, "start many containers of the image: containers, concurrency, hold"),
 	END
 };
 
 const struct mkey mkeys_side[] = {
 	SIDE("this side"),
-	SUB("ready", MT_MAP, 0, mkeys_ready, "(server) when the server is ready: one of tcp, log, command"),
+	SUB("ready", MT_MAP, 0, mkeys_ready, "(server) when the server is ready: one of tcp, log, command, http"),
 	END
 };
 
@@ -96,6 +126,8 @@ const struct mkey mkeys_bench[] = {
 	SUB("server", MT_MAP, 0, mkeys_side, "a pair benchmark's server side"),
 	SUB("client", MT_MAP, 0, mkeys_side, "a pair benchmark's client side"),
 	MISPLACED("ready", MT_MAP, "goes inside 'server'"),
+	SUB("lifecycle", MT_MAP, 0, mkeys_lifecycle, "drive the engine through the container's life "
+	    "and time each phase, instead of a command whose log is parsed"),
 	END
 };
 

@@ -460,6 +460,7 @@ matrix_free(struct matrix *m)
 		side_release(&b->main);
 		side_release(&b->server);
 		side_release(&b->client);
+		lifecycle_free(b->lifecycle);
 		parsers_free(b->parsers, b->nparsers);
 		strlist_release(&b->images);
 	}

@@ -155,6 +155,14 @@ int check_regex(struct ld *ld, yaml_node_t *v, const char *key, const char *patt
 /* bench.c */
 int load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b);
 void side_release(struct side *s);
+/* ready: {tcp | log | command | http, timeout}; r->timeout_ms holds the default. */
+int load_ready(struct ld *ld, yaml_node_t *v, struct ready *r);
+void ready_release(struct ready *r);
+
+/* lifecycle.c: a benchmark's lifecycle: (v) and what it rules out beside it
+ * in the benchmark's map mp; loads its container into b->main. */
+int load_lifecycle(struct ld *ld, const struct map *mp, yaml_node_t *v, struct benchmark *b);
+void lifecycle_free(struct lifecycle *lc);
 
 /* image.c */
 int load_image(struct ld *ld, yaml_node_t *v, struct image *im);

@@ -6,7 +6,9 @@
  * Cells that failed or never ran are reported as such; they never keep the
  * finished ones from being reported. Warmup repetitions are parsed but left
  * out of the statistics. With a baseline in the matrix, every metric is also
- * given relative to the baseline cell on the same other axes.
+ * given relative to the baseline cell on the same other axes, with a
+ * Mann-Whitney p-value decided by Benjamini-Hochberg over all of those
+ * comparisons at once (the family: every cell x metric against its baseline).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -178,7 +180,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	return out;
 }
 
-#define BOOTSTRAP_ROUNDS 1000
+#define RELATIVE_ALPHA 0.05
 
 /* The key of a cell's axes, for finding its baseline. */
 static char *
@@ -207,13 +209,16 @@ samples_array(json_t *m, size_t *n)
 	return out;
 }
 
-/* metric.relative: the cell's median against its baseline cell's, with a
- * bootstrap interval of the ratio, both as a change (ratio - 1). */
+/* metric.relative: the cell's median against its baseline cell's, as a
+ * change (ratio - 1), with the interval of the ratio that holds its level
+ * from 3 samples a side (stats_ratio_interval; bench/coverage: the percentile
+ * bootstrap said 95% and covered 90% at 3 a side) and its coverage, and the
+ * Mann-Whitney p-value that relative_decide corrects. */
 static void
-relative_set(json_t *m, json_t *bm, const char *bid)
+relative_set(json_t *m, json_t *bm, const char *bid, int self)
 {
 	size_t na, nb;
-	double *a, *b, lo, hi, med_a, med_b;
+	double *a, *b, lo, hi, cover, med_a, med_b, u;
 	json_t *rel;
 
 	if (!json_is_number(json_object_get(m, "median")) ||
@@ -226,11 +231,51 @@ relative_set(json_t *m, json_t *bm, const char *bid)
 	a = samples_array(m, &na);
 	b = samples_array(bm, &nb);
 	rel = json_pack("{s:s, s:f}", "baseline", bid, "delta", med_a / med_b - 1);
-	if (stats_bootstrap_ratio(a, na, b, nb, BOOTSTRAP_ROUNDS, &lo, &hi) == 0)
+	if (stats_ratio_interval(a, na, b, nb, 1 - RELATIVE_ALPHA, &lo, &hi, &cover) == 0) {
 		json_object_set_new(rel, "ci", json_pack("[f,f]", lo - 1, hi - 1));
+		json_object_set_new(rel, "ci_coverage", json_real(cover));
+	}
+	if (!self && na && nb)
+		json_object_set_new(rel, "p", json_real(stats_mann_whitney(a, na, b, nb, &u)));
 	json_object_set_new(m, "relative", rel);
 	free(a);
 	free(b);
+}
+
+/* Benjamini-Hochberg over every relative.p of the results: relative.q and
+ * relative.significant (q <= alpha), which the summary and the report show;
+ * results.baseline_tests says over how many. */
+static void
+relative_decide(json_t *results, json_t *cells)
+{
+	json_t *c, *m, **rels = NULL;
+	double *p = NULL, *q;
+	size_t i, n = 0, k, found = 0;
+	const char *name;
+
+	json_array_foreach(cells, i, c)
+		json_object_foreach(json_object_get(c, "metrics"), name, m)
+			if (json_is_number(json_object_get(json_object_get(m, "relative"), "p"))) {
+				rels = xreallocarray(rels, n + 1, sizeof(*rels));
+				p = xreallocarray(p, n + 1, sizeof(*p));
+				rels[n] = json_object_get(m, "relative");
+				p[n] = json_number_value(json_object_get(rels[n], "p"));
+				n++;
+			}
+	q = xcalloc(n + 1, sizeof(*q));
+	stats_bh(p, n, q);
+	for (k = 0; k < n; k++) {
+		json_object_set_new(rels[k], "q", json_real(q[k]));
+		json_object_set_new(rels[k], "significant", json_boolean(q[k] <= RELATIVE_ALPHA));
+		found += q[k] <= RELATIVE_ALPHA;
+	}
+	if (n)
+		json_object_set_new(results, "baseline_tests",
+				    json_pack("{s:I, s:I, s:f}", "tests", (json_int_t)n,
+					      "significant", (json_int_t)found, "fdr", RELATIVE_ALPHA));
+	free(rels);
+	free(p);
+	free(q);
 }
 
 /* Relate every cell to the baseline cell that shares its other axes. */
@@ -271,7 +316,7 @@ baseline_apply(json_t *cells, json_t *baseline)
 		json_object_set_new(c, "baseline_cell", json_string(cell_str(b, "id")));
 		json_object_foreach(json_object_get(c, "metrics"), name, m)
 			relative_set(m, json_object_get(json_object_get(b, "metrics"), name),
-				     cell_str(b, "id"));
+				     cell_str(b, "id"), b == c);
 	}
 	json_decref(index);
 }
@@ -343,6 +388,49 @@ csv_write(json_t *cells, struct buf *b)
 	}
 }
 
+/* s as a JSON string, or null when s is NULL or not UTF-8 (new reference). */
+static json_t *
+string_or_null(const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+
+	return j ? j : json_null();
+}
+
+/* v, or null when it is missing (borrowed either way). */
+static json_t *
+null_if_missing(json_t *v)
+{
+	return v ? v : json_null();
+}
+
+/* matrix.json is gen's, but a damaged one must not lead the readers astray:
+ * each cell needs an id that names one folder under cells/ and a repeat and
+ * warmup in the matrix's bounds. 0, or -1 with a message. */
+static int
+matrix_cells_check(json_t *cells)
+{
+	json_t *c;
+	size_t i;
+
+	if (!json_is_array(cells))
+		return error("matrix.json: no 'cells' list (run 'jockey gen' again)");
+	json_array_foreach(cells, i, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		json_t *rep = json_object_get(c, "repeat"), *warm = json_object_get(c, "warmup");
+
+		if (!id || !*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+			return error("matrix.json: cell %zu: no valid 'id' (run 'jockey gen' again)", i + 1);
+		if (!json_is_integer(rep) || json_integer_value(rep) < 1 ||
+		    json_integer_value(rep) > 100000 ||
+		    (warm && (!json_is_integer(warm) || json_integer_value(warm) < 0 ||
+			      json_integer_value(warm) > 100000)))
+			return error("matrix.json: cell '%s': 'repeat' or 'warmup' out of range "
+				     "(run 'jockey gen' again)", id);
+	}
+	return 0;
+}
+
 int
 aggregate_dir(const char *dir, struct aggregate_summary *sum)
 {
@@ -359,6 +447,10 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	if (!matrix)
 		return -1;
 	cells = json_object_get(matrix, "cells");
+	if (matrix_cells_check(cells) < 0) {
+		json_decref(matrix);
+		return -1;
+	}
 	max_cv = json_number_value(json_object_get(matrix, "max_cv"));
 	if (max_cv <= 0)
 		max_cv = 0.05;
@@ -380,12 +472,16 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	json_array_foreach(out_cells, i, c)
 		history_hash_cell(c);
 	baseline_apply(out_cells, json_object_get(matrix, "baseline"));
-	results = json_pack("{s:i, s:O, s:s, s:s?, s:b, s:O?, s:O?, s:o}",
-			    "schema", 1, "matrix", json_object_get(matrix, "name"),
-			    "jockey_version", JOCKEY_VERSION, "repo_commit", commit,
-			    "repo_dirty", repo_dirty(),
-			    "baseline", json_object_get(matrix, "baseline"),
-			    "max_cv", json_object_get(matrix, "max_cv"), "cells", out_cells);
+	/* One key at a time: a value that is missing, or a stamp that is not
+	 * UTF-8 (json_string gives NULL), is null instead of failing the whole
+	 * object (tests/fuzz/corpus/state/crash-*). */
+	results = json_pack("{s:i, s:s, s:b, s:o}", "schema", 1, "jockey_version", JOCKEY_VERSION,
+			    "repo_dirty", repo_dirty(), "cells", out_cells);
+	json_object_set(results, "matrix", json_object_get(matrix, "name"));
+	json_object_set_new(results, "repo_commit", string_or_null(commit));
+	json_object_set(results, "baseline", null_if_missing(json_object_get(matrix, "baseline")));
+	json_object_set(results, "max_cv", null_if_missing(json_object_get(matrix, "max_cv")));
+	relative_decide(results, out_cells);
 	free(commit);
 	csv_write(out_cells, &csv);
 	if (write_file_atomic("results.csv", csv.data, csv.len) == 0 &&

@@ -1,5 +1,6 @@
 /* compare.c: per cell and metric, the change of the median and whether it is
- * significant (Mann-Whitney U at alpha 0.05), printed as benchstat does. */
+ * significant (Mann-Whitney U, Benjamini-Hochberg over the comparison at a
+ * false discovery rate of 0.05), printed as benchstat does. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,15 +64,75 @@ compare_metric(json_t *old, json_t *new, struct change *ch)
 	ch->old_spread = spread_of(a, na, ch->old_median);
 	ch->new_spread = spread_of(b, nb, ch->new_median);
 	ch->delta = ch->old_median != 0 ? ch->new_median / ch->old_median - 1 : 0;
-	if (stats_mw_min_p(na, nb) >= COMPARE_ALPHA)
-		ch->verdict = CHANGE_TOO_FEW;
-	else if (ch->p < COMPARE_ALPHA)
-		ch->verdict = CHANGE_SIGNIFICANT;
-	else
-		ch->verdict = CHANGE_SAME;
+	ch->verdict = stats_mw_min_p(na, nb) >= COMPARE_ALPHA ? CHANGE_TOO_FEW : CHANGE_SAME;
+	compare_decide(ch, 1);
 	free(a);
 	free(b);
 	return 0;
+}
+
+void
+compare_decide(struct change *ch, size_t n)
+{
+	double *p = xcalloc(n + 1, sizeof(*p)), *q = xcalloc(n + 1, sizeof(*q));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = ch[i].p;
+	stats_bh(p, n, q);
+	for (i = 0; i < n; i++) {
+		ch[i].q = q[i];
+		if (ch[i].verdict != CHANGE_TOO_FEW)
+			ch[i].verdict = q[i] <= COMPARE_ALPHA ? CHANGE_SIGNIFICANT : CHANGE_SAME;
+	}
+	free(p);
+	free(q);
+}
+
+/* One test of a comparison: where it is and what it found. */
+struct test {
+	const char *cell, *metric; /* borrowed from the compared objects */
+	json_t *m;                 /* the new metric object (borrowed) */
+	struct change ch;
+};
+
+/* The tests of one comparison, gathered before any is decided. */
+struct family {
+	struct test *t;
+	size_t n, cap;
+};
+
+static void
+family_add(struct family *f, const char *cell, const char *metric, json_t *old, json_t *m)
+{
+	struct change ch;
+
+	if (compare_metric(old, m, &ch) < 0)
+		return;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 64;
+		f->t = xrealloc(f->t, f->cap * sizeof(*f->t));
+	}
+	f->t[f->n++] = (struct test){ cell, metric, m, ch };
+}
+
+/* Benjamini-Hochberg over the whole family; the number of significant tests. */
+static int
+family_decide(struct family *f)
+{
+	struct change *ch = xcalloc(f->n + 1, sizeof(*ch));
+	size_t i;
+	int changed = 0;
+
+	for (i = 0; i < f->n; i++)
+		ch[i] = f->t[i].ch;
+	compare_decide(ch, f->n);
+	for (i = 0; i < f->n; i++) {
+		f->t[i].ch = ch[i];
+		changed += ch[i].verdict == CHANGE_SIGNIFICANT;
+	}
+	free(ch);
+	return changed;
 }
 
 /* "better" or "worse" for a significant change of a metric. */
@@ -127,76 +188,72 @@ delta_text(const struct change *ch, json_t *m)
 {
 	switch (ch->verdict) {
 	case CHANGE_SIGNIFICANT:
-		return xasprintf("%+.2f%% (p=%.3f n=%zu+%zu) %s", ch->delta * 100, ch->p,
-				 ch->n_old, ch->n_new, direction(m, ch->delta));
+		return xasprintf("%+.2f%% (p=%.3f q=%.3f n=%zu+%zu) %s", ch->delta * 100, ch->p,
+				 ch->q, ch->n_old, ch->n_new, direction(m, ch->delta));
 	case CHANGE_TOO_FEW:
 		return xasprintf("~ (n too small: %zu+%zu, the smallest p is %.3f)", ch->n_old,
 				 ch->n_new, stats_mw_min_p(ch->n_old, ch->n_new));
 	default:
-		return xasprintf("~ (p=%.3f n=%zu+%zu)", ch->p, ch->n_old, ch->n_new);
+		return xasprintf("~ (p=%.3f q=%.3f n=%zu+%zu)", ch->p, ch->q, ch->n_old, ch->n_new);
 	}
 }
 
-/* One cell's table; the number of significant changes. */
-static int
-cell_compare(const char *id, json_t *old, json_t *new, FILE *out)
+/* The table of the tests t[0..n-1], all of one cell. */
+static void
+cell_print(const struct test *t, size_t n, FILE *out)
 {
-	json_t *om = json_object_get(old, "metrics"), *nm = json_object_get(new, "metrics"), *m;
-	struct row *rows = xcalloc(json_object_size(nm) + 1, sizeof(*rows));
-	const char *name;
-	size_t n = 0;
-	int changed = 0;
+	struct row *rows = xcalloc(n + 1, sizeof(*rows));
+	size_t i;
 
-	json_object_foreach(nm, name, m) {
-		struct change ch;
+	for (i = 0; i < n; i++) {
 		struct buf o = BUF_INIT, w = BUF_INIT;
 
-		if (compare_metric(json_object_get(om, name), m, &ch) < 0)
-			continue;
-		fmt_value(&o, ch.old_median, ch.old_spread);
-		fmt_value(&w, ch.new_median, ch.new_spread);
-		rows[n].metric = xstrdup(name);
-		rows[n].old = buf_detach(&o, NULL);
-		rows[n].new = buf_detach(&w, NULL);
-		rows[n].delta = delta_text(&ch, m);
-		n++;
-		changed += ch.verdict == CHANGE_SIGNIFICANT;
+		fmt_value(&o, t[i].ch.old_median, t[i].ch.old_spread);
+		fmt_value(&w, t[i].ch.new_median, t[i].ch.new_spread);
+		rows[i].metric = xstrdup(t[i].metric);
+		rows[i].old = buf_detach(&o, NULL);
+		rows[i].new = buf_detach(&w, NULL);
+		rows[i].delta = delta_text(&t[i].ch, t[i].m);
 	}
-	if (n)
-		rows_print(out, id, rows, n);
+	rows_print(out, t[0].cell, rows, n);
 	free(rows);
-	return changed;
 }
 
 int
 compare_cells(json_t *old, json_t *new, FILE *out)
 {
-	const char **ids = xcalloc(json_object_size(new) + 1, sizeof(*ids));
-	const char *id;
-	json_t *c;
-	size_t n = 0, i, missing = 0, shown = 0;
-	int changed = 0;
+	struct family f = { 0 };
+	const char *id, *name;
+	json_t *c, *m;
+	size_t missing = 0, i, j, shown = 0;
+	int changed;
 
-	json_object_foreach(new, id, c)
-		ids[n++] = id;
 	/* jansson keeps insertion order: the results' order, sorted by id */
-	for (i = 0; i < n; i++) {
-		json_t *o = json_object_get(old, ids[i]);
+	json_object_foreach(new, id, c) {
+		json_t *o = json_object_get(old, id);
 
 		if (!o) {
 			missing++;
 			continue;
 		}
+		json_object_foreach(json_object_get(c, "metrics"), name, m)
+			family_add(&f, id, name, json_object_get(json_object_get(o, "metrics"), name), m);
+	}
+	changed = family_decide(&f);
+	for (i = 0; i < f.n; i = j) {
+		for (j = i + 1; j < f.n && f.t[j].cell == f.t[i].cell; j++)
+			;
 		if (shown++ > 0)
 			fputc('\n', out);
-		changed += cell_compare(ids[i], o, json_object_get(new, ids[i]), out);
+		cell_print(f.t + i, j - i, out);
 	}
 	if (missing)
 		fprintf(out, "\n%zu cell%s with no earlier result to compare with\n", missing,
 			missing == 1 ? "" : "s");
-	fprintf(out, "\n%d significant change%s (Mann-Whitney U, two-sided, alpha %.2f)\n",
-		changed, changed == 1 ? "" : "s", COMPARE_ALPHA);
-	free(ids);
+	fprintf(out, "\n%d significant change%s (Mann-Whitney U, two-sided; Benjamini-Hochberg "
+		     "at a false discovery rate of %.2f over the %zu tests above)\n",
+		changed, changed == 1 ? "" : "s", COMPARE_ALPHA, f.n);
+	free(f.t);
 	return changed;
 }
 
@@ -205,6 +262,7 @@ compare_print_changes(const char *dir, time_t since, FILE *out)
 {
 	char *path = xasprintf("%s/results.json", dir);
 	json_t *results = json_load_path(path, 0), *hist, *c;
+	struct family f = { 0 };
 	size_t i;
 	int printed = 0;
 
@@ -225,22 +283,26 @@ compare_print_changes(const char *dir, time_t since, FILE *out)
 		prev = history_previous(hist, id, key);
 		if (!prev)
 			continue;
-		json_object_foreach(json_object_get(c, "metrics"), name, m) {
-			struct change ch;
-			const char *unit = json_string_value(json_object_get(m, "unit"));
-
-			if (compare_metric(json_object_get(json_object_get(prev, "metrics"), name), m,
-					   &ch) < 0 || ch.verdict != CHANGE_SIGNIFICANT)
-				continue;
-			if (!printed)
-				fprintf(out, "jockey: significant changes against each cell's previous "
-					     "result (%s/%s):\n", dir, HISTORY_FILE);
-			fprintf(out, "  %s %s: %.4g -> %.4g%s%s, %+.1f%% %s (p=%.3f n=%zu+%zu)\n", id,
-				name, ch.old_median, ch.new_median, unit ? " " : "", unit ? unit : "",
-				ch.delta * 100, direction(m, ch.delta), ch.p, ch.n_old, ch.n_new);
-			printed++;
-		}
+		json_object_foreach(json_object_get(c, "metrics"), name, m)
+			family_add(&f, id, name, json_object_get(json_object_get(prev, "metrics"), name), m);
 	}
+	family_decide(&f);
+	for (i = 0; i < f.n; i++) {
+		const struct test *t = &f.t[i];
+		const char *unit = json_string_value(json_object_get(t->m, "unit"));
+
+		if (t->ch.verdict != CHANGE_SIGNIFICANT)
+			continue;
+		if (!printed)
+			fprintf(out, "jockey: significant changes against each cell's previous result "
+				     "(%s/%s; Benjamini-Hochberg over %zu tests):\n", dir, HISTORY_FILE, f.n);
+		fprintf(out, "  %s %s: %.4g -> %.4g%s%s, %+.1f%% %s (p=%.3f q=%.3f n=%zu+%zu)\n",
+			t->cell, t->metric, t->ch.old_median, t->ch.new_median, unit ? " " : "",
+			unit ? unit : "", t->ch.delta * 100, direction(t->m, t->ch.delta), t->ch.p,
+			t->ch.q, t->ch.n_old, t->ch.n_new);
+		printed++;
+	}
+	free(f.t);
 	json_decref(hist);
 	json_decref(results);
 	return printed;

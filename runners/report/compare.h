@@ -1,5 +1,7 @@
 /* compare.h: did a cell's numbers change? benchstat's question, per cell and
- * metric, answered with the Mann-Whitney U test. */
+ * metric, answered with the Mann-Whitney U test, and decided over all the
+ * tests of one comparison with Benjamini-Hochberg at a false discovery rate
+ * of COMPARE_ALPHA. */
 #ifndef JOCKEY_COMPARE_H
 #define JOCKEY_COMPARE_H
 
@@ -11,8 +13,8 @@
 #define COMPARE_ALPHA 0.05
 
 enum change_verdict {
-	CHANGE_SAME,        /* p >= alpha: no evidence of a change */
-	CHANGE_SIGNIFICANT, /* p < alpha */
+	CHANGE_SAME,        /* q > alpha: no evidence of a change */
+	CHANGE_SIGNIFICANT, /* q <= alpha: Benjamini-Hochberg rejected it */
 	CHANGE_TOO_FEW      /* so few samples that no p can reach alpha */
 };
 
@@ -21,24 +23,32 @@ struct change {
 	double old_spread, new_spread; /* largest distance of a sample from the median, relative */
 	double delta;                  /* new median / old median - 1 (0 when old is 0) */
 	double p;                      /* two-sided Mann-Whitney p-value */
+	double q;                      /* its BH-adjusted p-value over the comparison */
 	size_t n_old, n_new;
 	enum change_verdict verdict;
 };
 
-/* Compare two metric objects (each with "samples": [numbers]). 0, or -1
- * when either has no samples. */
+/* Compare two metric objects (each with "samples": [numbers]), decided as a
+ * comparison of this one test (q = p). 0, or -1 when either has no samples. */
 int compare_metric(json_t *old, json_t *new, struct change *ch);
 
+/* Decide ch[0..n-1], the tests of one comparison, together: each q becomes
+ * its Benjamini-Hochberg q-value over all n (those CHANGE_TOO_FEW count in
+ * n, as stats_bh says) and the verdict CHANGE_SIGNIFICANT when q <= alpha. */
+void compare_decide(struct change *ch, size_t n);
+
 /* Print, benchstat-style, every metric of every cell found in both old and
- * new (objects from cell id to an object with "metrics"). Returns the
- * number of significant changes. */
+ * new (objects from cell id to an object with "metrics"); the family that
+ * Benjamini-Hochberg corrects over is every cell x metric printed. Returns
+ * the number of significant changes. */
 int compare_cells(json_t *old, json_t *new, FILE *out);
 
 /* After 'jockey run': for every cell of DIR/results.json whose result was
  * recorded in DIR/history.jsonl at or after `since` (that is, by this run),
  * compare it with the cell's previous result in the history and print one
  * line per metric that changed significantly (nothing when none did, nor
- * for cells with no earlier result). Returns the number of lines printed,
+ * for cells with no earlier result). The family corrected over: every
+ * metric of every cell of this run that has a previous result. Returns the number of lines printed,
  * or -1 with a message when DIR/results.json cannot be read. */
 int compare_print_changes(const char *dir, time_t since, FILE *out);
 

@@ -76,9 +76,10 @@ function metricInfo(cs, name) {
 	return {};
 }
 /* the verdict of a change: better, worse or same (interval holds 0) */
+/* The decision is jockey's (aggregate.c: Benjamini-Hochberg over every
+ * comparison with the baseline), not recomputed here. */
 function verdict(rel, better) {
-	if (!rel || !rel.ci || rel.baseline === undefined) return "same";
-	if (rel.ci[0] <= 0 && rel.ci[1] >= 0) return "same";
+	if (!rel || rel.significant !== true || rel.delta === 0) return "same";
 	return (rel.delta > 0) === (better === "higher") ? "better" : "worse";
 }
 function niceTicks(lo, hi, n) {
@@ -223,9 +224,11 @@ function relText(td, c, m) {
 		td.className = "same";
 		return;
 	}
-	td.textContent = pct(rel.delta) + (rel.ci ? " [" + pct(rel.ci[0]) + ", " + pct(rel.ci[1]) + "]" : "");
+	td.textContent = pct(rel.delta) + (rel.ci ? " [" + pct(rel.ci[0]) + ", " + pct(rel.ci[1]) + "]" +
+		(rel.ci_coverage < 0.95 ? " " + Math.round(rel.ci_coverage * 100) + "%" : "") : "");
 	td.className = verdict(rel, m.better);
-	td.title = "median " + fmt(m.median, m.unit) + " against " + rel.baseline;
+	td.title = "median " + fmt(m.median, m.unit) + " against " + rel.baseline +
+		(rel.p !== undefined ? "\nMann-Whitney p=" + rel.p.toFixed(3) + ", q=" + rel.q.toFixed(3) : "");
 }
 function baselineTable(parent, bc, name) {
 	var groups = uniq(bc.map(imgtag)), hosts = uniq(bc.map(function (c) { return c.host; }));
@@ -250,7 +253,10 @@ if (!blText) {
 	el("p", { "class": "sub" }, sec, "The matrix names no baseline (add baseline: {host: NAME} or {image: NAME:TAG}).");
 } else {
 	el("p", { "class": "sub" }, sec, "The change of each cell's median against the baseline cell's (" + blText +
-		") on the same other axes, with a bootstrap 95% interval; green or red when the interval leaves out 0.");
+		") on the same other axes, with a 95% interval of the ratio (Mann-Whitney, Hodges-Lehmann; its coverage when fewer " +
+		"samples cannot reach 95%); green or red when the change is significant after Benjamini-Hochberg at a false " +
+		"discovery rate of 5% over all " + (D.baseline_tests ? D.baseline_tests.tests : 0) +
+		" comparisons with the baseline (q <= 0.05).");
 	benches.forEach(function (b) {
 		var bc = cells.filter(function (c) { return c.benchmark === b; }), ms = metricsOf(bc);
 		el("h3", {}, sec, "benchmark " + b);

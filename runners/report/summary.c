@@ -95,15 +95,19 @@ md_value(struct buf *b, json_t *c, const char *metric, double max_cv)
 	if (rel && strcmp(str(rel, "baseline"), str(c, "id")) != 0) {
 		json_t *rci = json_object_get(rel, "ci");
 
-		buf_puts(b, " **");
+		int sig = json_is_true(json_object_get(rel, "significant"));
+
+		buf_puts(b, sig ? " **" : " ");
 		pct(b, json_number_value(json_object_get(rel, "delta")));
-		buf_puts(b, "**");
+		buf_puts(b, sig ? "**" : "");
 		if (json_array_size(rci) == 2) {
 			buf_puts(b, " [");
 			pct(b, json_number_value(json_array_get(rci, 0)));
 			buf_puts(b, ", ");
 			pct(b, json_number_value(json_array_get(rci, 1)));
 			buf_puts(b, "]");
+			if (json_number_value(json_object_get(rel, "ci_coverage")) < 0.95)
+				buf_printf(b, " %.0f%%", 100 * json_number_value(json_object_get(rel, "ci_coverage")));
 		}
 	} else if (rel) {
 		buf_puts(b, " (baseline)");
@@ -252,10 +256,14 @@ summary_write(json_t *results, struct buf *b)
 		      "fewer than 6 repetitions [min, max], followed by its lower coverage]; "
 		      "⚠ marks a noisy metric (coefficient of variation above %.0f%%).", max_cv * 100);
 	if (json_is_object(bl) && (*str(bl, "host") || *str(bl, "image")))
-		buf_printf(b, " Baseline: %s `%s%s%s`; **±x%%** is the change of the median against "
-			      "it [bootstrap 95%% interval].", *str(bl, "host") ? "host" : "image",
+		buf_printf(b, " Baseline: %s `%s%s%s`; ±x%% is the change of the median against "
+			      "it [95%% interval of the ratio, Mann-Whitney], in bold when significant "
+			      "after Benjamini-Hochberg at a false discovery rate of 5%% over all %lld "
+			      "comparisons with the baseline.", *str(bl, "host") ? "host" : "image",
 			   *str(bl, "host") ? str(bl, "host") : str(bl, "image"),
-			   *str(bl, "tag") ? ":" : "", str(bl, "tag"));
+			   *str(bl, "tag") ? ":" : "", str(bl, "tag"),
+			   (long long)json_integer_value(json_object_get(json_object_get(results,
+				"baseline_tests"), "tests")));
 	buf_puts(b, "\n\n");
 	index = cells_index(cells);
 	/* which image wins each benchmark, before the tables (winner.c) */

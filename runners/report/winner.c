@@ -40,6 +40,9 @@ winner_interval(json_t *best, json_t *runner, int higher, struct winner *w)
 
 	w->n_best = nb;
 	w->n_runner = nr;
+	w->p = w->q = NAN;
+	if (nb && nr)
+		w->p = stats_mann_whitney(b, nb, r, nr, &(double){0});
 	rc = higher ? stats_ratio_interval(b, nb, r, nr, WINNER_LEVEL, &w->lo, &w->hi, &w->coverage)
 		    : stats_ratio_interval(r, nr, b, nb, WINNER_LEVEL, &w->lo, &w->hi, &w->coverage);
 	if (rc < 0)
@@ -99,10 +102,10 @@ row_verdict(struct buf *b, const struct winner *w)
 {
 	switch (w->verdict) {
 	case WINNER_SIGNIFICANT:
-		buf_puts(b, "significant");
+		buf_printf(b, "significant (q=%.2g)", w->q);
 		break;
 	case WINNER_SAME:
-		buf_puts(b, "no significant difference");
+		buf_printf(b, "no significant difference (q=%.2g)", w->q);
 		break;
 	case WINNER_TOO_FEW:
 		buf_printf(b, "too few repetitions to tell (%zu+%zu)", w->n_best, w->n_runner);
@@ -140,10 +143,40 @@ row_write(struct buf *b, const char *bench, const char *host, const char *metric
 	buf_puts(b, " |\n");
 }
 
-/* The rows of one benchmark on one host: its cells in cells (each with a
+/* A row of the table, kept until the table's tests are decided together. */
+struct row {
+	char *bench, *host, *metric;
+	struct winner w;
+	char *best, *runner; /* owned copies: w's point at them */
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+static void
+rows_add(struct rows *t, json_t *cell, const char *metric, const struct winner *w)
+{
+	struct row *r;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 16;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	r = &t->v[t->n++];
+	r->bench = xstrdup(str(cell, "benchmark"));
+	r->host = xstrdup(str(cell, "host"));
+	r->metric = xstrdup(metric);
+	r->w = *w;
+	r->w.best = r->best = xstrdup(w->best);
+	r->w.runner = r->runner = xstrdup(w->runner);
+}
+
+/* The rows of one benchmark on one host: its cells in group (each with a
  * different image:tag), one row per parser metric with a direction. */
 static void
-group_write(struct buf *b, json_t *group, int *header)
+group_rows(struct rows *t, json_t *group)
 {
 	size_t n = json_array_size(group), i, j;
 	json_t **metrics = xcalloc(n, sizeof(*metrics)), *c, *m, *names_seen = json_object();
@@ -164,18 +197,8 @@ group_write(struct buf *b, json_t *group, int *header)
 			for (j = 0; j < n; j++)
 				metrics[j] = json_object_get(json_object_get(json_array_get(group, j),
 									    "metrics"), name);
-			if (winner_decide(metrics, names, n, &w) < 0)
-				continue;
-			if (!(*header)++)
-				buf_puts(b, "## Winners\n\n"
-					    "Per benchmark and host with more than one image:tag, and "
-					    "per metric: the image:tag with the best median, by how "
-					    "much it beats the runner-up (×ratio of medians, at least 1, "
-					    "[Mann-Whitney 95% interval]), and whether the difference "
-					    "is significant (the interval leaves out ×1).\n\n"
-					    "| benchmark | host | metric | better | winner | by | verdict |\n"
-					    "|---|---|---|---|---|---|---|\n");
-			row_write(b, str(c, "benchmark"), str(c, "host"), name, &w);
+			if (winner_decide(metrics, names, n, &w) == 0)
+				rows_add(t, c, name, &w);
 		}
 	for (i = 0; i < n; i++)
 		free(owned[i]);
@@ -185,12 +208,73 @@ group_write(struct buf *b, json_t *group, int *header)
 	json_decref(names_seen);
 }
 
+/* The rows whose interval could decide (95% coverage reached, a ratio to
+ * test) are one family: BH over their p-values decides each. */
+static void
+rows_decide(struct rows *t)
+{
+	double *p = xcalloc(t->n + 1, sizeof(*p)), *q = xcalloc(t->n + 1, sizeof(*q));
+	size_t i, k = 0;
+
+	for (i = 0; i < t->n; i++)
+		if ((t->v[i].w.verdict == WINNER_SIGNIFICANT || t->v[i].w.verdict == WINNER_SAME) &&
+		    !isnan(t->v[i].w.p))
+			p[k++] = t->v[i].w.p;
+	stats_bh(p, k, q);
+	for (i = 0, k = 0; i < t->n; i++) {
+		struct winner *w = &t->v[i].w;
+
+		if ((w->verdict != WINNER_SIGNIFICANT && w->verdict != WINNER_SAME) || isnan(w->p))
+			continue;
+		w->q = q[k++];
+		w->verdict = w->q <= 0.05 ? WINNER_SIGNIFICANT : WINNER_SAME;
+	}
+	free(p);
+	free(q);
+}
+
+static void
+rows_write(const struct rows *t, struct buf *b)
+{
+	size_t i;
+
+	if (!t->n)
+		return;
+	buf_puts(b, "## Winners\n\n"
+		    "Per benchmark and host with more than one image:tag, and per metric: the "
+		    "image:tag with the best median, by how much it beats the runner-up (×ratio "
+		    "of medians, at least 1, [Mann-Whitney 95% interval]), and whether the "
+		    "difference is significant: Mann-Whitney's p of each row, corrected by "
+		    "Benjamini-Hochberg over the rows of this table (q, false discovery rate "
+		    "5%).\n\n"
+		    "| benchmark | host | metric | better | winner | by | verdict |\n"
+		    "|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < t->n; i++)
+		row_write(b, t->v[i].bench, t->v[i].host, t->v[i].metric, &t->v[i].w);
+	buf_putc(b, '\n');
+}
+
+static void
+rows_free(struct rows *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].bench);
+		free(t->v[i].host);
+		free(t->v[i].metric);
+		free(t->v[i].best);
+		free(t->v[i].runner);
+	}
+	free(t->v);
+}
+
 void
 winner_write(json_t *cells, struct buf *out)
 {
 	json_t *groups = json_object(), *order = json_array(), *c, *g, *v;
+	struct rows t = { 0 };
 	size_t i;
-	int header = 0;
 
 	/* cells grouped by benchmark and host, in the order they come */
 	json_array_foreach(cells, i, c) {
@@ -207,10 +291,11 @@ winner_write(json_t *cells, struct buf *out)
 	json_array_foreach(order, i, v) {
 		g = json_object_get(groups, json_string_value(v));
 		if (json_array_size(g) > 1)
-			group_write(out, g, &header);
+			group_rows(&t, g);
 	}
-	if (header)
-		buf_putc(out, '\n');
+	rows_decide(&t);
+	rows_write(&t, out);
+	rows_free(&t);
 	json_decref(order);
 	json_decref(groups);
 }

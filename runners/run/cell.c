@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "runners/run/cell.h"
 #include "runners/run/conf.h"
+#include "runners/run/lifecycle.h"
 #include "runners/run/outputs.h"
 #include "runners/run/pair.h"
 #include "runners/run/proc.h"
@@ -109,7 +110,7 @@ cell_run(const char *run_json, int rep)
 
 	memset(&r, 0, sizeof(r));
 	ok = run_load(&r, run_json, rep) == 0 && run_prepare(&r) == 0 &&
-	     (r.pair ? pair_run(&r) : proc_run(&r, &r.main)) == 0;
+	     (r.pair ? pair_run(&r) : lifecycle_is(&r) ? lifecycle_run(&r) : proc_run(&r, &r.main)) == 0;
 	/* Provenance is asked for only when the repetition succeeded, while its
 	 * containers are removed. */
 	if (ok && !run_signal && !run_failed(&r) && provenance_begin(&r) < 0)

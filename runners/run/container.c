@@ -102,8 +102,8 @@ host_config(const struct proc *p, const struct hostconf *hc)
 	return out;
 }
 
-static json_t *
-create_body(const struct run *r, const struct proc *p)
+json_t *
+container_create_body(const struct run *r, const struct proc *p)
 {
 	json_t *body = json_object(), *cmd = p->side->command;
 	json_t *labels = json_object();
@@ -215,7 +215,7 @@ container_kill(struct run *r, struct proc *p)
 static enum outcome
 container_start(struct run *r, struct proc *p)
 {
-	json_t *body = create_body(r, p), *c = NULL, *st;
+	json_t *body = container_create_body(r, p), *c = NULL, *st;
 	char *q = engine_escape(r->e, p->name), *path = xasprintf("/containers/create?name=%s", q);
 	int f;
 

@@ -14,26 +14,17 @@
  * there, which the host routes to. A client in a network reaches a server
  * on the host's network through the network's gateway.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "base/buf.h"
 #include "base/util.h"
 #include "runners/run/container.h"
 #include "runners/run/pair.h"
 #include "runners/run/proc.h"
+#include "runners/run/ready.h"
 
 /* How often readiness is checked. */
 #define READY_POLL_MS 100
@@ -80,29 +71,6 @@ pair_cleanup(struct run *r)
 	r->net_created = 0;
 }
 
-/* The last line of the server's log that says something, as ": 'LINE'"
- * (fresh), or "" when it said nothing. */
-static char *
-server_last_line(struct run *r)
-{
-	struct buf b = BUF_INIT;
-	const char *e, *s;
-	char *out;
-
-	if (proc_output(r, &r->server, &b) < 0) {
-		buf_release(&b);
-		return xstrdup("");
-	}
-	e = b.data + b.len;
-	while (e > b.data && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' '))
-		e--;
-	for (s = e; s > b.data && s[-1] != '\n' && s[-1] != '\r'; s--)
-		;
-	out = e > s ? xasprintf(": '%.*s'", (int)(e - s > 300 ? 300 : e - s), s) : xstrdup("");
-	buf_release(&b);
-	return out;
-}
-
 /* The server stopped before it was ready: the cell's failure. what: how
  * readiness was checked, or NULL. */
 static int
@@ -113,7 +81,7 @@ server_exited(struct run *r, const char *what)
 
 	if (proc_exit_code(r, &r->server, &code) < 0)
 		return -1;
-	last = server_last_line(r);
+	last = ready_last_line(r, &r->server);
 	r->failure = what ? xasprintf("server exited with code %d before it was ready (%s)%s", code, what, last)
 			  : xasprintf("server exited with code %d before it was ready%s", code, last);
 	free(last);
@@ -133,7 +101,7 @@ server_gone_check(struct run *r)
 		return 0;
 	if (proc_exit_code(r, &r->server, &code) < 0)
 		return -1;
-	last = server_last_line(r);
+	last = ready_last_line(r, &r->server);
 	r->server_gone = xasprintf("the server had exited first, with code %d%s", code, last);
 	free(last);
 	return 0;
@@ -192,168 +160,36 @@ network_gateway(struct run *r, const char *name, int *err)
 	return out;
 }
 
-/* ---- readiness ---- */
-
-struct ready {
-	json_t *spec;          /* run.json's server.ready (borrowed) */
-	const char *addr;      /* where the host reaches the server */
-	int tcp;
-	pcre2_code *re;
-	json_t *command;
-	long timeout_ms;
-	char *what;            /* "tcp 6379", "log 'pattern'", "command" */
-};
-
-/* 1 when the port accepts a connection within ms, else 0. */
-static int
-tcp_accepts(const char *addr, int port, long ms)
-{
-	struct sockaddr_in sa;
-	struct pollfd pfd;
-	int fd, err = 0, ok = 0;
-	socklen_t len = sizeof(err);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-		return 0;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		ok = 1;
-	} else if (errno == EINPROGRESS) {
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, (int)ms) == 1 &&
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
-			ok = 1;
-	}
-	close(fd);
-	return ok;
-}
-
-/* One check: 1 ready, 0 not yet, -1 error. */
-static int
-ready_check(struct run *r, struct ready *rd, long long deadline)
-{
-	long left = (long)(deadline - now_ms());
-
-	if (left < 1)
-		left = 1;
-	if (rd->tcp)
-		return tcp_accepts(rd->addr, rd->tcp, left < 250 ? left : 250);
-	if (rd->re) {
-		struct buf b = BUF_INIT;
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(rd->re, NULL);
-		int m;
-
-		if (proc_output(r, &r->server, &b) < 0) {
-			pcre2_match_data_free(md);
-			buf_release(&b);
-			return -1;
-		}
-		m = pcre2_match(rd->re, (PCRE2_SPTR)b.data, b.len, 0, 0, md, NULL);
-		pcre2_match_data_free(md);
-		buf_release(&b);
-		return m >= 0;
-	}
-	return proc_ready_exec(r, &r->server, rd->command, deadline);
-}
-
-static int
-ready_init(struct run *r, struct ready *rd, const char *addr)
-{
-	const char *log;
-	int err;
-	PCRE2_SIZE off;
-
-	memset(rd, 0, sizeof(*rd));
-	rd->spec = r->server.side->ready;
-	rd->addr = addr;
-	rd->timeout_ms = (long)json_integer_value(json_object_get(rd->spec, "timeout_ms"));
-	if (rd->timeout_ms <= 0)
-		rd->timeout_ms = 30000;
-	rd->tcp = (int)json_integer_value(json_object_get(rd->spec, "tcp"));
-	rd->command = json_object_get(rd->spec, "command");
-	log = json_string_value(json_object_get(rd->spec, "log"));
-	if (rd->tcp) {
-		rd->what = xasprintf("tcp %d", rd->tcp);
-	} else if (log) {
-		rd->re = pcre2_compile((PCRE2_SPTR)log, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
-				       &err, &off, NULL);
-		if (!rd->re)
-			return error("%s: server.ready.log: invalid pattern", r->run_json);
-		rd->what = xasprintf("log '%s'", log);
-	} else if (json_array_size(rd->command) > 0) {
-		rd->what = xstrdup("command");
-	}
-	return 0;
-}
-
-static void
-ready_release(struct ready *rd)
-{
-	pcre2_code_free(rd->re);
-	free(rd->what);
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
+/* ---- readiness (ready.c) ---- */
 
 /* Wait until the server is ready: 0 (r->failure says when it never was), -1
  * on an error or a signal. */
 static int
-ready_wait(struct run *r, const char *addr)
+server_ready(struct run *r, const char *addr)
 {
-	struct ready rd;
-	long long deadline;
-	int ret = 0, f;
+	static const struct ready_how how = { READY_POLL_MS, 0, 0 };
+	json_t *spec = r->server.side->ready;
+	char *what = NULL;
+	int ret = 0;
 
-	if (ready_init(r, &rd, addr) < 0)
-		return -1;
-	if (!rd.what) {
-		ready_release(&rd);
-		return 0;
+	switch (ready_wait(r, &r->server, spec, addr, &how, &what)) {
+	case READY_ERROR:
+		ret = -1;
+		break;
+	case READY_OK:
+		break;
+	case READY_NEVER:
+		r->failure = xasprintf("server not ready after %gs (%s)", ready_timeout_ms(spec) / 1000.0,
+				       what);
+		break;
+	case READY_EXITED:
+		ret = server_exited(r, what);
+		break;
+	case READY_UNREACHABLE:
+		r->failure = xasprintf("server not reachable from the host for its readiness (%s)", what);
+		break;
 	}
-	if (rd.tcp && !addr) {
-		r->failure = xasprintf("server not reachable from the host for its readiness (%s)", rd.what);
-		ready_release(&rd);
-		return 0;
-	}
-	deadline = now_ms() + rd.timeout_ms;
-	for (;;) {
-		if (run_signal) {
-			ret = -1;
-			break;
-		}
-		f = proc_running(r, &r->server);
-		if (f == 0) {
-			ret = server_exited(r, rd.what);
-			break;
-		}
-		if (f > 0)
-			f = ready_check(r, &rd, deadline);
-		if (f < 0) {
-			ret = -1;
-			break;
-		}
-		if (f > 0)
-			break;
-		if (now_ms() >= deadline) {
-			r->failure = xasprintf("server not ready after %gs (%s)", rd.timeout_ms / 1000.0,
-					       rd.what);
-			break;
-		}
-		sleep_ms(READY_POLL_MS);
-	}
-	ready_release(&rd);
+	free(what);
 	return ret;
 }
 
@@ -494,7 +330,7 @@ pair_run(struct run *r)
 	}
 	if (addresses(r, &host_addr, &client_addr) < 0)
 		goto out;
-	if (!r->failure && ready_wait(r, host_addr) < 0)
+	if (!r->failure && server_ready(r, host_addr) < 0)
 		goto out;
 	if (!r->failure && client_subst(r, client_addr ? client_addr : "") < 0)
 		goto out;

@@ -42,6 +42,18 @@
  *   shell      loops_per_s                     loops/s     higher  dockerfiles/shell/shell.sh's line
  *              loops                           loops       higher
  *              sort_ms, od_ms, grep_ms, tr_ms, sed_ms  ms  lower   mean per loop
+ *   lifecycle  pull_ms, create_ms, start_ms,   ms          lower   "lifecycle: NAME=VALUE" lines
+ *              ready_ms, restart_ms, commit_ms,                    that a lifecycle benchmark's
+ *              stop_ms, remove_ms, to_ready_ms                     run edge writes (lifecycle.c)
+ *              pull_bytes, commit_size_bytes,  bytes       lower
+ *              commit_layer_bytes, image_size_bytes
+ *              pull_layers, pull_layers_present, layers    lower
+ *              image_layers
+ *              pull_share                      ratio       lower   pull / (pull + create + start + ready)
+ *              density_ready (higher), density_failed   containers  (density: N containers)
+ *              density_first_ready_ms, density_last_ready_ms  ms  lower
+ *              density_start_rate              containers/s higher
+ *              density_mem_per_container_bytes bytes, density_cpu_per_container_s s  lower
  *
  * Where a log holds a label more than once, the built-ins take the last, as
  * regex parsers do: a benchmark that prints a warm-up first is measured by its
@@ -184,7 +196,8 @@ parse_sysbench(const char *log, json_t *out)
 			const char *d = p;
 			while (d > lat && isdigit((unsigned char)d[-1]))
 				d--;
-			if (d < p && metric_number(d, &pct, NULL) == 0 &&
+			/* a percentile is 0 to 100: (int) of a larger one is undefined */
+			if (d < p && metric_number(d, &pct, NULL) == 0 && pct >= 0 && pct <= 100 &&
 			    metric_number(p + 14, &v, NULL) == 0) {
 				snprintf(name, sizeof(name), "latency_p%d_ms", (int)pct);
 				metric_add(out, name, v, "ms", "lower"), n++;
@@ -219,8 +232,10 @@ stressng_line(const char *line, size_t len, void *arg)
 	p = strstr(buf, "] ");
 	if (!p)
 		return;
+	/* %lf also reads "nan" and "inf", which are no measurement (and no
+	 * JSON number: metric_add would lose them) */
 	if (sscanf(p + 2, "%127s %lf %lf %lf %lf %lf %lf", name, &ops, &real, &usr, &sys, &rate,
-	           &rate_cpu) != 7)
+	           &rate_cpu) != 7 || !isfinite(rate) || !isfinite(rate_cpu))
 		return;
 	metric_addf(c->out, name, "bogo_ops_s", rate, "bogo-ops/s", "higher");
 	metric_addf(c->out, name, "bogo_ops_s_usr_sys", rate_cpu, "bogo-ops/s", "higher");
@@ -386,7 +401,7 @@ parse_wrk(const char *log, json_t *out)
 	/* --latency: "     50%  619.00us" lines after "Latency Distribution" */
 	if ((dist = find_last(log, end, "Latency Distribution"))) {
 		p = strchr(dist, '\n');
-		while (p && metric_number(p + 1, &pct, &p) == 0 && *p == '%') {
+		while (p && metric_number(p + 1, &pct, &p) == 0 && *p == '%' && pct >= 0 && pct <= 100) {
 			if (duration_ms(p + 1, &v, &p) < 0)
 				break;
 			snprintf(name, sizeof(name), "latency_p%d_ms", (int)pct);
@@ -527,6 +542,49 @@ parse_shell(const char *log, json_t *out)
 	return n;
 }
 
+/* --- lifecycle ------------------------------------------------------------------ */
+
+static double
+metric_value(const json_t *out, const char *name)
+{
+	return json_number_value(json_object_get(metric_find(out, name), "value"));
+}
+
+static int
+parse_lifecycle(const char *log, json_t *out)
+{
+	static const struct { const char *key, *unit; } keys[] = {
+		{ "pull_ms", "ms" }, { "create_ms", "ms" }, { "start_ms", "ms" }, { "ready_ms", "ms" },
+		{ "restart_ms", "ms" }, { "commit_ms", "ms" }, { "stop_ms", "ms" }, { "remove_ms", "ms" },
+		{ "to_ready_ms", "ms" }, { "pull_bytes", "bytes" }, { "pull_layers", "layers" },
+		{ "pull_layers_present", "layers" }, { "commit_size_bytes", "bytes" },
+		{ "commit_layer_bytes", "bytes" }, { "image_size_bytes", "bytes" },
+		{ "image_layers", "layers" }, { "density_ready", "containers" },
+		{ "density_failed", "containers" }, { "density_first_ready_ms", "ms" },
+		{ "density_last_ready_ms", "ms" }, { "density_mem_per_container_bytes", "bytes" },
+		{ "density_cpu_per_container_s", "s" },
+	};
+	const char *end = log + strlen(log);
+	char label[64];
+	double to;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(label, sizeof(label), "lifecycle: %s=", keys[i].key);
+		n += add_after(out, log, end, label, keys[i].key, 1, keys[i].unit,
+			       strcmp(keys[i].key, "density_ready") == 0 ? "higher" : "lower");
+	}
+	n += add_after(out, log, end, "lifecycle: density_start_rate=", "density_start_rate", 1,
+		       "containers/s", "higher");
+	/* HelloBench's figure: the pull's share of the time to ready */
+	to = metric_value(out, "pull_ms") + metric_value(out, "create_ms") +
+	     metric_value(out, "start_ms") + metric_value(out, "ready_ms");
+	if (metric_find(out, "pull_ms") && to > 0)
+		metric_add(out, "pull_share", metric_value(out, "pull_ms") / to, "ratio", "lower");
+	return n;
+}
+
 /* --- the table ------------------------------------------------------------------- */
 
 static const struct builtin {
@@ -536,6 +594,7 @@ static const struct builtin {
 	{ "ab", parse_ab },
 	{ "fio", parse_fio },
 	{ "iperf3", parse_iperf3 },
+	{ "lifecycle", parse_lifecycle },
 	{ "redis-benchmark", parse_redis },
 	{ "shell", parse_shell },
 	{ "stress-ng", parse_stressng },

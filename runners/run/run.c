@@ -38,6 +38,19 @@ now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+char *
+run_rfc3339_now(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char s[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%09ldZ", s, ts.tv_nsec);
+}
+
 /* The time left for a request before the deadline; 0 (no limit) without a
  * timeout. Never 0 once the time is up: that would mean no limit. */
 long

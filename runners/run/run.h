@@ -95,6 +95,8 @@ struct run {
 void run_signals_install(void);
 /* The monotonic clock in milliseconds. */
 long long now_ms(void);
+/* The wall clock as RFC 3339 with nanoseconds, as the engine writes it (fresh). */
+char *run_rfc3339_now(void);
 /* The time left before deadline for a request, 0 (no limit) without a timeout. */
 long run_time_left(const struct run *r, long long deadline);
 /* A failed engine call, "run 'ID' rep N: WHAT: <engine's message>" (WHAT a

@@ -1,32 +1,34 @@
 #!/bin/sh
-# tests/fuzz/run.sh: build the matrix loader's libFuzzer harness with clang
-# (ASan + UBSan + LeakSanitizer) and fuzz it.
+# tests/fuzz/run.sh: build the libFuzzer targets with clang (ASan + UBSan +
+# LeakSanitizer; tests/fuzz/build.sh) and fuzz one of them, or each in turn.
 #
-#   tests/fuzz/run.sh [SECONDS] [LIBFUZZER-ARGS...]     (default 60 seconds)
+#   tests/fuzz/run.sh TARGET|all [SECONDS] [LIBFUZZER-ARGS...]   (default 60 seconds)
 #
-# Works in build/fuzz/: the binary, the corpus (seeded from tests/matrix/ and
-# matrix/ and kept between runs) and any crash-*/leak-*/timeout-* input.
-# Replay one: build/fuzz/fuzz-matrix build/fuzz/crash-...
-# Needs clang (apt-get install clang).
+# TARGET is matrix, state, parse or engine-stream (tests/fuzz/fuzz-TARGET.c).
+# Works in build/fuzz/: the binaries, a working corpus per target
+# (corpus/TARGET, seeded from the committed tests/fuzz/corpus/TARGET and kept
+# between runs) and any crash-*/leak-*/timeout-* input (TARGET-crash-...).
+# Replay one: build/fuzz/fuzz-TARGET build/fuzz/TARGET-crash-... A finding,
+# once fixed, goes into tests/fuzz/corpus/TARGET/ as crash-WHAT, so that CI
+# (tests/t0010-sanitizers.sh) replays it. Needs clang (apt-get install clang
+# libclang-rt-14-dev).
 set -eu
 cd "$(dirname "$0")/../.."
-secs=${1:-60}
+[ $# -ge 1 ] || { echo "usage: tests/fuzz/run.sh TARGET|all [SECONDS] [LIBFUZZER-ARGS...]" >&2; exit 2; }
+target=$1
+secs=${2:-60}
+shift
 [ $# -gt 0 ] && shift
-command -v clang >/dev/null 2>&1 || {
-	echo "run.sh: clang not found; install it with: apt-get install clang" >&2
-	exit 1
-}
 out=build/fuzz
-mkdir -p "$out/corpus"
-clang -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I. $(pkg-config --cflags yaml-0.1 libpcre2-8) \
-	tests/fuzz/fuzz-matrix.c gen/matrix/*.c base/util.c base/buf.c base/slug.c \
-	base/strmap.c base/path.c \
-	$(pkg-config --libs yaml-0.1 libpcre2-8) -lm -o "$out/fuzz-matrix"
-for f in $(find tests/matrix matrix -name '*.yaml'); do
-	cp "$f" "$out/corpus/seed-$(printf '%s' "$f" | tr '/' '_')"
+tests/fuzz/build.sh "$out" >/dev/null
+[ "$target" = all ] && target="matrix state parse engine-stream"
+for t in $target; do
+	[ -x "$out/fuzz-$t" ] || { echo "run.sh: no target '$t'" >&2; exit 2; }
+	mkdir -p "$out/corpus/$t"
+	cp tests/fuzz/corpus/"$t"/* "$out/corpus/$t/"
+	dict=
+	[ -f "tests/fuzz/$t.dict" ] && dict=-dict=tests/fuzz/$t.dict
+	nice -n 10 "$out/fuzz-$t" -max_total_time="$secs" -max_len=8192 -timeout=10 \
+		-rss_limit_mb=2048 $dict -artifact_prefix="$out/$t-" \
+		-print_final_stats=1 -close_fd_mask=2 "$@" "$out/corpus/$t"
 done
-exec nice -n 10 "$out/fuzz-matrix" -max_total_time="$secs" -max_len=4096 -timeout=10 \
-	-rss_limit_mb=2048 -dict=tests/fuzz/matrix.dict -artifact_prefix="$out/" \
-	-print_final_stats=1 -close_fd_mask=2 "$@" "$out/corpus"

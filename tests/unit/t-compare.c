@@ -1,5 +1,6 @@
 /* t-compare.c: change detection and the history's lookups, by hand. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,10 @@ test_cells(void)
 
 	fclose(f);
 	ok(n == 1, "one significant change of two cells (got %d)", n);
-	ok(strstr(text, "+20.00% (p=0.002 n=6+6) better") != NULL, "benchstat-style delta line");
-	ok(strstr(text, "~ (p=1.000 n=6+6)") != NULL, "the unchanged cell shows '~'");
+	ok(strstr(text, "+20.00% (p=0.002 q=0.004 n=6+6) better") != NULL,
+	   "benchstat-style delta line, q = 2p over the 2 tests");
+	ok(strstr(text, "~ (p=1.000 q=1.000 n=6+6)") != NULL, "the unchanged cell shows '~'");
+	ok(strstr(text, "false discovery rate of 0.05 over the 2 tests") != NULL, "the family is named");
 	if (!ok(strstr(text, "1 significant change ") != NULL, "the count at the end"))
 		printf("%s", text);
 	free(text);
@@ -124,7 +127,7 @@ test_print_changes(void)
 	n = compare_print_changes(dir, 150, f);
 	fclose(f);
 	ok(n == 1, "a result recorded since the run began: one significant change (got %d)", n);
-	ok(text && strstr(text, "c1 rate: 10.03 -> 12.03 1/s, +20.0% better (p=0.002 n=6+6)"),
+	ok(text && strstr(text, "c1 rate: 10.03 -> 12.03 1/s, +20.0% better (p=0.002 q=0.004 n=6+6)"),
 	   "the change line");
 	if (text && !strstr(text, "+20.0% better"))
 		printf("# %s", text);
@@ -142,11 +145,103 @@ test_print_changes(void)
 	free(path);
 }
 
+/* xorshift64*, seeded: the same "random" samples on every run of the test. */
+static double
+uniform(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return (double)((*s * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+/* {"metrics": {m0..m9: {"samples": 10 draws}}} with each metric's samples
+ * uniform on [100, 110) times (1 + shift) for the first `shifted` metrics. */
+static json_t *
+noise_cell(uint64_t *seed, int shifted, double shift)
+{
+	json_t *ms = json_object();
+	int k, r;
+
+	for (k = 0; k < 10; k++) {
+		json_t *s = json_array();
+		char name[8];
+
+		for (r = 0; r < 10; r++)
+			json_array_append_new(s, json_real((100 + 10 * uniform(seed)) *
+							    (k < shifted ? 1 + shift : 1)));
+		snprintf(name, sizeof(name), "m%d", k);
+		json_object_set_new(ms, name, json_pack("{s:s, s:o}", "unit", "s", "samples", s));
+	}
+	return json_pack("{s:o}", "metrics", ms);
+}
+
+/* Two runs of an unchanged 100-cell x 10-metric matrix, every sample drawn
+ * from one distribution with a fixed seed: about 50 of the 1000 tests fall
+ * under p = 0.05 by chance, and after Benjamini-Hochberg none is flagged;
+ * 5 metrics really 20% higher are still found among them. */
+static void
+test_unchanged_matrix(void)
+{
+	json_t *old = json_object(), *same = json_object(), *moved = json_object();
+	uint64_t seed = 42;
+	char *text = NULL, id[16];
+	size_t len = 0, raw = 0;
+	const char *p;
+	FILE *f;
+	int i, n;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(id, sizeof(id), "c%03d", i);
+		json_object_set_new(old, id, noise_cell(&seed, 0, 0));
+	}
+	seed = 4242;
+	for (i = 0; i < 100; i++) {
+		snprintf(id, sizeof(id), "c%03d", i);
+		json_object_set_new(same, id, noise_cell(&seed, 0, 0));
+	}
+	seed = 4242;
+	for (i = 0; i < 100; i++) {
+		snprintf(id, sizeof(id), "c%03d", i);
+		json_object_set_new(moved, id, noise_cell(&seed, i == 7 ? 5 : 0, 0.2));
+	}
+	f = open_memstream(&text, &len);
+	n = compare_cells(old, same, f);
+	fclose(f);
+	for (p = text; (p = strstr(p, "(p=0.0")); p++)
+		if (p[6] < '5')
+			raw++;
+	ok(raw >= 25, "unchanged 100 x 10: %zu tests at p < 0.05 by chance alone", raw);
+	ok(n == 0, "unchanged 100 x 10: none flagged after Benjamini-Hochberg (got %d)", n);
+	ok(strstr(text, "0 significant changes (") && strstr(text, "over the 1000 tests"),
+	   "the summary line counts 1000 tests");
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	n = compare_cells(old, moved, f);
+	fclose(f);
+	p = text ? strstr(text, "c007\n") : NULL;
+	for (i = 0; p && i < 5; i++) {
+		char line[8];
+
+		snprintf(line, sizeof(line), "  m%d ", i);
+		p = strstr(p, line);
+		p = p ? strchr(p, '\n') : NULL;
+		if (p && (p[-1] == ')' || !memchr(p - 40, '+', 40)))
+			p = NULL; /* "~ (...)": not flagged */
+	}
+	ok(p != NULL, "5 metrics of one cell 20%% higher: each of the 5 is flagged");
+	ok(n >= 5 && n <= 6, "and at most one other of the 995 unchanged (got %d)", n);
+	free(text);
+	json_decref(old), json_decref(same), json_decref(moved);
+}
+
 int
 main(void)
 {
 	test_metric();
 	test_cells();
+	test_unchanged_matrix();
 	test_history();
 	test_print_changes();
 	return tap_done();

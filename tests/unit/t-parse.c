@@ -256,13 +256,25 @@ test_others(void)
 		check(o, "od_ms", 10.00, "ms", "lower");
 		json_decref(o);
 	}
+	if ((o = builtin("lifecycle", "lifecycle.log"))) {
+		check(o, "pull_ms", 1575.887, "ms", "lower");
+		check(o, "ready_ms", 2.152, "ms", "lower");
+		check(o, "remove_ms", 86.417, "ms", "lower");
+		check(o, "to_ready_ms", 1967.517, "ms", "lower");
+		check(o, "pull_bytes", 11020310, "bytes", "lower");
+		check(o, "pull_layers", 6, "layers", "lower");
+		check(o, "commit_layer_bytes", 362, "bytes", "lower");
+		check(o, "pull_share", 1575.887 / (1575.887 + 28.408 + 360.837 + 2.152), "ratio", "lower");
+		check_count(o, 15, "lifecycle");
+		json_decref(o);
+	}
 }
 
 static void
 test_failures(void)
 {
 	static const char *const names[] = { "sysbench", "stress-ng", "redis-benchmark", "ab",
-	                                     "wrk", "fio", "iperf3", "shell" };
+	                                     "wrk", "fio", "iperf3", "shell", "lifecycle" };
 	size_t i;
 	char *spec;
 

@@ -111,7 +111,7 @@ test_write(void)
 	winner_write(cells, &b);
 	ok(b.data && strstr(b.data, "## Winners\n") != NULL, "a Winners section");
 	ok(b.data && strstr(b.data, "| web | bridge | requests_per_s | higher | **nginx:latest** | "
-			   "×3 [2.94, 3.06] over httpd:latest | significant |\n") != NULL,
+			   "×3 [2.94, 3.06] over httpd:latest | significant (q=0.0022) |\n") != NULL,
 	   "web on bridge: nginx wins ×3, significant");
 	ok(b.data && strstr(b.data, "| web | host-net | requests_per_s | higher | nginx:latest | "
 			   "×1.2 [1.16, 1.24] 90% over httpd:latest | too few repetitions to "
@@ -137,10 +137,43 @@ test_write(void)
 	json_decref(cells);
 }
 
+/* A row with p = 24/924 (U = 4, six a side) is a winner alone, and not
+ * among nine rows of no difference: BH over the table. */
+static void
+test_family(void)
+{
+	static const double lo[] = { 1, 2, 3, 4, 5, 6 }, hi[] = { 3.5, 5.5, 7, 8, 9, 10 };
+	json_t *cells = json_array();
+	struct buf b = BUF_INIT;
+	char bench[16];
+	int i;
+
+	json_array_append_new(cells, cell("a", "x", "h", "ops", metric("higher", lo, 6, 1)));
+	json_array_append_new(cells, cell("b", "x", "h", "ops", metric("higher", hi, 6, 1)));
+	winner_write(cells, &b);
+	ok(b.data && strstr(b.data, "| x | h | ops | higher | **b:latest** | ") &&
+	   strstr(b.data, " | significant (q=0.026) |\n"), "alone, p = 0.026 is significant");
+	buf_release(&b);
+	for (i = 0; i < 9; i++) {
+		snprintf(bench, sizeof(bench), "null%d", i);
+		json_array_append_new(cells, cell("a", bench, "h", "ops", metric("higher", six, 6, 1)));
+		json_array_append_new(cells, cell("b", bench, "h", "ops", metric("higher", other, 6, 1)));
+	}
+	buf_init(&b);
+	winner_write(cells, &b);
+	ok(b.data && strstr(b.data, "| x | h | ops | higher | b:latest | ") &&
+	   strstr(b.data, " | no significant difference (q=0.26) |\n"),
+	   "among nine rows of no difference, BH's q is 0.26: no winner");
+	ok(b.data && strstr(b.data, "Benjamini-Hochberg"), "the section says what is corrected");
+	buf_release(&b);
+	json_decref(cells);
+}
+
 int
 main(void)
 {
 	test_decide();
 	test_write();
+	test_family();
 	return tap_done();
 }
