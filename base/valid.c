@@ -45,14 +45,8 @@ valid_rep(const char *dir, const char *id, int rep, char **why)
 	} else {
 		free(p);
 		p = layout_rep_path(dir, id, rep, LAYOUT_METRICS_JSON);
-		if (!path_exists(p))
-			w = xstrdup("metrics.json is missing");
-		else if ((bad = json_problem(p, NULL)))
+		if (path_exists(p) && (bad = json_problem(p, NULL)))
 			w = xasprintf("metrics.json is %s", bad);
-		free(p);
-		p = layout_rep_path(dir, id, rep, LAYOUT_LOG);
-		if (!w && !path_exists(p))
-			w = xstrdup("its log is missing");
 	}
 	free(bad);
 	free(p);

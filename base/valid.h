@@ -4,9 +4,10 @@
  * repetition's files treats an unreadable one as missing, and 'jockey run',
  * holding the folder's lock, removes them before ninja starts so that ninja
  * sees them missing and runs again exactly the edges that write them. A
- * repetition is finished when its samples.json and metrics.json load as
- * JSON objects (samples.json with a "metrics" array) and its log is there.
- * Base layer. */
+ * repetition is finished when its samples.json loads as a JSON object with
+ * a "metrics" array and its metrics.json, when there, loads too (a missing
+ * log or metrics.json costs no numbers: the sweep has ninja run the
+ * repetition again). Base layer. */
 #ifndef JOCKEY_VALID_H
 #define JOCKEY_VALID_H
 

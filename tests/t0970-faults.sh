@@ -162,7 +162,7 @@ test_expect_success 'invalid outputs: a torn metrics.json or a log without it ru
 	rm out/cells/$C/1/metrics.json &&
 	echo x >out/cells/$C/1/log.tmp.999 &&
 	"$JOCKEY" ls -o out m.yaml >ls.out && cat ls.out &&
-	test_grep "partial 1/3: repetition 1: metrics.json is missing" ls.out &&
+	test_grep "partial 2/3: repetition 3: metrics.json is unreadable" ls.out &&
 	"$JOCKEY" run -o out m.yaml >rerun.out 2>&1 && cat rerun.out &&
 	test "$(grep "RUN cells" rerun.out | sed "s/.* //" | sort | tr "\n" " ")" = "1 3 " &&
 	! test -e out/cells/$C/1/log.tmp.999 &&

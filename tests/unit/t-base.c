@@ -277,7 +277,8 @@ test_lock_valid(void)
 	ok(why && strncmp(why, "samples.json is unreadable", 26) == 0, "valid_rep: says why: %s", why);
 	free(why);
 	put(dir, "cells/c/1/samples.json", "{\"metrics\": []}");
-	is_int(valid_rep(dir, "c", 1, NULL), VALID_INVALID, "valid_rep: no metrics.json: not done");
+	put(dir, "cells/c/1/metrics.json", "{\"sch");
+	is_int(valid_rep(dir, "c", 1, NULL), VALID_INVALID, "valid_rep: a torn metrics.json: not done");
 	put(dir, "cells/c/1/metrics.json", "{\"schema\": 1}");
 	put(dir, "cells/c/1/log", "x");
 	is_int(valid_rep(dir, "c", 1, NULL), VALID_DONE, "valid_rep: all three readable: done");
