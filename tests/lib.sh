@@ -69,8 +69,12 @@ test_expect_success() {
 	else
 		echo "not ok $test_count - $1"
 		test_failed=$((test_failed + 1))
-		printf '%s\n' "$2" | sed 's/^/#   | /'
-		tail -n 40 "$out" | sed 's/^/#   /'
+		# On stderr too, so that prove shows why in a CI log without -v.
+		{
+			echo "# $test_name: not ok $test_count - $1"
+			printf '%s\n' "$2" | sed 's/^/#   | /'
+			tail -n 40 "$out" | sed 's/^/#   /'
+		} | tee /dev/stderr
 	fi
 	return 0
 }
