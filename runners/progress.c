@@ -280,6 +280,9 @@ plain_main(void *arg)
 	struct timespec until;
 
 	pthread_mutex_lock(&p->lock);
+	/* A first line at once: what is to run and the ETA, before any of it. */
+	if (!p->stop)
+		draw(p, 0);
 	while (!p->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += p->interval;
