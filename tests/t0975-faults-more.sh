@@ -1,0 +1,98 @@
+#!/bin/sh
+test_description='more faults: an engine restarted between repetitions, SIGKILL during a build and a parse, a registry that hangs or answers 500'
+. "$(dirname "$0")/lib.sh"
+test_needs_engine
+
+OUT=$TRASH/out
+export OUT
+leftovers() {
+	docker ps -aq --filter "label=jockey.dir=$1"
+	docker network ls -q --filter "label=jockey.dir=$1"
+}
+test_at_exit 'docker ps -aq --filter "label=jockey.dir=$OUT" | xargs -r docker rm -f'
+
+# retry CMD...: until CMD succeeds, 60 s at most
+retry() {
+	i=0
+	until "$@"; do
+		[ $i -lt 600 ] || { echo "gave up waiting for: $*" >&2; return 1; }
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+# samples_of RESULTS_JSON: "STATUS N" of the one cell's value metric
+samples_of() {
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cells"][0]; print(c["status"], len(c["metrics"].get("value", {}).get("samples", [])))' "$1"
+}
+
+# mtime FILE: its modification time, to the nanosecond
+mtime() {
+	stat -c %y "$1"
+}
+
+# kill_session PID: SIGKILL every process group of PID's session (jockey,
+# ninja and each edge, which ninja puts in a group of its own)
+kill_session() {
+	sid=$(ps -o sid= -p "$1" | tr -d " ")
+	for g in $(ps -e -o sid=,pgid= | awk -v s="$sid" '$1 == s { print $2 }' | sort -u); do
+		kill -9 -"$g" 2>/dev/null || :
+	done
+}
+
+# in_session PID: how many processes PID's session still has
+in_session() {
+	ps -e -o sid= | awk -v s="$1" '$1 == s' | wc -l
+}
+
+# running_rep N: the container of repetition N runs
+running_rep() {
+	docker ps --filter "label=jockey.dir=$OUT" --format "{{.Names}}" | grep -q -- "-$1-[0-9]*$"
+}
+
+if [ -n "${JOCKEY_TEST_DOCKER_HOST:-}" ]; then
+	test_skip 'the engine restarted between two repetitions' 'the engine is not the bed'"'"'s own'
+else
+test_at_exit 'docker version >/dev/null 2>&1 || "$TESTBED" restart-engine'
+C=busybox-latest.slow.h1
+test_expect_success 'the engine restarted between two repetitions: exit 3 with the reason; the next run removes what it left and runs the second only' '
+	cat >m.yaml <<-\EOF &&
+	name: t0975
+	images:
+	  - {name: busybox, tags: [latest], pull: never}
+	defaults: {repeat: 2, timeout: 60s}
+	benchmarks:
+	  - name: slow
+	    command: [sh, -c, "sleep 3; echo value=$$"]
+	    parser: {regex: "value=([0-9]+)", metric: value}
+	hosts:
+	  - name: h1
+	EOF
+	{ "$JOCKEY" run -o out m.yaml >restart.out 2>&1 && rc=0 || rc=$?; echo $rc >restart.rc; } &
+	retry test -s out/cells/$C/1/samples.json &&
+	retry running_rep 2 &&
+	"$TESTBED" restart-engine &&
+	retry test -s restart.rc && cat restart.out &&
+	test "$(cat restart.rc)" = 3 &&
+	test_grep "RUN cells/$C/run.json 2" restart.out &&
+	test_grep "run .$C. rep 2: .*cannot reach the engine at " restart.out &&
+	test_grep "cell .$C. failed: it did not finish: (its engine stopped answering during the run|one of its steps failed)" restart.out &&
+	test_grep "jockey: 1 cells: 0 ran, 0 fresh, 1 failed" restart.out &&
+	! test -e out/cells/$C/2/samples.json &&
+	one=$(mtime out/cells/$C/1/samples.json) &&
+	docker version >/dev/null &&
+	left=$(docker ps -aq --filter "label=jockey.dir=$OUT" | wc -l) &&
+	docker ps -a --filter "label=jockey.dir=$OUT" --format "{{.Names}}" >left.names &&
+	! grep -v -- "-2-" left.names &&
+	"$JOCKEY" run -o out m.yaml >rest.out 2>&1 && cat rest.out &&
+	if test "$left" -gt 0; then
+		test_grep "^jockey: removed $left containers? and 0 networks that a run of .out. which did not finish" rest.out
+	fi &&
+	test -z "$(leftovers "$OUT")" &&
+	test "$(grep "RUN cells" rest.out | sed "s/.* //")" = 2 &&
+	test "$(grep -c "PARSE cells" rest.out)" = 1 &&
+	test "$one" = "$(mtime out/cells/$C/1/samples.json)" &&
+	test "$(samples_of out/results.json)" = "done 2"
+'
+fi
+
+test_done
