@@ -95,4 +95,83 @@ test_expect_success 'the engine restarted between two repetitions: exit 3 with t
 '
 fi
 
+# A Dockerfile repo whose context's build sleeps, and a matrix on it whose
+# parser command sleeps while the file "slow" exists
+test_expect_success 'setup: a context whose build sleeps, a parser that sleeps on demand' '
+	mkdir -p df/ctx &&
+	printf "ARG BASE\nFROM \$BASE\nRUN sleep 4 && echo t0975-build-$$ >/built\n" >df/ctx/Dockerfile &&
+	git -C df init -q && git -C df add . &&
+	git -C df -c user.name=t -c user.email=t@t commit -qm ctx &&
+	cat >b.yaml <<-EOF
+	name: t0975b
+	dockerfiles: {repo: df}
+	images:
+	  - {name: busybox, tags: [latest], pull: never}
+	defaults: {repeat: 1, timeout: 60s}
+	benchmarks:
+	  - name: built
+	    context: ctx
+	    command: [sh, -c, "cat /built"]
+	    parser:
+	      command: [sh, -c, "touch $TRASH/parsing; ! test -e $TRASH/slow || sleep 60; echo {\\\\\"value\\\\\": 7}", sh]
+	hosts:
+	  - name: h1
+	EOF
+	"$JOCKEY" gen -o gen.out b.yaml >/dev/null
+'
+B=busybox-latest.built.h1
+BUILD=ctx.busybox-latest
+
+# building: the engine runs this script's build step
+building() {
+	docker ps --no-trunc --format "{{.Command}}" | grep -q "t0975-build-$$"
+}
+# start_session MATRIX DIR: a run in a session of its own, in the background (pid in $pid)
+start_session() {
+	setsid "$JOCKEY" run -o "$2" "$1" >"$2.out" 2>&1 &
+	pid=$!
+}
+# killed_all PID: SIGKILL PID's whole session, then wait until none of it is left
+killed_all() {
+	sid=$(ps -o sid= -p "$1" | tr -d " ")
+	kill_session "$1"
+	wait "$1" 2>/dev/null
+	retry test "$(ps -e -o sid=,stat= | awk -v s="$sid" '$1 == s && $2 !~ /^Z/' | wc -l)" = 0
+}
+
+test_expect_success 'SIGKILL of the whole session during an image build: no stamp, no build left; the next run builds and runs' '
+	start_session b.yaml bout &&
+	retry building &&
+	killed_all $pid &&
+	cat bout.out &&
+	! test -e bout/stamps/img/$BUILD.id &&
+	! test -e bout/images/$BUILD.log &&
+	! test -e bout/cells/$B/1/samples.json &&
+	retry eval "! building" &&
+	test -z "$(leftovers "$TRASH/bout")" &&
+	"$JOCKEY" run -o bout b.yaml >rest.out 2>&1 && cat rest.out &&
+	test "$(grep -c "IMAGE stamps/img/$BUILD.id" rest.out)" = 1 &&
+	test "$(grep -c "RUN cells" rest.out)" = 1 &&
+	test -s bout/stamps/img/$BUILD.id &&
+	test "$(samples_of bout/results.json)" = "done 1" &&
+	test -z "$(leftovers "$TRASH/bout")"
+'
+
+test_expect_success 'SIGKILL of the whole session during a parse: no samples.json, no parser left; the next run parses only' '
+	rm -f parsing && touch slow &&
+	start_session b.yaml pout &&
+	retry test -e parsing &&
+	killed_all $pid &&
+	cat pout.out &&
+	test -s pout/cells/$B/1/metrics.json &&
+	! test -e pout/cells/$B/1/samples.json &&
+	test -z "$(leftovers "$TRASH/pout")" &&
+	rm slow &&
+	"$JOCKEY" run -o pout b.yaml >rest.out 2>&1 && cat rest.out &&
+	! grep -q "RUN cells" rest.out &&
+	test "$(grep -c "PARSE cells" rest.out)" = 1 &&
+	test "$(samples_of pout/results.json)" = "done 1" &&
+	test -z "$(find pout/cells -name "*.tmp.*")"
+'
+
 test_done
