@@ -174,4 +174,62 @@ test_expect_success 'SIGKILL of the whole session during a parse: no samples.jso
 	test -z "$(find pout/cells -name "*.tmp.*")"
 '
 
+# A registry that accepts and never answers (hang) or answers 500.
+cat >"$TRASH/badreg.py" <<-\EOF
+	import socket, sys
+	s = socket.socket()
+	s.bind(("127.0.0.1", 0))
+	s.listen(16)
+	print(s.getsockname()[1], flush=True)
+	held = []
+	while True:
+	    c, _ = s.accept()
+	    if sys.argv[1] == "hang":
+	        held.append(c)
+	        continue
+	    c.recv(65536)
+	    c.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops\n")
+	    c.close()
+EOF
+
+# reg_matrix PORT: a matrix whose image is on 127.0.0.1:PORT, pulled always
+reg_matrix() {
+	cat >r.yaml <<-EOF
+	name: t0975reg
+	images:
+	  - {name: "127.0.0.1:$1/x", tags: ["1"], pull: always}
+	defaults: {repeat: 1, timeout: 60s}
+	benchmarks:
+	  - name: hello
+	    command: [sh, -c, "echo value=1"]
+	    parser: {regex: "value=([0-9]+)", metric: value}
+	hosts:
+	  - name: h1
+	EOF
+}
+
+for mode in hang 500; do
+	test_expect_success "a registry that ${mode}s under pull always: a clear message naming it, exit 3, nothing run" '
+		python3 badreg.py '$mode' >port.'$mode' &
+		srv=$!
+		retry test -s port.'$mode' &&
+		port=$(cat port.'$mode') &&
+		reg_matrix $port &&
+		start=$(date +%s) &&
+		{ JOCKEY_REGISTRY_TIMEOUT=3 test_must_fail --code=3 \
+			"$JOCKEY" run -o rout.'$mode' r.yaml >reg.out 2>&1 || { kill $srv; false; }; } &&
+		kill $srv && cat reg.out &&
+		test $(($(date +%s) - start)) -lt 20 &&
+		if test '$mode' = hang; then
+			test_grep "base image .127.0.0.1:$port/x:1.: ask the registry for its digest: the registry 127.0.0.1:$port did not answer within 3s \(JOCKEY_REGISTRY_TIMEOUT\)" reg.out
+		else
+			test_grep "base image .127.0.0.1:$port/x:1.: ask the registry for its digest: .*500 Internal Server Error" reg.out
+		fi &&
+		test_grep "cell .127.0.0.1-$port-x-1.hello.h1. failed" reg.out &&
+		! grep -q "RUN cells" reg.out &&
+		! test -e rout.'$mode'/stamps/base/127.0.0.1-$port-x-1.digest &&
+		test -z "$(leftovers "$TRASH/rout.'$mode'")"
+	'
+done
+
 test_done
