@@ -13,7 +13,7 @@
  * cannot be reached leaves the last stamp with a warning: a nightly run
  * should not fail because the registry had a bad minute. A registry that
  * accepts and never answers counts as not reached once
- * JOCKEY_REGISTRY_TIMEOUT seconds (default 60) have passed, whether jockey
+ * JOCKEY_REGISTRY_TIMEOUT seconds (default 30) have passed, whether jockey
  * asks it (a mirror) or the engine does (registry_timeout_ms).
  *
  * When the stamp moves, stamps/base/IMG.moved.json records from what to what

@@ -70,9 +70,9 @@ long
 registry_timeout_ms(void)
 {
 	const char *env = getenv("JOCKEY_REGISTRY_TIMEOUT");
-	long secs = env && *env ? strtol(env, NULL, 10) : 60;
+	long secs = env && *env ? strtol(env, NULL, 10) : 30;
 
-	return (secs > 0 ? secs : 60) * 1000L;
+	return (secs > 0 ? secs : 30) * 1000L;
 }
 
 /* One request; the status, or 0 with err set when nothing answered. */
