@@ -1,47 +1,16 @@
 #!/bin/sh
-test_description='more faults: an engine restarted between repetitions, SIGKILL during a build and a parse, a registry that hangs or answers 500'
+test_description='more faults: an engine restarted after a repetition, SIGKILL during a build and a parse, a registry that hangs or answers 500'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/lib-faults.sh"
 test_needs_engine
 
 OUT=$TRASH/out
 export OUT
-leftovers() {
-	docker ps -aq --filter "label=jockey.dir=$1"
-	docker network ls -q --filter "label=jockey.dir=$1"
-}
 test_at_exit 'docker ps -aq --filter "label=jockey.dir=$OUT" | xargs -r docker rm -f'
-
-# retry CMD...: until CMD succeeds, 60 s at most
-retry() {
-	i=0
-	until "$@"; do
-		[ $i -lt 600 ] || { echo "gave up waiting for: $*" >&2; return 1; }
-		sleep 0.1; i=$((i + 1))
-	done
-}
-
-# samples_of RESULTS_JSON: "STATUS N" of the one cell's value metric
-samples_of() {
-	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cells"][0]; print(c["status"], len(c["metrics"].get("value", {}).get("samples", [])))' "$1"
-}
 
 # mtime FILE: its modification time, to the nanosecond
 mtime() {
 	stat -c %y "$1"
-}
-
-# kill_session PID: SIGKILL every process group of PID's session (jockey,
-# ninja and each edge, which ninja puts in a group of its own)
-kill_session() {
-	sid=$(ps -o sid= -p "$1" | tr -d " ")
-	for g in $(ps -e -o sid=,pgid= | awk -v s="$sid" '$1 == s { print $2 }' | sort -u); do
-		kill -9 -"$g" 2>/dev/null || :
-	done
-}
-
-# in_session PID: how many processes PID's session still has
-in_session() {
-	ps -e -o sid= | awk -v s="$1" '$1 == s' | wc -l
 }
 
 # running_rep N: the container of repetition N runs
@@ -50,11 +19,11 @@ running_rep() {
 }
 
 if [ -n "${JOCKEY_TEST_DOCKER_HOST:-}" ]; then
-	test_skip 'the engine restarted between two repetitions' 'the engine is not the bed'"'"'s own'
+	test_skip 'the engine restarted during the second repetition' 'the engine is not the bed'"'"'s own'
 else
 test_at_exit 'docker version >/dev/null 2>&1 || "$TESTBED" restart-engine'
 C=busybox-latest.slow.h1
-test_expect_success 'the engine restarted between two repetitions: exit 3 with the reason; the next run removes what it left and runs the second only' '
+test_expect_success 'the engine restarted during the second repetition (the first done): exit 3 with the reason; the next run removes what it left and runs the second only' '
 	cat >m.yaml <<-\EOF &&
 	name: t0975
 	images:
@@ -174,23 +143,7 @@ test_expect_success 'SIGKILL of the whole session during a parse: no samples.jso
 	test -z "$(find pout/cells -name "*.tmp.*")"
 '
 
-# A registry that accepts and never answers (hang) or answers 500.
-cat >"$TRASH/badreg.py" <<-\EOF
-	import socket, sys
-	s = socket.socket()
-	s.bind(("127.0.0.1", 0))
-	s.listen(16)
-	print(s.getsockname()[1], flush=True)
-	held = []
-	while True:
-	    c, _ = s.accept()
-	    if sys.argv[1] == "hang":
-	        held.append(c)
-	        continue
-	    c.recv(65536)
-	    c.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops\n")
-	    c.close()
-EOF
+# A registry that accepts and never answers (hang) or answers 500: badserver.py
 
 # reg_matrix PORT: a matrix whose image is on 127.0.0.1:PORT, pulled always
 reg_matrix() {
@@ -210,7 +163,7 @@ reg_matrix() {
 
 for mode in hang 500; do
 	test_expect_success "a registry that ${mode}s under pull always: a clear message naming it, exit 3, nothing run" '
-		python3 badreg.py '$mode' >port.'$mode' &
+		python3 badserver.py '$mode' >port.'$mode' &
 		srv=$!
 		retry test -s port.'$mode' &&
 		port=$(cat port.'$mode') &&
