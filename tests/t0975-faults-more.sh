@@ -23,6 +23,40 @@ if [ -n "${JOCKEY_TEST_DOCKER_HOST:-}" ]; then
 else
 test_at_exit 'docker version >/dev/null 2>&1 || "$TESTBED" restart-engine'
 C=busybox-latest.slow.h1
+test_expect_success 'the engine restarted between two repetitions (during the first one'"'"'s parse, -j 1): the run carries on, exit 0' '
+	cat >hold-parse.sh <<-EOF &&
+	case "\$1" in */1/log)
+		touch "$TRASH/between"
+		while test -e "$TRASH/hold"; do sleep 0.1; done
+	esac
+	echo "{\"value\": 7}"
+	EOF
+	cat >h.yaml <<-EOF &&
+	name: t0975h
+	images:
+	  - {name: busybox, tags: [latest], pull: never}
+	defaults: {repeat: 2, timeout: 60s}
+	benchmarks:
+	  - name: slow
+	    command: [sh, -c, "echo hi"]
+	    parser: {command: [sh, "$TRASH/hold-parse.sh"]}
+	hosts:
+	  - name: h1
+	EOF
+	touch hold &&
+	{ "$JOCKEY" run -j 1 -o hout h.yaml >between.out 2>&1 && rc=0 || rc=$?; echo $rc >between.rc; } &
+	retry test -e between &&
+	! test -e hout/cells/$C/2/log &&
+	! test -s between.rc &&
+	"$TESTBED" restart-engine &&
+	rm hold &&
+	retry test -s between.rc && cat between.out &&
+	test "$(cat between.rc)" = 0 &&
+	test_grep "jockey: 1 cells: 1 ran, 0 fresh, 0 failed" between.out &&
+	test "$(samples_of hout/results.json)" = "done 2" &&
+	test -z "$(leftovers "$TRASH/hout")"
+'
+
 test_expect_success 'the engine restarted during the second repetition (the first done): exit 3 with the reason; the next run removes what it left and runs the second only' '
 	cat >m.yaml <<-\EOF &&
 	name: t0975
