@@ -219,4 +219,60 @@ for mode in hang 500; do
 	'
 done
 
+# A registry behind a proxy that forwards to the bed's, until the file
+# "hang" exists: then it accepts and never answers.
+cat >"$TRASH/proxy.py" <<-\EOF
+	import os, socket, sys, threading
+	up = (sys.argv[1].split(":")[0], int(sys.argv[1].split(":")[1]))
+	s = socket.socket()
+	s.bind(("127.0.0.1", 0))
+	s.listen(16)
+	print(s.getsockname()[1], flush=True)
+	held = []
+	def pipe(a, b):
+	    try:
+	        while True:
+	            d = a.recv(65536)
+	            if not d:
+	                break
+	            b.sendall(d)
+	    except OSError:
+	        pass
+	    for x in (a, b):
+	        try:
+	            x.shutdown(socket.SHUT_RDWR)
+	        except OSError:
+	            pass
+	while True:
+	    c, _ = s.accept()
+	    if os.path.exists("hang"):
+	        held.append(c)
+	        continue
+	    u = socket.create_connection(up)
+	    threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+	    threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+EOF
+
+test_at_exit 'docker images --format "{{.Repository}}:{{.Tag}}" | grep "/t0975/x:1\$" | xargs -r docker rmi >/dev/null'
+test_expect_success 'a registry that hangs after a first probe: the last digest stands with a warning, exit 0, nothing rerun' '
+	rm -f hang &&
+	docker tag busybox:latest "$JOCKEY_TEST_REGISTRY/t0975/x:1" &&
+	docker push -q "$JOCKEY_TEST_REGISTRY/t0975/x:1" >/dev/null &&
+	python3 proxy.py "$JOCKEY_TEST_REGISTRY" >port.proxy &
+	srv=$!
+	retry test -s port.proxy &&
+	port=$(cat port.proxy) &&
+	reg_matrix $port/t0975 &&
+	{ "$JOCKEY" run -o kout r.yaml >first.out 2>&1 || { cat first.out; kill $srv; false; }; } &&
+	test "$(samples_of kout/results.json)" = "done 1" &&
+	touch hang &&
+	start=$(date +%s) &&
+	{ JOCKEY_REGISTRY_TIMEOUT=3 "$JOCKEY" run -o kout r.yaml >kept.out 2>&1 || { cat kept.out; kill $srv; false; }; } &&
+	kill $srv && cat kept.out &&
+	test $(($(date +%s) - start)) -lt 20 &&
+	test_grep "base image .127.0.0.1:$port/t0975/x:1.: cannot ask the registry \(the registry 127.0.0.1:$port did not answer within 3s \(JOCKEY_REGISTRY_TIMEOUT\)\); keeping the last known digest 127.0.0.1:$port/t0975/x@sha256:" kept.out &&
+	! grep -q "RUN cells" kept.out &&
+	test_grep "0 ran, 1 fresh, 0 failed" kept.out
+'
+
 test_done
