@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "runners/classify.h"
+#include "runners/drive.h"
 
 static int
 newer_than(const char *path, const struct timespec *t0)
@@ -172,9 +173,13 @@ classify_cell(const char *dir, const struct cell *c, int pending, const struct t
 				   eng->lost);
 		down_record(dir, c, nreps, eng, reason);
 	}
+	/* ninja runs with -k 0: uninterrupted, only the cell's own steps stop it
+	 * (an engine restarted mid-step drops its connection, and answers again
+	 * by the time it is asked) */
+	if (!reason && drive_interrupted())
+		reason = xstrdup("it did not finish: the run was interrupted");
 	if (!reason)
-		reason = xasprintf("it did not finish: a step before it failed or the run was interrupted "
-				   "(see ninja's output above)");
+		reason = xstrdup("it did not finish: one of its steps failed (see ninja's output above)");
 	t->failed++;
 	json_array_append_new(t->jfailed, json_pack("{s:s, s:s, s:s}", "cell", c->id, "reason", reason,
 						    "engine", engine_use_endpoint(c)));

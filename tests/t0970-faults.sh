@@ -1,14 +1,11 @@
 #!/bin/sh
 test_description='faults: a held results folder, orphans, invalid outputs, crashes and hangs'
 . "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/lib-faults.sh"
 test_needs_engine
 
 OUT=$TRASH/out
 export OUT
-leftovers() {
-	docker ps -aq --filter "label=jockey.dir=$1"
-	docker network ls -q --filter "label=jockey.dir=$1"
-}
 test_at_exit 'docker ps -aq --filter "label=jockey.dir=$OUT" | xargs -r docker rm -f'
 
 # write_matrix SLEEP [REPEAT]: busybox as it is, one benchmark whose
@@ -35,11 +32,6 @@ wait_for() {
 	i=0
 	while [ ! -s "$1" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 	test -s "$1"
-}
-
-# samples_of RESULTS_JSON: "STATUS N" of the one cell's value metric
-samples_of() {
-	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cells"][0]; print(c["status"], len(c["metrics"].get("value", {}).get("samples", [])))' "$1"
 }
 
 test_expect_success 'a second run on a held folder exits 1 at once, names the holder, changes nothing' '
@@ -75,14 +67,6 @@ holder() {
 	done
 	head -n 1 "$1/.lock"
 }
-# retry CMD...: until CMD succeeds, 60 s at most
-retry() {
-	i=0
-	until "$@"; do
-		[ $i -lt 600 ] || { echo "gave up waiting for: $*" >&2; return 1; }
-		sleep 0.1; i=$((i + 1))
-	done
-}
 # unlocked DIR: wait until nobody holds DIR's lock
 unlocked() {
 	retry flock -n "$1/.lock" true
@@ -115,15 +99,6 @@ test_expect_success 'the lock goes with its holders: after kill -9 of the group 
 	cat after.out &&
 	test "$(samples_of out/results.json)" = "done 1"
 '
-
-# kill_session PID: SIGKILL every process group of PID's session (jockey,
-# ninja and each edge, which ninja puts in a group of its own)
-kill_session() {
-	sid=$(ps -o sid= -p "$1" | tr -d " ")
-	for g in $(ps -e -o sid=,pgid= | awk -v s="$sid" '$1 == s { print $2 }' | sort -u); do
-		kill -9 -"$g" 2>/dev/null || :
-	done
-}
 
 test_expect_success 'orphans: a run removes what a killed run left, says how many and from when' '
 	start_held 30 1 &&
@@ -187,23 +162,7 @@ test_expect_success 'invalid outputs: torn results.json and run.json crash nothi
 	! grep -q "RUN cells" rerun.out
 '
 
-# A git server that accepts and never answers (hang) or answers 500.
-cat >"$TRASH/badgit.py" <<-\EOF
-	import socket, sys
-	s = socket.socket()
-	s.bind(("127.0.0.1", 0))
-	s.listen(16)
-	print(s.getsockname()[1], flush=True)
-	held = []
-	while True:
-	    c, _ = s.accept()
-	    if sys.argv[1] == "hang":
-	        held.append(c)
-	        continue
-	    c.recv(65536)
-	    c.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\noops\n")
-	    c.close()
-EOF
+# A git server that accepts and never answers (hang) or answers 500: badserver.py
 
 # git_matrix PORT: a matrix whose Dockerfile repo is on 127.0.0.1:PORT
 git_matrix() {
@@ -225,7 +184,7 @@ git_matrix() {
 
 for mode in hang 500; do
 	test_expect_success "a git server that ${mode}s: a clear message, exit 3, nothing run" '
-		python3 badgit.py '$mode' >port.'$mode' &
+		python3 badserver.py '$mode' >port.'$mode' &
 		srv=$!
 		retry test -s port.'$mode' &&
 		git_matrix $(cat port.'$mode') &&

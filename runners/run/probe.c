@@ -11,7 +11,10 @@
  * A reference by digest (NAME@sha256:...) cannot move: it is never probed.
  * Offline the last stamp stands without asking anyone. A registry that
  * cannot be reached leaves the last stamp with a warning: a nightly run
- * should not fail because the registry had a bad minute.
+ * should not fail because the registry had a bad minute. A registry that
+ * accepts and never answers counts as not reached once
+ * JOCKEY_REGISTRY_TIMEOUT seconds (default 30) have passed, whether jockey
+ * asks it (a mirror) or the engine does (registry_timeout_ms).
  *
  * When the stamp moves, stamps/base/IMG.moved.json records from what to what
  * and when, for the summary of `jockey run` (staleness_moved_bases).
@@ -300,15 +303,25 @@ static int
 engine_digest(struct engine *e, const struct base *b, char **digest, char **registry,
 	      int *kept)
 {
-	int down;
+	int down, r;
 
-	if (engine_distribution_digest(e, b->ref, digest) == 0) {
+	e->timeout_ms = registry_timeout_ms();
+	r = engine_distribution_digest(e, b->ref, digest);
+	e->timeout_ms = 0;
+	if (r == 0) {
 		*registry = regauth_host(b->ref);
 		return 0;
 	}
+	if (e->timed_out) {
+		char *host = regauth_host(b->ref);
+
+		engine_set_error(e, "the registry %s did not answer within %lds "
+				 "(JOCKEY_REGISTRY_TIMEOUT)", host, registry_timeout_ms() / 1000);
+		free(host);
+	}
 	if (distribution_unsupported(e))
 		return 1;
-	down = e->status >= 500 && !registry_refused(engine_error(e));
+	down = e->timed_out || (e->status >= 500 && !registry_refused(engine_error(e)));
 	if (down && b->last) {
 		warn("base image '%s': cannot ask the registry (%s); keeping the last "
 		     "known digest %s", b->ref, engine_error(e), b->last);

@@ -66,6 +66,15 @@ reply_body(char *p, size_t size, size_t n, void *v)
 	return size * n;
 }
 
+long
+registry_timeout_ms(void)
+{
+	const char *env = getenv("JOCKEY_REGISTRY_TIMEOUT");
+	long secs = env && *env ? strtol(env, NULL, 10) : 30;
+
+	return (secs > 0 ? secs : 30) * 1000L;
+}
+
 /* One request; the status, or 0 with err set when nothing answered. */
 static long
 request(const char *url, int head, const char *login, const char *bearer, struct reply *r,
@@ -102,7 +111,7 @@ request(const char *url, int head, const char *login, const char *bearer, struct
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, reply_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 30000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, registry_timeout_ms());
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* so that a registry's access log tells jockey's requests apart */
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "jockey");

@@ -28,6 +28,13 @@ int registry_manifest_digest(const char *url, const char *repo, const char *tag,
 			     struct registry_answer *a);
 void registry_answer_release(struct registry_answer *a);
 
+/* How long a question to a registry may take, in ms: JOCKEY_REGISTRY_TIMEOUT
+ * seconds (default 30), for each request here and for the engine's
+ * distribution endpoint, which asks the registry for probe: an engine that
+ * waits forever on a registry that accepts and never answers would
+ * otherwise hold the probe edge, and the run, forever. */
+long registry_timeout_ms(void);
+
 /* The repository of a Docker Hub name as its registry API names it:
  * "nginx" -> "library/nginx", "docker.io/bitnami/redis" -> "bitnami/redis"
  * (caller frees). */
