@@ -103,7 +103,7 @@ test_expect_success 'summary.md says which image wins each benchmark, as results
 	    for name, m in names.items():
 	        if system.match(name) or not m.get("better"):
 	            continue
-	        # a metric some tool prints only at times (wrk's socket_errors): a
+	        # a metric some tool prints only at times (socket_errors of wrk): a
 	        # row only where two images have samples of it, as winner.c decides
 	        have = [c for c in cells if (c["metrics"].get(name) or {}).get("samples")]
 	        if len(have) < 2:
