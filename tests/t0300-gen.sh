@@ -308,8 +308,8 @@ test_expect_success 'jockey ls: never run, partial, failed, done' '
 	mkdir -p $d/debian-bookworm.shell.bridge/1 $d/debian-bookworm.shell.bridge/2 $d/debian-bookworm.shell.bridge/3 \
 		$d/debian-bookworm.sysbench-cpu.bridge/1 $d/debian-bookworm.sysbench-cpu.bridge/2 \
 		$d/busybox-latest.shell.bridge/2 &&
-	for r in 1 2 3; do echo "{}" >$d/debian-bookworm.shell.bridge/$r/samples.json; done &&
-	echo "{}" >$d/debian-bookworm.sysbench-cpu.bridge/1/samples.json &&
+	for r in 1 2 3; do echo "{\"metrics\":[]}" >$d/debian-bookworm.shell.bridge/$r/samples.json; done &&
+	echo "{\"metrics\":[]}" >$d/debian-bookworm.sysbench-cpu.bridge/1/samples.json &&
 	echo "{\"schema\":1,\"reason\":\"exit code 3\"}" >$d/busybox-latest.shell.bridge/2/failed.json &&
 	"$JOCKEY" ls -o lsout ls.yaml >ls.out &&
 	cat ls.out &&

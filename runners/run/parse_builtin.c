@@ -580,8 +580,10 @@ parse_lifecycle(const char *log, json_t *out)
 	/* HelloBench's figure: the pull's share of the time to ready */
 	to = metric_value(out, "pull_ms") + metric_value(out, "create_ms") +
 	     metric_value(out, "start_ms") + metric_value(out, "ready_ms");
-	if (metric_find(out, "pull_ms") && to > 0)
+	if (metric_find(out, "pull_ms") && to > 0) {
 		metric_add(out, "pull_share", metric_value(out, "pull_ms") / to, "ratio", "lower");
+		n++;
+	}
 	return n;
 }
 
