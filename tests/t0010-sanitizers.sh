@@ -12,6 +12,8 @@ clang -fsanitize=fuzzer,address,undefined -o "$TRASH/probe" "$TRASH/probe.c" >/d
 
 SAN=$TRASH/san
 FUZZ_SECONDS=${JOCKEY_FUZZ_SECONDS:-10}
+# A fixed seed, so that a CI run can be repeated; JOCKEY_FUZZ_SEED=0 lets libFuzzer pick one.
+FUZZ_SEED=${JOCKEY_FUZZ_SEED:-1}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 
@@ -47,7 +49,7 @@ for target in matrix state parse engine-stream; do
 		test_grep "Done|INITED" replay.log &&
 		rm -rf work && mkdir work && cp "$corpus"/* work/ &&
 		dict= && { [ ! -f "$TOP/tests/fuzz/'$target'.dict" ] || dict=-dict=$TOP/tests/fuzz/'$target'.dict; } &&
-		"$SAN/fuzz-'$target'" -max_total_time=$FUZZ_SECONDS -max_len=8192 -timeout=10 \
+		"$SAN/fuzz-'$target'" -max_total_time=$FUZZ_SECONDS -seed=$FUZZ_SEED -max_len=8192 -timeout=10 \
 			-rss_limit_mb=2048 $dict -artifact_prefix="$TRASH/'$target'-" -close_fd_mask=2 \
 			work >fuzz.log 2>&1 || { tail -n 60 fuzz.log; ls "$TRASH"/'$target'-* 2>/dev/null; false; } &&
 		test_grep "^Done [0-9]+ runs" fuzz.log
