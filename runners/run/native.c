@@ -219,19 +219,6 @@ spawn(const struct native *n, char **argv, int out, const struct cgparent *cg, p
 	return OUTCOME_FAILED;
 }
 
-static char *
-rfc3339_now(void)
-{
-	struct timespec ts;
-	struct tm tm;
-	char s[64];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%09ldZ", s, ts.tv_nsec);
-}
-
 static enum outcome
 native_start(struct run *r, struct proc *p)
 {
@@ -258,7 +245,7 @@ native_start(struct run *r, struct proc *p)
 	if (f != OUTCOME_OK)
 		return f;
 	p->t0_ms = now_ms();
-	p->started = rfc3339_now();
+	p->started = run_rfc3339_now();
 	n->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
 	if (n->pidfd < 0) {
 		error("pidfd_open:");
@@ -291,7 +278,7 @@ reap(struct proc *p)
 	/* as the engine's OOMKilled: the kernel killed a process of it */
 	p->oom_killed = native_limits_oom_killed(p);
 	free(p->finished);
-	p->finished = rfc3339_now();
+	p->finished = run_rfc3339_now();
 	if (n->pidfd >= 0)
 		close(n->pidfd);
 	n->pidfd = -1;
