@@ -11,13 +11,16 @@
 
 static const struct command commands[] = {
 	{ "run", cmd_run, 0,
-	  "[-j N] [-o DIR] [--offline] [--shard I/N [--durations RESULTS_JSON]] MATRIX [[--] PATTERN...]",
+	  "[-j N] [-o DIR] [--offline] [--quiet-machine] [--shard I/N [--durations RESULTS_JSON]] MATRIX [[--] PATTERN...]",
 	  "generate, run the stale cells with ninja, and report",
 	  "Writes DIR/build.ninja (default results/NAME), runs ninja over the cells\n"
 	  "that are stale (or only those whose id matches a PATTERN, as in fnmatch),\n"
 	  "then aggregates every finished cell into DIR/results.json and DIR/run.json.\n"
 	  "Exit status: 0 all cells fine, 1 broken environment, 2 bad matrix,\n"
-	  "3 some cells failed (they run again next time).\n"
+	  "3 some cells failed (they run again next time), 4 a busy machine refused.\n"
+	  "Before ninja starts it checks the machine: a 1-minute load average above\n"
+	  "0.5 x the CPUs, containers not jockey's running on an engine, or swap in\n"
+	  "use each print a warning; --quiet-machine refuses to run instead (exit 4).\n"
 	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n"
 	  "Options may follow the operands (jockey run MATRIX -o DIR PATTERN); a\n"
 	  "PATTERN that starts with '-' goes after '--'.\n"
