@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
+
 /* Read repetition rep of cell id's metrics.json; when measured, append
  * {rep, reasons} to busy if its machine was busy. Its provenance (new
  * reference), or NULL. */
@@ -20,5 +22,10 @@ void conditions_warmup(json_t *metric, const double *v, size_t n);
 /* results.json's "machine": machine.json as 'jockey run' wrote it, or null
  * (new reference). */
 json_t *conditions_run(void);
+
+/* summary.md's "Measurement conditions": the machine before the run, and
+ * the cells with a warm-up trend or repetitions on a busy machine. Nothing
+ * when there is none of these. */
+void conditions_md(json_t *results, struct buf *b);
 
 #endif

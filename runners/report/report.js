@@ -107,6 +107,27 @@ var sub = el("div", { "class": "sub" }, app,
 	" not finished · Dockerfile repo " + (D.repo_commit ? D.repo_commit.slice(0, 12) : "unknown") +
 	(D.repo_dirty ? " (uncommitted edits)" : "") + " · jockey " + D.jockey_version +
 	" · noisy above cv " + Math.round((D.max_cv || 0.05) * 100) + "%");
+/* the machine before the last run (machine.json, runners/run/machine.h) */
+if (D.machine) {
+	var mm = D.machine, ml = mm.load ? mm.load.map(function (v) { return v.toFixed(2); }).join(" / ") : "unknown";
+	el("div", { "class": "sub", id: "machine" }, app, "Machine before the last run: load average " + ml + " on " +
+		mm.ncpu + " CPUs, " + mm.other_containers + " other containers, swap used " + (mm.swap_used_bytes || 0) +
+		" bytes, CPU frequency " + (typeof mm.cpufreq === "string" ? mm.cpufreq : (mm.cpufreq || {}).governor) +
+		(mm.busy && mm.busy.length ? " · busy: " + mm.busy.join("; ") : " · quiet"));
+}
+/* what a cell's repetitions ran under: warm-up trends, a busy machine */
+function conditions(c) {
+	var out = [];
+	Object.keys(c.metrics || {}).sort().forEach(function (n) {
+		var t = c.metrics[n].warmup_trend;
+		if (t && t.trend) out.push("warm-up trend: first " + t.first + " reps " + Math.round(t.change * 100) + "% " +
+			(c.metrics[n].unit === "bytes" ? "worse" : "slower") + " (" + n + ", p = " + t.p.toPrecision(2) + ")");
+	});
+	if (c.machine_busy && c.machine_busy.length) out.push(c.machine_busy.length + " measured repetition" +
+		(c.machine_busy.length === 1 ? "" : "s") + " on a busy machine: " + c.machine_busy.map(function (b) {
+			return "#" + b.rep + " " + b.reasons.join(", "); }).join("; "));
+	return out;
+}
 var blText = D.baseline ? (D.baseline.host ? "host " + D.baseline.host : "image " + D.baseline.image + (D.baseline.tag ? ":" + D.baseline.tag : "")) : null;
 if (blText) el("div", { "class": "sub" }, app, "Baseline: " + blText);
 var nav = el("nav", {}, app);
@@ -360,6 +381,7 @@ function cellBody(box, c) {
 		spark(el("td", { "class": "l", style: "white-space:nowrap" }, row), hist.map(function (e) { return e.medians[n]; }), labels);
 		el("td", { "class": "l" }, row, (m.samples || []).map(function (v, i) { return "#" + m.reps[i] + " " + fmt(v, m.unit); }).join(", "));
 	});
+	conditions(c).forEach(function (w) { el("div", { "class": "noisy" }, box, w); });
 	if (c.series && c.series.length) {
 		el("h4", {}, box, "Time series (sampled from the cgroup)");
 		seriesChart(el("div", {}, box), c.series);
@@ -402,6 +424,9 @@ cells.forEach(function (c) {
 	s.appendChild(document.createTextNode(c.id + " "));
 	el("span", { "class": "status-" + c.status.split(" ")[0] }, s, c.status);
 	if (c.noisy) el("span", { "class": "noisy" }, s, " · noisy");
+	if (Object.keys(c.metrics || {}).some(function (n) { var t = c.metrics[n].warmup_trend; return t && t.trend; }))
+		el("span", { "class": "noisy" }, s, " · warm-up trend");
+	if (c.machine_busy && c.machine_busy.length) el("span", { "class": "noisy" }, s, " · busy machine");
 	var box = el("div", {}, d), drawn = false;
 	function draw() { if (!drawn && d.open) { drawn = true; cellBody(box, c); } }
 	d.addEventListener("toggle", draw);
