@@ -2,6 +2,7 @@
 test_description='the machine in provenance, checked before a run (--quiet-machine), and warm-up trends flagged'
 . "$(dirname "$0")/lib.sh"
 test_needs_engine
+export XDG_CACHE_HOME="$TRASH/cache"
 
 # Two benchmarks on busybox, 9 repetitions: 'warm' reads a counter in a
 # volume and says 130 for its first 3 repetitions, 100 after (a warm-up that
@@ -93,6 +94,19 @@ test_expect_success 'the container gone: the count is the engine'"'"'s running c
 	else
 		say "other scripts ran containers ($n0, then $n1): the count is not checked"
 	fi
+'
+
+test_expect_success 'a native cell records the machine too' '
+	mkdir -p n && cat >n/m.yaml <<-\EOF &&
+	name: machine-native
+	images: [{name: busybox, tags: [latest], pull: never}]
+	benchmarks: [{name: steady, command: [sh, -c, "echo t: 100"], parser: {regex: "t: ([0-9.]+)", metric: t}, repeat: 1}]
+	hosts: [{name: native, native: true}]
+	EOF
+	"$JOCKEY" run -o n/out n/m.yaml >native.out 2>&1 || { cat native.out; false; } &&
+	jq -e ".provenance.native == true and (.provenance.machine | (.load | length == 3) and .ncpu > 0 and
+		(.other_containers | type == \"number\") and (.busy | type == \"array\"))" \
+		n/out/cells/busybox-latest.steady.native/1/metrics.json
 '
 
 test_done
