@@ -45,6 +45,13 @@ conditions_run(void)
 	return m ? m : json_null();
 }
 
+/* s, or dflt when s is NULL (a damaged file's non-string) */
+static const char *
+str_or(const char *s, const char *dflt)
+{
+	return s ? s : dflt;
+}
+
 static void
 bytes_md(struct buf *b, json_t *v)
 {
@@ -67,7 +74,7 @@ run_md(json_t *m, struct buf *b)
 	const char *at = json_string_value(json_object_get(m, "at"));
 	size_t i;
 
-	buf_printf(b, "The machine before the last run (%s): load average ", at ? at : "?");
+	buf_printf(b, "The machine before the last run (%s): load average ", str_or(at, "?"));
 	if (json_array_size(load) == 3)
 		buf_printf(b, "%.2f / %.2f / %.2f", json_number_value(json_array_get(load, 0)),
 			   json_number_value(json_array_get(load, 1)),
@@ -94,7 +101,7 @@ run_md(json_t *m, struct buf *b)
 	}
 	buf_puts(b, json_array_size(why) ? ". Busy: " : ". Quiet.");
 	json_array_foreach(why, i, v)
-		buf_printf(b, "%s%s", i ? "; " : "", json_string_value(v));
+		buf_printf(b, "%s%s", i ? "; " : "", str_or(json_string_value(v), "?"));
 	buf_puts(b, json_array_size(why) ? ".\n\n" : "\n\n");
 }
 
@@ -123,8 +130,8 @@ cell_md(json_t *c, struct buf *b)
 			   (long long)json_array_size(json_object_get(json_object_get(json_object_get(c,
 				"metrics"), "elapsed_s"), "samples")),
 			   (long long)json_integer_value(json_object_get(json_array_get(busy, 0), "rep")),
-			   json_string_value(json_array_get(json_object_get(json_array_get(busy, 0),
-				"reasons"), 0)));
+			   str_or(json_string_value(json_array_get(json_object_get(json_array_get(busy, 0),
+				"reasons"), 0)), "?"));
 }
 
 void

@@ -109,11 +109,11 @@ var sub = el("div", { "class": "sub" }, app,
 	" · noisy above cv " + Math.round((D.max_cv || 0.05) * 100) + "%");
 /* the machine before the last run (machine.json, runners/run/machine.h) */
 if (D.machine) {
-	var mm = D.machine, ml = mm.load ? mm.load.map(function (v) { return v.toFixed(2); }).join(" / ") : "unknown";
+	var mm = D.machine, ml = Array.isArray(mm.load) ? mm.load.map(function (v) { return v.toFixed(2); }).join(" / ") : "unknown";
 	el("div", { "class": "sub", id: "machine" }, app, "Machine before the last run: load average " + ml + " on " +
 		mm.ncpu + " CPUs, " + mm.other_containers + " other containers, swap used " + (mm.swap_used_bytes || 0) +
 		" bytes, CPU frequency " + (typeof mm.cpufreq === "string" ? mm.cpufreq : (mm.cpufreq || {}).governor) +
-		(mm.busy && mm.busy.length ? " · busy: " + mm.busy.join("; ") : " · quiet"));
+		(Array.isArray(mm.busy) && mm.busy.length ? " · busy: " + mm.busy.join("; ") : " · quiet"));
 }
 /* what a cell's repetitions ran under: warm-up trends, a busy machine */
 function conditions(c) {
@@ -125,7 +125,7 @@ function conditions(c) {
 	});
 	if (c.machine_busy && c.machine_busy.length) out.push(c.machine_busy.length + " measured repetition" +
 		(c.machine_busy.length === 1 ? "" : "s") + " on a busy machine: " + c.machine_busy.map(function (b) {
-			return "#" + b.rep + " " + b.reasons.join(", "); }).join("; "));
+			return "#" + b.rep + " " + [].concat(b.reasons || []).join(", "); }).join("; "));
 	return out;
 }
 var blText = D.baseline ? (D.baseline.host ? "host " + D.baseline.host : "image " + D.baseline.image + (D.baseline.tag ? ":" + D.baseline.tag : "")) : null;
