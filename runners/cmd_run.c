@@ -243,7 +243,7 @@ ninja_run(struct run *r)
 	for (i = 0; i < r->neng; i++)
 		ndown += r->eng[i].error != NULL;
 	orphans_clean(r);
-	if (machine_check(r->dir, r->eng, r->neng, r->a->quiet_machine) && r->a->quiet_machine)
+	if (machine_check(r->dir, r->in.o.dir, r->eng, r->neng, r->a->quiet_machine) && r->a->quiet_machine)
 		return EXIT_BUSY;
 	if (!jobs)
 		jobs = r->jobs = drive_jobs_default(r->neng, r->in.m->parallel);

@@ -19,7 +19,7 @@ static const struct command commands[] = {
 	  "Exit status: 0 all cells fine, 1 broken environment, 2 bad matrix,\n"
 	  "3 some cells failed (they run again next time), 4 a busy machine refused.\n"
 	  "Before ninja starts it checks the machine: a 1-minute load average above\n"
-	  "0.5 x the CPUs, containers not jockey's running on an engine, or swap in\n"
+	  "0.5 x the CPUs, containers not this run's running on an engine, or swap in\n"
 	  "use each print a warning; --quiet-machine refuses to run instead (exit 4).\n"
 	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n"
 	  "Options may follow the operands (jockey run MATRIX -o DIR PATTERN); a\n"

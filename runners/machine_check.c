@@ -11,10 +11,11 @@
 #include "runners/run/machine.h"
 #include "runners/run/run.h"
 
-/* The containers not jockey's on each engine that answered: the total, and
- * per engine in *per (new); -1 (null) for one that did not answer now. */
+/* The containers not labelled with the results folder (absolute: labeldir)
+ * on each engine that answered: the total, and per engine in *per (new);
+ * null for one that did not answer now. */
 static int
-others_count(const struct engine_use *eng, size_t neng, json_t **per)
+others_count(const struct engine_use *eng, size_t neng, const char *labeldir, json_t **per)
 {
 	size_t i;
 	int total = 0, n;
@@ -23,7 +24,7 @@ others_count(const struct engine_use *eng, size_t neng, json_t **per)
 	for (i = 0; i < neng; i++) {
 		struct engine *e = eng[i].error ? NULL : engine_open(eng[i].endpoint);
 
-		if (e && engine_negotiate(e) == 0 && machine_other_containers(e, &n) == 0) {
+		if (e && engine_negotiate(e) == 0 && machine_other_containers(e, labeldir, &n) == 0) {
 			json_object_set_new(*per, eng[i].endpoint, json_integer(n));
 			total += n;
 		} else {
@@ -35,14 +36,15 @@ others_count(const struct engine_use *eng, size_t neng, json_t **per)
 }
 
 int
-machine_check(const char *dir, const struct engine_use *eng, size_t neng, int refuse)
+machine_check(const char *dir, const char *labeldir, const struct engine_use *eng, size_t neng,
+	      int refuse)
 {
 	json_t *state = machine_read(), *per, *why, *v;
 	char *at = run_rfc3339_now(), *path;
 	size_t i;
 	int busy;
 
-	json_object_set_new(state, "other_containers", json_integer(others_count(eng, neng, &per)));
+	json_object_set_new(state, "other_containers", json_integer(others_count(eng, neng, labeldir, &per)));
 	json_object_set_new(state, "engines", per);
 	json_object_set_new(state, "at", json_string(at));
 	json_object_set_new(state, "load_per_cpu_busy", json_real(MACHINE_LOAD_PER_CPU));

@@ -10,7 +10,10 @@
 #include "runners/engine_use.h"
 
 /* Check and warn; with refuse, say why as an error instead and write
- * nothing. 1 when the machine is busy, 0 when it is quiet. */
-int machine_check(const char *dir, const struct engine_use *eng, size_t neng, int refuse);
+ * nothing. dir is the results folder as named, labeldir its absolute path
+ * (its containers' jockey.dir label: they are not counted). 1 when the
+ * machine is busy, 0 when it is quiet. */
+int machine_check(const char *dir, const char *labeldir, const struct engine_use *eng, size_t neng,
+		  int refuse);
 
 #endif

@@ -143,17 +143,20 @@ machine_read(void)
 }
 
 int
-machine_other_containers(struct engine *e, int *n)
+machine_other_containers(struct engine *e, const char *dir, int *n)
 {
 	json_t *list = NULL, *c;
+	const char *label;
 	size_t i;
 
 	*n = 0;
 	if (engine_get_json(e, "/containers/json", &list) < 0)
 		return -1;
-	json_array_foreach(list, i, c)
-		if (!json_object_get(json_object_get(c, "Labels"), "jockey.dir"))
+	json_array_foreach(list, i, c) {
+		label = json_string_value(json_object_get(json_object_get(c, "Labels"), "jockey.dir"));
+		if (!label || !dir || strcmp(label, dir) != 0)
 			(*n)++;
+	}
 	json_decref(list);
 	return 0;
 }

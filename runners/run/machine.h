@@ -6,8 +6,8 @@
  *
  * A machine is busy when any of these holds (MACHINE_LOAD_PER_CPU):
  *   - the 1-minute load average is above 0.5 x the online CPUs;
- *   - a container that jockey did not start (no jockey.dir label) runs on
- *     the engine;
+ *   - a container that is not this results folder's (its jockey.dir label
+ *     names another folder, or it has none) runs on the engine;
  *   - swap is in use.
  * The load average is the kernel's decaying average of runnable tasks: read
  * before a repetition, it includes the repetitions jockey ran just before. */
@@ -29,9 +29,10 @@
  * A file that cannot be read leaves its keys null. */
 json_t *machine_read(void);
 
-/* The number of running containers on e that carry no jockey.dir label
- * (GET /containers/json). 0, or -1 with the message in e. */
-int machine_other_containers(struct engine *e, int *n);
+/* The number of running containers on e that are not the results folder
+ * dir's (GET /containers/json): every one whose jockey.dir label is not dir,
+ * so another jockey run's count too. 0, or -1 with the message in e. */
+int machine_other_containers(struct engine *e, const char *dir, int *n);
 
 /* Why the machine in state (machine_read's, with "other_containers" set or
  * not) is busy: a new array of reasons, one sentence each, empty when it is

@@ -23,10 +23,10 @@ info_main(void *arg)
 	struct run *r = arg;
 
 	r->info_rc = engine_get_json(r->info_e, "/info", &r->info);
-	/* the containers running beside this run's own (which carry jockey.dir):
-	 * unknown (null) when the engine cannot list them, which is no reason
-	 * to fail the repetition */
-	if (r->info_rc == 0 && machine_other_containers(r->info_e, &r->other_containers) < 0)
+	/* the containers running beside this results folder's own (labelled
+	 * with it): unknown (null) when the engine cannot list them, which is
+	 * no reason to fail the repetition */
+	if (r->info_rc == 0 && machine_other_containers(r->info_e, r->rc.dir, &r->other_containers) < 0)
 		r->other_containers = -1;
 	return NULL;
 }
