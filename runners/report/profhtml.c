@@ -6,7 +6,6 @@
 
 #include "base/buf.h"
 #include "base/files.h"
-#include "base/layout.h"
 #include "base/util.h"
 #include "runners/report/flame.h"
 #include "runners/report/profhtml.h"
@@ -121,8 +120,7 @@ profhtml_attach(json_t *cells)
 static void
 cell_flame(struct buf *html, const char *id)
 {
-	char *cell = layout_path(NULL, LAYOUT_CELL_DIR, id);
-	char *path = xasprintf("%s/" PROFILE_FOLDED, cell), *text = NULL, *svgid;
+	char *path = profile_file(NULL, id, PROFILE_FOLDED), *text = NULL, *svgid;
 	struct flame_node root;
 
 	svgid = xasprintf("flame-%s", id);
@@ -139,7 +137,6 @@ cell_flame(struct buf *html, const char *id)
 	free(svgid);
 	free(text);
 	free(path);
-	free(cell);
 }
 
 static const char legend[] =

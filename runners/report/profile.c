@@ -165,17 +165,48 @@ profile_release(struct profile *p)
 }
 
 char *
-profile_path(const char *dir, const char *id)
+profile_file(const char *dir, const char *id, const char *name)
 {
-	char *cell = layout_path(dir, LAYOUT_CELL_DIR, id);
-	char *path = xasprintf("%s/" PROFILE_JSON, cell);
+	char *cell = layout_path(dir, LAYOUT_CELL_DIR, id), *path = xasprintf("%s/%s", cell, name);
 
 	free(cell);
+	return path;
+}
+
+char *
+profile_path(const char *dir, const char *id)
+{
+	char *path = profile_file(dir, id, PROFILE_JSON);
+
 	if (!path_exists(path)) {
 		free(path);
 		return NULL;
 	}
 	return path;
+}
+
+char *
+profile_read_text(const char *dir, const char *id)
+{
+	char *path = profile_path(dir, id), *text;
+	json_error_t err;
+	json_t *o;
+	struct profile p;
+
+	if (!path)
+		return NULL;
+	o = json_load_file(path, 0, &err);
+	if (!o)
+		text = xasprintf("unreadable: %s:%d: %s", path, err.line, err.text);
+	else if (profile_from_json(&p, o, path) < 0)
+		text = xasprintf("unreadable: %s", error_last());
+	else {
+		text = profile_text(&p);
+		profile_release(&p);
+	}
+	json_decref(o);
+	free(path);
+	return text;
 }
 
 /* n with a comma every three digits: 12345 is "12,345". */

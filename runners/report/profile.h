@@ -44,12 +44,18 @@ void profile_release(struct profile *p);
 /* Cell id's profile.json of results folder dir, fresh; NULL when there is
  * none. */
 char *profile_path(const char *dir, const char *id);
+/* DIR/cells/ID/NAME (NAME: PROFILE_JSON or PROFILE_FOLDED), fresh. */
+char *profile_file(const char *dir, const char *id, const char *name);
 /* For 'jockey compare --profile': the profile of cell id `cell` of results
  * folder dir, or with dir NULL of the cell folder `cell` (DIR/cells/ID).
  * *label is set to the cell's folder, fresh (also on failure). 0; -1 with a
  * message when there is no such cell, no profile.json, or the profile is
  * unavailable (the message gives its reason). */
 int profile_open(struct profile *p, const char *dir, const char *cell, char **label);
+/* Cell id's profile of results folder dir in words (profile_text), fresh;
+ * NULL when it has no profile.json; "unreadable: WHY" when it cannot be
+ * read (a file that is JSON but no profile also prints why). */
+char *profile_read_text(const char *dir, const char *id);
 /* "3 reps, 12,345 samples" or "unavailable: REASON", fresh. */
 char *profile_text(const struct profile *p);
 
