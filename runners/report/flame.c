@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "runners/report/flame.h"
 
+#define UNRESOLVED "[unknown] [unknown]" /* a frame without symbol or DSO */
 #define CHAR_W 6.6 /* the average width of a character of the frames' font, px */
 
 static struct flame_node *
@@ -56,8 +57,13 @@ add_line(struct flame_node *root, const char *line, size_t len, const char *wher
 
 		if (p + flen > end)
 			flen = (size_t)(end - p);
-		n = child_get(n, p, flen);
-		n->value += count;
+		/* a run of unresolved frames (a broken frame-pointer walk goes
+		 * 127 deep) carries nothing: it is drawn as one */
+		if (!(n != root && flen == sizeof(UNRESOLVED) - 1 &&
+		      strncmp(p, UNRESOLVED, flen) == 0 && strcmp(n->name, UNRESOLVED) == 0)) {
+			n = child_get(n, p, flen);
+			n->value += count;
+		}
 		p += flen + 1;
 	}
 	return 0;

@@ -2,7 +2,8 @@
  * as SVG, one g.f per frame with its name in data-n and its samples in
  * data-v). A search marks the frames whose "SYMBOL [DSO]" holds the text
  * and shows, per graph, the share of the samples under the marked frames
- * (a frame under another marked one counts once). */
+ * (a frame under another marked one counts once). report.html?flame=TEXT
+ * opens with TEXT searched. */
 (function () {
 "use strict";
 var box = document.getElementById("flame-search");
@@ -37,4 +38,7 @@ function search() {
 	document.getElementById("flame-matched").textContent = q === "" ? "" : "matched: " + out.join(", ");
 }
 box.addEventListener("input", search);
+/* report.html?flame=TEXT opens with TEXT searched: a search one can link to */
+var q = /[?&]flame=([^&#]*)/.exec(location.search);
+if (q) { box.value = decodeURIComponent(q[1].replace(/\+/g, " ")); search(); }
 })();

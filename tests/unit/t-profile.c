@@ -201,6 +201,11 @@ test_flame(void)
 	ok(!strstr(svg.data, "tiny"), "tiny is not drawn");
 	buf_release(&svg);
 	flame_release(&root);
+	ok(flame_parse(&root, "sh;[unknown] [unknown];[unknown] [unknown];[unknown] [unknown];f [x] 2\n"
+			   "sh;[unknown] [unknown];g [x] 1\n", "p") == 0, "unresolved frames in a row");
+	is_int(root.child[0].nchild, 1, "their run is one frame");
+	is_int(root.child[0].child[0].nchild, 2, "holding both f and g");
+	flame_release(&root);
 	ok(flame_parse(&bad, "sh;a [b] 3\nsh;a [b]\n", "p.folded") < 0, "a line without a count fails");
 	is_str(error_last(), "p.folded:2: not a folded stack: 'STACK COUNT' expected", "at its line");
 }
