@@ -100,10 +100,10 @@ cmd_compare(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "profile", no_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'J' },
-		{ "top", required_argument, NULL, 'n' },
+		{ "lines", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, profile = 0, json = 0, ret, n;
+	int c, profile = 0, json = 0, lines = 0, ret, n;
 	long top = 20;
 	char *end;
 
@@ -118,15 +118,16 @@ cmd_compare(int argc, char **argv)
 		case 'n':
 			top = strtol(optarg, &end, 10);
 			if (*end || top < 0 || end == optarg)
-				usage("%s (N: a number, got '%s')", command_usage("compare"), optarg);
+				usage("%s (LINES: a number, got '%s')", command_usage("compare"), optarg);
+			lines = 1;
 			break;
 		default:
 			usage("%s", command_usage("compare"));
 		}
 	}
 	n = argc - optind;
-	if ((json || top != 20) && !profile)
-		usage("%s (--json and --top go with --profile)", command_usage("compare"));
+	if ((json || lines) && !profile)
+		usage("%s (--json and --lines go with --profile)", command_usage("compare"));
 	if (profile ? n < 2 || n > 3 : n < 1 || n > 2)
 		usage("%s", command_usage("compare"));
 	ret = profile ? compare_profiles(n, argv + optind, json, top)

@@ -145,7 +145,7 @@ test_expect_success 'without profiles: compare --profile says the cell ran witho
 	test_must_fail --code=1 "$JOCKEY" compare --profile "$OUT" nosuch $BB 2>err &&
 	test_grep "^jockey: no cell .nosuch. in " err &&
 	test_must_fail --code=2 "$JOCKEY" compare --json "$OUT" 2>err &&
-	test_grep "json and --top go with --profile" err
+	test_grep "json and --lines go with --profile" err
 '
 
 test_expect_success 'fixture: real perf recordings folded into the cells profile files' '
@@ -274,21 +274,14 @@ if [ -z "$chromium" ]; then
 	test_skip 'report.html: the diff table and the flame search in Chromium' 'no chromium'
 else
 	test_expect_success 'report.html: the diff table and the flame search in Chromium' '
-		flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars" &&
-		timeout 120 "$chromium" $flags --user-data-dir="$TRASH/chr1" --enable-logging=stderr --v=0 \
-			--dump-dom "file://$OUT/report.html?flame=libc.so.6" >dom.html 2>chromium.log &&
+		headless_chromium chr1 --enable-logging=stderr --v=0 --dump-dom "file://$OUT/report.html?flame=libc.so.6" >dom.html 2>chromium.log &&
 		{ ! grep -E "CONSOLE|Uncaught|SyntaxError|TypeError|ReferenceError" chromium.log || exit 1; } &&
 		test_grep "data-status=\"ok\"" dom.html &&
 		test_grep "<h4>Hot-function changes: $DEB \(B\) against $BB \(A\)</h4>" dom.html &&
 		test_grep "<table class=\"profdiff\">.*<td class=\"l\">\[unknown\]</td><td class=\"l\">busybox</td>" dom.html &&
 		test_grep "<g class=\"f glibc match\" data-n=\"[^\"]* \[libc.so.6\]\"" dom.html &&
 		! grep -q "<g class=\"f other match\"" dom.html &&
-		test_grep "<span id=\"flame-matched\">matched: $BB [0-9.]+%, $DEB [1-9][0-9]?\.[0-9]%</span>" dom.html &&
-		timeout 120 "$chromium" $flags --user-data-dir="$TRASH/chr2" --window-size=1400,2400 \
-			--screenshot="$TRASH/report.png" "file://$OUT/report.html?flame=strcmp#profiles" >/dev/null 2>&1 &&
-		if [ -n "${JOCKEY_TEST_ARTIFACTS:-}" ]; then
-			mkdir -p "$JOCKEY_TEST_ARTIFACTS" && cp "$TRASH/report.png" "$JOCKEY_TEST_ARTIFACTS/profile-report.png"
-		fi
+		test_grep "<span id=\"flame-matched\">matched: $BB [0-9.]+%, $DEB [1-9][0-9]?\.[0-9]%</span>" dom.html
 	'
 fi
 
