@@ -16,6 +16,7 @@ test_needs_engine
 # chroot of its exported root file system. The echo cell's profile says it
 # is unavailable, in the run side's words.
 command -v perf >/dev/null 2>&1 || skip_all "no perf installed"
+command -v readelf >/dev/null 2>&1 || skip_all "no readelf (binutils)"
 [ "$(id -u)" = 0 ] || skip_all "perf record of a chroot needs root"
 
 OUT=$TRASH/out
@@ -55,12 +56,20 @@ for s, n in sorted(stacks.items()):
     print(s, n)
 EOF
 
-# mkprofile.py CELLDIR REP.folded...: the cell's profile.json (shares per
-# (process, dso, symbol), their min..max over the repetitions) and its
-# profile.folded (the repetitions summed), as the run side writes them.
+# mkprofile.py CELLDIR ROOT REP.folded...: the cell's profile.json (shares
+# per (process, dso, symbol), their min..max over the repetitions; a DSO
+# whose file under ROOT has no .symtab is "stripped") and its profile.folded
+# (the repetitions summed), as the run side writes them.
 cat >"$TRASH/mkprofile.py" <<-\EOF
-import collections, json, sys
-cell, reps = sys.argv[1], sys.argv[2:]
+import collections, json, os, subprocess, sys
+cell, root, reps = sys.argv[1], sys.argv[2], sys.argv[3:]
+def stripped(dso):
+    for d in ("bin", "usr/bin", "lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu"):
+        path = os.path.join(root, d, dso)
+        if os.path.isfile(path):
+            out = subprocess.run(["readelf", "-S", "--wide", path], capture_output=True, text=True).stdout
+            return ".symtab" not in out
+    return False
 merged, per_rep = collections.Counter(), []
 for path in reps:
     selfc, totc, n = collections.Counter(), collections.Counter(), 0
@@ -82,7 +91,7 @@ for k in keys:
     tot_s = [r[1][k] / r[2] for r in per_rep]
     samples = sum(r[0][k] for r in per_rep)
     fns.append({"process": k[0], "dso": k[1], "dso_path": k[1], "symbol": k[2],
-                "stripped": k[2] == "[unknown]" and k[1] not in ("unknown", "kernel"),
+                "stripped": k[2] == "[unknown]" and stripped(k[1]),
                 "samples": samples, "self": samples / total,
                 "self_interval": [min(self_s), max(self_s)],
                 "total": sum(r[1][k] for r in per_rep) / total,
@@ -109,7 +118,7 @@ record() {
 			--kallsyms /proc/kallsyms -F comm,ip,sym,dso 2>/dev/null |
 			python3 "$TRASH/fold.py" >"$TRASH/$cell.$rep.folded" || return 1
 	done
-	python3 "$TRASH/mkprofile.py" "$OUT/cells/$cell" "$TRASH/$cell".[123].folded
+	python3 "$TRASH/mkprofile.py" "$OUT/cells/$cell" "${symfs:-/}" "$TRASH/$cell".[123].folded
 }
 
 test_expect_success 'setup: a real run of the shell benchmark on debian and busybox' '
@@ -167,7 +176,9 @@ test_expect_success 'compare --profile: the functions in order of their change, 
 	test_grep "^function +DSO +A +B +change +beyond both intervals$" cmp.out &&
 	python3 - cmp.out "$OUT/cells/$DEB/profile.json" "$OUT/cells/$BB/profile.json" <<-\EOF
 	import collections, json, re, sys
-	rows = [l.split() for l in open(sys.argv[1]) if re.search(r" pt +(yes|no)$", l)]
+	row = re.compile(r"^(\S+) +(\S+)( \(stripped\))? +([0-9.]+)% +([0-9.]+)% +([-+][0-9.]+) pt +(yes|no)$")
+	rows = [row.match(l.rstrip("\n")) for l in open(sys.argv[1]) if re.search(r" pt +(yes|no)$", l)]
+	assert all(rows), rows
 	# what the rows must be, from the files: self shares summed over processes, by (symbol, dso)
 	def shares(path):
 	    s = collections.Counter()
@@ -177,12 +188,13 @@ test_expect_success 'compare --profile: the functions in order of their change, 
 	a, b = shares(sys.argv[2]), shares(sys.argv[3])
 	want = sorted(set(a) | set(b), key=lambda k: (-abs(b[k] - a[k]), k))
 	assert 2 <= len(rows) <= 20, rows
-	got = [(r[0], r[1]) if len(r) == 7 else (" ".join(r[:-6]), r[-6]) for r in rows]
+	got = [(r.group(1), r.group(2)) for r in rows]
 	# the same functions in the same order, up to ties within 1e-9
 	for g, w in zip(got, want):
 	    assert abs(abs(b[g] - a[g]) - abs(b[w] - a[w])) < 1e-9, (g, w)
 	assert got[0] == ("[unknown]", "busybox"), got[0]
-	changes = [float(r[-3]) for r in rows]
+	changes = [float(r.group(6)) for r in rows]
+	assert rows[0].group(3) == " (stripped)", "busybox is not said to be stripped"
 	assert all(abs(x) >= abs(y) for x, y in zip(changes, changes[1:])), changes
 	libc = [g for g in got if g[1] == "libc.so.6"]
 	assert libc, "no function of glibc in the diff: %s" % got
@@ -198,6 +210,7 @@ o = json.load(open(\"cmp.json\"))
 f = o[\"functions\"]
 assert len(f) == 3 and f[0][\"symbol\"] == \"[unknown]\" and f[0][\"dso\"] == \"busybox\", f
 assert f[0][\"a\"] == 0 and f[0][\"delta\"] > 0.5 and f[0][\"beyond\"] is True, f[0]
+assert f[0][\"stripped\"] is True, f[0]
 assert o[\"a\"].endswith(\"/cells/$DEB\"), o
 "
 '
@@ -237,8 +250,8 @@ test_expect_success 'report.html: a flame graph per profiled cell, the diff besi
 	    stack, n = line.rsplit(" ", 1)
 	    total += int(n)
 	    parts = []
-	    for f in stack.split(";"):  # a run of unresolved frames is drawn as one
-	        if not (parts[1:] and f == parts[-1] == "[unknown] [unknown]"):
+	    for f in stack.split(";"):  # a run of the same unresolved frame is drawn as one
+	        if not (parts[1:] and f == parts[-1] and f.startswith("[unknown]")):
 	            parts.append(f)
 	    for i in range(1, len(parts) + 1):
 	        k = ";".join(parts[:i])
@@ -278,7 +291,7 @@ else
 		{ ! grep -E "CONSOLE|Uncaught|SyntaxError|TypeError|ReferenceError" chromium.log || exit 1; } &&
 		test_grep "data-status=\"ok\"" dom.html &&
 		test_grep "<h4>Hot-function changes: $DEB \(B\) against $BB \(A\)</h4>" dom.html &&
-		test_grep "<table class=\"profdiff\">.*<td class=\"l\">\[unknown\]</td><td class=\"l\">busybox</td>" dom.html &&
+		test_grep "<table class=\"profdiff\">.*<td class=\"l\">\[unknown\]</td><td class=\"l\">busybox \(stripped\)</td>" dom.html &&
 		test_grep "<g class=\"f glibc match\" data-n=\"[^\"]* \[libc.so.6\]\"" dom.html &&
 		! grep -q "<g class=\"f other match\"" dom.html &&
 		test_grep "<span id=\"flame-matched\">matched: $BB [0-9.]+%, $DEB [1-9][0-9]?\.[0-9]%</span>" dom.html

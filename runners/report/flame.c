@@ -8,7 +8,7 @@
 #include "base/util.h"
 #include "runners/report/flame.h"
 
-#define UNRESOLVED "[unknown] [unknown]" /* a frame without symbol or DSO */
+#define UNRESOLVED "[unknown]" /* how an unresolved frame's symbol reads */
 #define CHAR_W 6.6 /* the average width of a character of the frames' font, px */
 
 static struct flame_node *
@@ -57,10 +57,10 @@ add_line(struct flame_node *root, const char *line, size_t len, const char *wher
 
 		if (p + flen > end)
 			flen = (size_t)(end - p);
-		/* a run of unresolved frames (a broken frame-pointer walk goes
-		 * 127 deep) carries nothing: it is drawn as one */
-		if (!(n != root && flen == sizeof(UNRESOLVED) - 1 &&
-		      strncmp(p, UNRESOLVED, flen) == 0 && strcmp(n->name, UNRESOLVED) == 0)) {
+		/* a run of the same unresolved frame (a broken frame-pointer
+		 * walk goes 127 deep) carries nothing: it is drawn as one */
+		if (!(n != root && strncmp(p, UNRESOLVED, sizeof(UNRESOLVED) - 1) == 0 &&
+		      strncmp(n->name, p, flen) == 0 && n->name[flen] == '\0')) {
 			n = child_get(n, p, flen);
 			n->value += count;
 		}

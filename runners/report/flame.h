@@ -23,8 +23,8 @@ struct flame_node {
 	size_t nchild, cap;
 };
 
-/* Parse folded text (NUL-terminated) into *root ("all"); a run of
- * consecutive "[unknown] [unknown]" frames becomes one frame. Lines that are not
+/* Parse folded text (NUL-terminated) into *root ("all"); a run of the
+ * same unresolved frame ("[unknown] [DSO]" or "[unknown]") is one frame. Lines that are not
  * "STACK COUNT" are errors: -1 with "where:LINE: ..." printed; 0 otherwise. */
 int flame_parse(struct flame_node *root, const char *text, const char *where);
 void flame_release(struct flame_node *root);

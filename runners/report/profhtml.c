@@ -144,8 +144,8 @@ static const char legend[] =
 	"<span class=\"f glibc\">glibc</span> <span class=\"f musl\">musl</span> "
 	"<span class=\"f other\">the program and other libraries</span> "
 	"<span class=\"f unknown\">unresolved</span>. The root is at the bottom; a frame is "
-	"as wide as its share of the cell's samples; frames below %.1f%% are left out, and a run of frames without symbol or DSO is "
-	"drawn as one. "
+	"as wide as its share of the cell's samples; frames below %.1f%% are left out, and a run of the same unresolved "
+	"frame is drawn as one. "
 	"Search: <input type=\"search\" id=\"flame-search\" placeholder=\"function or DSO\"> "
 	"<span id=\"flame-matched\"></span></p>\n";
 

@@ -284,6 +284,7 @@ change_fill(struct profile_change *c, const struct profile_fn *fa, const struct 
 	c->dso = f->dso;
 	side(fa, cut_a, &c->a, &c->a_lo, &c->a_hi);
 	side(fb, cut_b, &c->b, &c->b_lo, &c->b_hi);
+	c->stripped = (fa && fa->stripped) || (fb && fb->stripped);
 	c->delta = c->b - c->a;
 	c->beyond = (c->b < c->a_lo || c->b > c->a_hi) && (c->a < c->b_lo || c->a > c->b_hi);
 }
@@ -313,9 +314,9 @@ profile_diff_json(const struct profile_change *c, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:f, s:f, s:f, s:[f,f], s:[f,f], s:b}",
-			"symbol", c[i].symbol, "dso", c[i].dso, "a", c[i].a, "b", c[i].b,
-			"delta", c[i].delta, "a_interval", c[i].a_lo, c[i].a_hi,
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:b, s:f, s:f, s:f, s:[f,f], s:[f,f], s:b}",
+			"symbol", c[i].symbol, "dso", c[i].dso, "stripped", c[i].stripped, "a", c[i].a,
+			"b", c[i].b, "delta", c[i].delta, "a_interval", c[i].a_lo, c[i].a_hi,
 			"b_interval", c[i].b_lo, c[i].b_hi, "beyond", c[i].beyond));
 	return rows;
 }
@@ -327,26 +328,37 @@ share_text(double v)
 	return xasprintf("%.2f%%", v * 100);
 }
 
+/* The DSO column: "busybox (stripped)" says why its functions are [unknown]. */
+static char *
+dso_label(const struct profile_change *c)
+{
+	return c->stripped ? xasprintf("%s (stripped)", c->dso) : xstrdup(c->dso);
+}
+
 void
 profile_diff_print(FILE *out, const struct profile_change *c, size_t n)
 {
 	size_t w[2] = { 8, 3 }, i;
 
 	for (i = 0; i < n; i++) {
+		char *d = dso_label(&c[i]);
+
 		if (strlen(c[i].symbol) > w[0])
 			w[0] = strlen(c[i].symbol);
-		if (strlen(c[i].dso) > w[1])
-			w[1] = strlen(c[i].dso);
+		if (strlen(d) > w[1])
+			w[1] = strlen(d);
+		free(d);
 	}
 	fprintf(out, "%-*s  %-*s  %8s  %8s  %9s  %s\n", (int)w[0], "function", (int)w[1], "DSO",
 		"A", "B", "change", "beyond both intervals");
 	for (i = 0; i < n; i++) {
-		char *a = share_text(c[i].a), *b = share_text(c[i].b);
+		char *a = share_text(c[i].a), *b = share_text(c[i].b), *d = dso_label(&c[i]);
 
 		fprintf(out, "%-*s  %-*s  %8s  %8s  %+6.2f pt  %s\n", (int)w[0], c[i].symbol,
-			(int)w[1], c[i].dso, a, b, c[i].delta * 100, c[i].beyond ? "yes" : "no");
+			(int)w[1], d, a, b, c[i].delta * 100, c[i].beyond ? "yes" : "no");
 		free(a);
 		free(b);
+		free(d);
 	}
 }
 

@@ -68,17 +68,18 @@ struct profile_change {
 	double b, b_lo, b_hi;
 	double delta;             /* b - a */
 	int beyond;               /* b outside a's interval and a outside b's */
+	int stripped;             /* its DSO has no symbol table (on either side) */
 };
 
 /* The functions of a and b by (symbol, dso), sorted by |delta| descending
  * (then by symbol and dso, so the order is stable). *out is fresh; the
  * number of rows is returned. */
 size_t profile_diff(const struct profile *a, const struct profile *b, struct profile_change **out);
-/* The first n rows of a diff as a JSON array of objects (symbol, dso, a, b,
- * delta, a_interval, b_interval, beyond). New reference. */
+/* The first n rows of a diff as a JSON array of objects (symbol, dso,
+ * stripped, a, b, delta, a_interval, b_interval, beyond). New reference. */
 json_t *profile_diff_json(const struct profile_change *c, size_t n);
-/* The first n rows of a diff as a table: function, DSO, share in A, share
- * in B, the change in percentage points and whether it is beyond both
+/* The first n rows of a diff as a table: function, DSO ("busybox
+ * (stripped)" when it has no symbol table), share in A, share in B, the change in percentage points and whether it is beyond both
  * intervals. */
 void profile_diff_print(FILE *out, const struct profile_change *c, size_t n);
 

@@ -210,7 +210,7 @@ function profileDiff(parent, c) {
 	pd.functions.forEach(function (f) {
 		var tr = el("tr", {}, t);
 		el("td", { "class": "l" }, tr, f.symbol);
-		el("td", { "class": "l" }, tr, f.dso);
+		el("td", { "class": "l" }, tr, f.dso + (f.stripped ? " (stripped)" : ""));
 		el("td", { title: "interval " + pct2(f.a_interval[0]) + " .. " + pct2(f.a_interval[1]) }, tr, pct2(f.a));
 		el("td", { title: "interval " + pct2(f.b_interval[0]) + " .. " + pct2(f.b_interval[1]) }, tr, pct2(f.b));
 		el("td", {}, tr, (f.delta >= 0 ? "+" : "") + (f.delta * 100).toFixed(2) + " pt");

@@ -48,6 +48,8 @@ static const char alpine[] = "{\"cell\": \"alpine\", \"event\": \"cpu-clock\", \
 	" \"samples\": 1, \"functions\": ["
 	FN("sh", "/lib/ld-musl-x86_64.so.1", "memcpy", 0.30, 0.28, 0.33) ", "
 	FN("sh", "ld-musl-x86_64.so.1", "printf_core", 0.12, 0.10, 0.13) ", "
+	"{\"process\": \"sh\", \"dso\": \"/bin/busybox\", \"symbol\": \"[unknown]\", \"stripped\": true,"
+	" \"self\": 0.001, \"self_interval\": [0, 0.002]}, "
 	FN("sh", "kernel", "clear_page_erms", 0.035, 0.02, 0.05) "]}";
 
 static void
@@ -92,7 +94,7 @@ test_diff(void)
 	static const char *const want[][2] = {
 		{ "memcpy", "ld-musl-x86_64.so.1" }, { "strcmp", "libc.so.6" },
 		{ "printf_core", "ld-musl-x86_64.so.1" }, { "do_lookup_x", "ld-linux-x86-64.so.2" },
-		{ "memcpy", "libc.so.6" }, { "clear_page_erms", "kernel" },
+		{ "memcpy", "libc.so.6" }, { "clear_page_erms", "kernel" }, { "[unknown]", "busybox" },
 	};
 	struct profile a, b;
 	struct profile_change *c;
@@ -104,22 +106,24 @@ test_diff(void)
 	load(&a, debian);
 	load(&b, alpine);
 	n = profile_diff(&a, &b, &c);
-	is_int(n, 6, "six functions: memcpy of musl and memcpy of glibc are two");
-	for (i = 0; i < n && i < 6; i++)
+	is_int(n, 7, "seven functions: memcpy of musl and memcpy of glibc are two");
+	for (i = 0; i < n && i < 7; i++)
 		ok(strcmp(c[i].symbol, want[i][0]) == 0 && strcmp(c[i].dso, want[i][1]) == 0,
 		   "row %zu: %s [%s] (got %s [%s])", i + 1, want[i][0], want[i][1], c[i].symbol, c[i].dso);
 	ok(fabs(c[0].delta - 0.30) < 1e-9 && c[0].a == 0 && c[0].beyond, "musl's memcpy: +30 points, beyond");
 	ok(fabs(c[1].delta + 0.24) < 1e-9 && c[1].b == 0 && c[1].b_hi == 0, "strcmp: -24 points, absent in B");
 	ok(!c[5].beyond, "clear_page_erms: +0.5 points inside both intervals: not beyond");
+	ok(c[6].stripped && !c[0].stripped, "busybox is stripped, musl is not");
 	f = tmpfile();
+	c[1].stripped = 1; /* as if glibc had no symbol table: the DSO column says so */
 	profile_diff_print(f, c, 2);
 	rewind(f);
 	text = xcalloc(1, 4096);
 	fread(text, 1, 4095, f);
 	fclose(f);
-	buf_puts(&out, "function  DSO                         A         B     change  beyond both intervals\n"
-		       "memcpy    ld-musl-x86_64.so.1     0.00%    30.00%  +30.00 pt  yes\n"
-		       "strcmp    libc.so.6              24.00%     0.00%  -24.00 pt  yes\n");
+	buf_puts(&out, "function  DSO                          A         B     change  beyond both intervals\n"
+		       "memcpy    ld-musl-x86_64.so.1      0.00%    30.00%  +30.00 pt  yes\n"
+		       "strcmp    libc.so.6 (stripped)    24.00%     0.00%  -24.00 pt  yes\n");
 	is_str(text, out.data, "the table, ImageJockey's form");
 	free(text);
 	buf_release(&out);
@@ -202,9 +206,16 @@ test_flame(void)
 	buf_release(&svg);
 	flame_release(&root);
 	ok(flame_parse(&root, "sh;[unknown] [unknown];[unknown] [unknown];[unknown] [unknown];f [x] 2\n"
-			   "sh;[unknown] [unknown];g [x] 1\n", "p") == 0, "unresolved frames in a row");
-	is_int(root.child[0].nchild, 1, "their run is one frame");
-	is_int(root.child[0].child[0].nchild, 2, "holding both f and g");
+			   "sh;[unknown] [unknown];g [x] 1\n"
+			   "sh;[unknown];[unknown];[unknown] [busybox];[unknown] [busybox];h [x] 1\n"
+			   "sh;r [x];r [x] 1\n", "p") == 0, "unresolved frames in a row");
+	is_int(root.child[0].nchild, 3, "sh: three frames");
+	is_int(root.child[0].child[0].nchild, 2, "a run of [unknown] [unknown] is one, holding f and g");
+	ok(strcmp(root.child[0].child[1].name, "[unknown]") == 0 &&
+	   strcmp(root.child[0].child[1].child[0].name, "[unknown] [busybox]") == 0 &&
+	   strcmp(root.child[0].child[1].child[0].child[0].name, "h [x]") == 0,
+	   "so is a run of [unknown] without DSO, and one of [unknown] [busybox]");
+	is_int(root.child[0].child[2].nchild, 1, "a resolved recursion keeps its depth");
 	flame_release(&root);
 	ok(flame_parse(&bad, "sh;a [b] 3\nsh;a [b]\n", "p.folded") < 0, "a line without a count fails");
 	is_str(error_last(), "p.folded:2: not a folded stack: 'STACK COUNT' expected", "at its line");
