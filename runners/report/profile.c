@@ -68,6 +68,10 @@ fn_add(struct profile *p, json_t *f, size_t i, const char *where)
 		return error("%s: functions[%zu]: needs \"symbol\", \"dso\" and a number \"self\"",
 			     where, i);
 	dso = base_name(dso);
+	if (!*dso) /* a mapping perf names "/": its path, not an empty column */
+		dso = json_string_value(json_object_get(f, "dso_path"));
+	if (!dso || !*dso)
+		dso = "[unknown]";
 	interval(f, "self_interval", json_number_value(self), &lo, &hi);
 	fn = fn_find(p, sym, dso);
 	if (!fn) {

@@ -80,6 +80,11 @@ test_load(void)
 	is_str(t, "unavailable: perf_event_paranoid is 3 (needs <= 1, or root)", "and says why");
 	free(t);
 	profile_release(&p);
+	ok(load(&p, "{\"functions\": [{\"dso\": \"\", \"dso_path\": \"/\", \"symbol\": \"[unknown]\", \"self\": 0.1},"
+		    " {\"dso\": \"\", \"symbol\": \"f\", \"self\": 0.05}]}") == 0, "empty DSO names load");
+	ok(strcmp(p.fn[0].dso, "/") == 0 && strcmp(p.fn[1].dso, "[unknown]") == 0,
+	   "as their path, else [unknown] (got '%s', '%s')", p.fn[0].dso, p.fn[1].dso);
+	profile_release(&p);
 	ok(load(&p, "{\"cell\": \"x\"}") < 0, "neither functions nor unavailable: an error");
 	is_str(error_last(), "test.json: not a profile: neither \"functions\" nor \"unavailable\"",
 	       "which names the file");
