@@ -153,6 +153,8 @@ test_expect_success 'without profiles: compare --profile says the cell ran witho
 	test_grep "^jockey: cell .*/cells/$DEB. has no profile: no profile.json \(it ran without .profile:." err &&
 	test_must_fail --code=1 "$JOCKEY" compare --profile "$OUT" nosuch $BB 2>err &&
 	test_grep "^jockey: no cell .nosuch. in " err &&
+	test_must_fail --code=1 "$JOCKEY" compare --profile "$OUT/cells/nosuch" "$OUT/cells/$BB" 2>err &&
+	test_grep "^jockey: no cell folder .*/cells/nosuch.$" err &&
 	test_must_fail --code=2 "$JOCKEY" compare --json "$OUT" 2>err &&
 	test_grep "json and --lines go with --profile" err
 '

@@ -375,9 +375,10 @@ profile_open(struct profile *p, const char *dir, const char *cell, char **label)
 
 	memset(p, 0, sizeof(*p));
 	*label = cdir;
-	if (!path_exists(cdir))
-		error(dir ? "no cell '%s' in '%s'; see 'jockey ls'" : "no cell folder '%s'%s", cell,
-		      dir ? dir : "");
+	if (!path_exists(cdir) && dir)
+		error("no cell '%s' in '%s'; see 'jockey ls'", cell, dir);
+	else if (!path_exists(cdir))
+		error("no cell folder '%s'", cell);
 	else if (!path_exists(path))
 		error("cell '%s' has no profile: no %s (it ran without 'profile:'; see docs/matrix.md)",
 		      cdir, PROFILE_JSON);
