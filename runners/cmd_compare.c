@@ -20,7 +20,7 @@ static int
 compare_profiles(int argc, char **argv, int json, long top)
 {
 	const char *dir = argc == 3 ? argv[0] : NULL;
-	struct profile a, b;
+	struct cell_profile a, b;
 	struct profile_change *c;
 	char *la, *lb;
 	size_t n;

@@ -22,7 +22,7 @@ str(json_t *o, const char *key)
 /* Cell id's profile, quietly: 0 when there is a readable profile.json
  * (which may say the profile is unavailable), -1 when there is none. */
 static int
-load_quiet(struct profile *p, const char *id)
+load_quiet(struct cell_profile *p, const char *id)
 {
 	char *path = profile_path(NULL, id);
 	json_t *o = path ? json_load_path(path, 1) : NULL;
@@ -34,7 +34,7 @@ load_quiet(struct profile *p, const char *id)
 }
 
 static json_t *
-profile_summary(const struct profile *p)
+profile_summary(const struct cell_profile *p)
 {
 	char *text = profile_text(p);
 	json_t *o = json_pack("{s:s, s:s}", "text", text, "event", p->event);
@@ -69,7 +69,7 @@ reference_of(json_t *c, json_t *cells, json_t *ok)
 static void
 attach_diff(json_t *c, const char *ref)
 {
-	struct profile a, b;
+	struct cell_profile a, b;
 	struct profile_change *ch;
 	size_t n;
 
@@ -94,7 +94,7 @@ profhtml_attach(json_t *cells)
 	size_t i;
 
 	json_array_foreach(cells, i, c) {
-		struct profile p;
+		struct cell_profile p;
 
 		if (load_quiet(&p, str(c, "id")) < 0)
 			continue;

@@ -43,7 +43,7 @@ interval(json_t *f, const char *key, double v, double *lo, double *hi)
 }
 
 static struct profile_fn *
-fn_find(const struct profile *p, const char *symbol, const char *dso)
+fn_find(const struct cell_profile *p, const char *symbol, const char *dso)
 {
 	size_t i;
 
@@ -56,7 +56,7 @@ fn_find(const struct profile *p, const char *symbol, const char *dso)
 /* Add function object f (index i of "functions") to p, summed with the
  * same (symbol, dso) of another process. */
 static int
-fn_add(struct profile *p, json_t *f, size_t i, const char *where)
+fn_add(struct cell_profile *p, json_t *f, size_t i, const char *where)
 {
 	const char *sym = json_string_value(json_object_get(f, "symbol"));
 	const char *dso = json_string_value(json_object_get(f, "dso"));
@@ -101,7 +101,7 @@ fn_cmp(const void *x, const void *y)
 }
 
 int
-profile_from_json(struct profile *p, json_t *o, const char *where)
+profile_from_json(struct cell_profile *p, json_t *o, const char *where)
 {
 	json_t *fns = json_object_get(o, "functions"), *f;
 	const char *why = json_string_value(json_object_get(o, "unavailable"));
@@ -137,7 +137,7 @@ profile_from_json(struct profile *p, json_t *o, const char *where)
 }
 
 int
-profile_load(struct profile *p, const char *path)
+profile_load(struct cell_profile *p, const char *path)
 {
 	json_t *o = json_load_path(path, 0);
 	int rc;
@@ -151,7 +151,7 @@ profile_load(struct profile *p, const char *path)
 }
 
 void
-profile_release(struct profile *p)
+profile_release(struct cell_profile *p)
 {
 	size_t i;
 
@@ -195,7 +195,7 @@ profile_read_text(const char *dir, const char *id)
 	char *path = profile_path(dir, id), *text;
 	json_error_t err;
 	json_t *o;
-	struct profile p;
+	struct cell_profile p;
 
 	if (!path)
 		return NULL;
@@ -233,7 +233,7 @@ put_thousands(struct buf *b, long n)
 }
 
 char *
-profile_text(const struct profile *p)
+profile_text(const struct cell_profile *p)
 {
 	struct buf b = BUF_INIT;
 
@@ -247,7 +247,7 @@ profile_text(const struct profile *p)
 
 /* The largest share a function left out of p's list can have. */
 static double
-cut_share(const struct profile *p)
+cut_share(const struct cell_profile *p)
 {
 	return p->n >= PROFILE_MAX_FUNCTIONS ? p->fn[p->n - 1].self : 0;
 }
@@ -294,7 +294,7 @@ change_fill(struct profile_change *c, const struct profile_fn *fa, const struct 
 }
 
 size_t
-profile_diff(const struct profile *a, const struct profile *b, struct profile_change **out)
+profile_diff(const struct cell_profile *a, const struct cell_profile *b, struct profile_change **out)
 {
 	struct profile_change *c = xcalloc(a->n + b->n + 1, sizeof(*c));
 	size_t i, n = 0;
@@ -367,7 +367,7 @@ profile_diff_print(FILE *out, const struct profile_change *c, size_t n)
 }
 
 int
-profile_open(struct profile *p, const char *dir, const char *cell, char **label)
+profile_open(struct cell_profile *p, const char *dir, const char *cell, char **label)
 {
 	char *cdir = dir ? layout_path(dir, LAYOUT_CELL_DIR, cell) : xstrdup(cell);
 	char *path = xasprintf("%s/" PROFILE_JSON, cdir);

@@ -26,7 +26,7 @@ struct profile_fn {
 	double total;
 };
 
-struct profile {
+struct cell_profile {
 	char *unavailable;   /* why the cell has no profile, or NULL */
 	char *event, *call_graph, *perf_version, *symfs; /* "" when absent */
 	int repetitions, frequency;
@@ -37,10 +37,10 @@ struct profile {
 
 /* Read path (a profile.json) into p. 0; -1 with a message ("PATH: ...")
  * when it cannot be read or is not a profile. Release with profile_release. */
-int profile_load(struct profile *p, const char *path);
+int profile_load(struct cell_profile *p, const char *path);
 /* The same from a parsed object; where names the file in messages. */
-int profile_from_json(struct profile *p, json_t *o, const char *where);
-void profile_release(struct profile *p);
+int profile_from_json(struct cell_profile *p, json_t *o, const char *where);
+void profile_release(struct cell_profile *p);
 /* Cell id's profile.json of results folder dir, fresh; NULL when there is
  * none. */
 char *profile_path(const char *dir, const char *id);
@@ -51,13 +51,13 @@ char *profile_file(const char *dir, const char *id, const char *name);
  * *label is set to the cell's folder, fresh (also on failure). 0; -1 with a
  * message when there is no such cell, no profile.json, or the profile is
  * unavailable (the message gives its reason). */
-int profile_open(struct profile *p, const char *dir, const char *cell, char **label);
+int profile_open(struct cell_profile *p, const char *dir, const char *cell, char **label);
 /* Cell id's profile of results folder dir in words (profile_text), fresh;
  * NULL when it has no profile.json; "unreadable: WHY" when it cannot be
  * read (a file that is JSON but no profile also prints why). */
 char *profile_read_text(const char *dir, const char *id);
 /* "3 reps, 12,345 samples" or "unavailable: REASON", fresh. */
-char *profile_text(const struct profile *p);
+char *profile_text(const struct cell_profile *p);
 
 /* One row of a hot-function diff. Shares are 0..1; a function absent from a
  * profile has share 0 there, and interval [0, the smallest share listed]
@@ -74,7 +74,7 @@ struct profile_change {
 /* The functions of a and b by (symbol, dso), sorted by |delta| descending
  * (then by symbol and dso, so the order is stable). *out is fresh; the
  * number of rows is returned. */
-size_t profile_diff(const struct profile *a, const struct profile *b, struct profile_change **out);
+size_t profile_diff(const struct cell_profile *a, const struct cell_profile *b, struct profile_change **out);
 /* The first n rows of a diff as a JSON array of objects (symbol, dso,
  * stripped, a, b, delta, a_interval, b_interval, beyond). New reference. */
 json_t *profile_diff_json(const struct profile_change *c, size_t n);

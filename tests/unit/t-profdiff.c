@@ -1,4 +1,4 @@
-/* t-profile.c: profile.json read, the hot-function diff of two profiles, and
+/* t-profdiff.c: profile.json read, the hot-function diff of two profiles, and
  * folded stacks to an SVG flame graph (runners/report/profile.c, flame.c),
  * on hand-written profiles whose answers are known. */
 #include <math.h>
@@ -16,7 +16,7 @@
 
 /* A profile.json: fns is "symbol dso self lo hi process;..." */
 static int
-load(struct profile *p, const char *json)
+load(struct cell_profile *p, const char *json)
 {
 	json_error_t err;
 	json_t *o = json_loads(json, 0, &err);
@@ -55,7 +55,7 @@ static const char alpine[] = "{\"cell\": \"alpine\", \"event\": \"cpu-clock\", \
 static void
 test_load(void)
 {
-	struct profile p;
+	struct cell_profile p;
 	char *t;
 
 	ok(load(&p, debian) == 0, "a profile.json loads");
@@ -101,7 +101,7 @@ test_diff(void)
 		{ "printf_core", "ld-musl-x86_64.so.1" }, { "do_lookup_x", "ld-linux-x86-64.so.2" },
 		{ "memcpy", "libc.so.6" }, { "clear_page_erms", "kernel" }, { "[unknown]", "busybox" },
 	};
-	struct profile a, b;
+	struct cell_profile a, b;
 	struct profile_change *c;
 	size_t n, i;
 	char *text;
@@ -143,7 +143,7 @@ static void
 test_cut(void)
 {
 	struct buf j = BUF_INIT;
-	struct profile a, b;
+	struct cell_profile a, b;
 	struct profile_change *c;
 	size_t n, i;
 
