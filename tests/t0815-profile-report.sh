@@ -300,4 +300,23 @@ else
 	'
 fi
 
+# Once the run side is there (the matrix knows 'profile:'), the same on
+# profiles it wrote itself: no fixture at all.
+if "$JOCKEY" schema | grep -q '"profile"'; then
+	test_expect_success 'real profiles (profile: in the matrix): compare, ls and report read them' '
+		sed "s/^    parser: shell$/    parser: shell\n    profile: {repeat: 2}/" p/matrix/m.yaml >p/matrix/prof.yaml &&
+		grep -q "profile: {repeat: 2}" p/matrix/prof.yaml &&
+		"$JOCKEY" run -o real p/matrix/prof.yaml >run-real.out 2>&1 &&
+		"$JOCKEY" ls -o real p/matrix/prof.yaml >ls-real.out && cat ls-real.out &&
+		test_grep "^$DEB .* done  profile: 2 reps, [0-9,]+ samples$" ls-real.out &&
+		test_grep "^$BB .* done  profile: 2 reps, [0-9,]+ samples$" ls-real.out &&
+		"$JOCKEY" compare --profile -n 5 real $DEB $BB >cmp-real.out && cat cmp-real.out &&
+		sed -n 5p cmp-real.out | grep -E "^\[unknown\] +busybox \(stripped\) +0\.00% " &&
+		grep -E " libc\.so\.6( \(stripped\))? +[1-9][0-9]?\.[0-9]+% +[0-9.]+% +-" cmp-real.out &&
+		test $(grep -c "<svg class=\"flame\"" real/report.html) = 2
+	'
+else
+	test_skip 'real profiles (profile: in the matrix): compare, ls and report read them' 'no profile: key in this jockey yet'
+fi
+
 test_done
