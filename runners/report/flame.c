@@ -1,6 +1,7 @@
 /* flame.c: folded stacks to an SVG flame graph; see flame.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,8 @@ add_line(struct flame_node *root, const char *line, size_t len, const char *wher
 		return error("%s:%d: not a folded stack: 'STACK COUNT' expected", where, lineno);
 	}
 	free(num);
+	if (count > LONG_MAX - root->value)
+		return error("%s:%d: the sample counts add up to more than %ld", where, lineno, LONG_MAX);
 	end = sp - 1;
 	root->value += count;
 	for (p = line; p < end;) {

@@ -1,4 +1,5 @@
 /* profile.c: reading profile.json and the hot-function diff; see profile.h. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ fn_add(struct cell_profile *p, json_t *f, size_t i, const char *where)
 	const char *dso = json_string_value(json_object_get(f, "dso"));
 	json_t *self = json_object_get(f, "self");
 	struct profile_fn *fn;
+	json_int_t n;
 	double lo, hi;
 
 	if (!sym || !dso || !json_is_number(self))
@@ -80,7 +82,10 @@ fn_add(struct cell_profile *p, json_t *f, size_t i, const char *where)
 		fn->dso = xstrdup(dso);
 	}
 	fn->stripped |= json_is_true(json_object_get(f, "stripped"));
-	fn->samples += (long)json_integer_value(json_object_get(f, "samples"));
+	n = json_integer_value(json_object_get(f, "samples"));
+	/* summed over processes; a count no perf can reach saturates */
+	if (n > 0)
+		fn->samples = fn->samples > LONG_MAX - n ? LONG_MAX : fn->samples + (long)n;
 	fn->self += json_number_value(self);
 	fn->self_lo += lo;
 	fn->self_hi += hi;
@@ -220,11 +225,11 @@ put_thousands(struct buf *b, long n)
 	char digits[32];
 	size_t len, i;
 
-	if (n < 0) {
+	if (n < 0)
 		buf_putc(b, '-');
-		n = -n;
-	}
-	len = (size_t)snprintf(digits, sizeof(digits), "%ld", n);
+	/* as unsigned, so that even LONG_MIN has a magnitude */
+	len = (size_t)snprintf(digits, sizeof(digits), "%lu",
+			       n < 0 ? 0UL - (unsigned long)n : (unsigned long)n);
 	for (i = 0; i < len; i++) {
 		if (i > 0 && (len - i) % 3 == 0)
 			buf_putc(b, ',');

@@ -85,6 +85,15 @@ test_load(void)
 	ok(strcmp(p.fn[0].dso, "/") == 0 && strcmp(p.fn[1].dso, "[unknown]") == 0,
 	   "as their path, else [unknown] (got '%s', '%s')", p.fn[0].dso, p.fn[1].dso);
 	profile_release(&p);
+	ok(load(&p, "{\"repetitions\": 1, \"samples\": -9223372036854775808, \"functions\": ["
+		    "{\"dso\": \"d\", \"symbol\": \"f\", \"self\": 0, \"samples\": 9223372036854775807},"
+		    "{\"dso\": \"d\", \"symbol\": \"f\", \"self\": 0, \"samples\": 9223372036854775807}]}") == 0,
+	   "counts at the ends of their range load");
+	t = profile_text(&p);
+	is_str(t, "1 rep, -9,223,372,036,854,775,808 samples", "and are printed as they are");
+	free(t);
+	ok(p.fn[0].samples == 9223372036854775807L, "a sum that would overflow saturates");
+	profile_release(&p);
 	ok(load(&p, "{\"cell\": \"x\"}") < 0, "neither functions nor unavailable: an error");
 	is_str(error_last(), "test.json: not a profile: neither \"functions\" nor \"unavailable\"",
 	       "which names the file");
@@ -222,6 +231,8 @@ test_flame(void)
 	   "so is a run of [unknown] without DSO, and one of [unknown] [busybox]");
 	is_int(root.child[0].child[2].nchild, 1, "a resolved recursion keeps its depth");
 	flame_release(&root);
+	ok(flame_parse(&bad, "a 9223372036854775807\nb 1\n", "p.folded") < 0, "counts that overflow fail");
+	is_str(error_last(), "p.folded:2: the sample counts add up to more than 9223372036854775807", "at their line");
 	ok(flame_parse(&bad, "sh;a [b] 3\nsh;a [b]\n", "p.folded") < 0, "a line without a count fails");
 	is_str(error_last(), "p.folded:2: not a folded stack: 'STACK COUNT' expected", "at its line");
 }
