@@ -62,8 +62,9 @@ ls_text(const char *dir, const struct cell *cells, size_t n)
 		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
 		text = cellstate_text(&st);
 		line = one_line(text);
-		printf("%-*s  %-*s  %-*s  %-*s  %s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
-		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line);
+		printf("%-*s  %-*s  %-*s  %-*s  %s%s%s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
+		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line,
+		       st.profile ? "  profile: " : "", st.profile ? st.profile : "");
 		free(line);
 		free(text);
 		cellstate_release(&st);
@@ -97,6 +98,8 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 		}
 		if (st.invalid)
 			json_object_set_new(o, "invalid", json_string(st.invalid));
+		if (st.profile)
+			json_object_set_new(o, "profile", json_string(st.profile));
 		json_object_set_new(o, "stale", json_boolean(json_array_size(st.stale) > 0));
 		json_object_set(o, "reasons", st.stale);
 		json_array_append_new(a, o);

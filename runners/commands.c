@@ -64,9 +64,13 @@ static const struct command commands[] = {
 	  "write the reports of a results folder again",
 	  "Rewrites DIR/results.json, results.csv, summary.md and report.html from\n"
 	  "what DIR holds.\n" },
-	{ "compare", cmd_compare, 0, "DIR-A [DIR-B]",
+	{ "compare", cmd_compare, 0, "DIR-A [DIR-B] | --profile [--json] [-n LINES] [DIR] CELL-A CELL-B",
 	  "compare two results folders, or one against its history",
-	  "Per cell and metric: the change of the median and whether it is significant.\n" },
+	  "Per cell and metric: the change of the median and whether it is significant.\n"
+	  "With --profile: the LINES (20) functions whose self share of the CPU samples\n"
+	  "changed most between two profiled cells (cell ids of DIR, or cell folders\n"
+	  "DIR/cells/ID), by function and DSO: share in A, in B, the change in\n"
+	  "points and whether it is beyond both intervals (docs/results.md).\n" },
 	{ "merge", cmd_merge, 0, "[--force] -o DIR SHARD-DIR...",
 	  "join the results of CI shards into one results folder",
 	  "Refuses shards of different matrices or Dockerfile repo commits unless\n"

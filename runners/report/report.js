@@ -219,6 +219,29 @@ function legend(parent, hosts) {
 	});
 }
 
+/* the hot-function changes of profiled cell c against the cell report.c
+ * chose (profhtml.c): the functions whose self share changed most */
+function profileDiff(parent, c) {
+	var pd = c.profile_diff;
+	el("h4", {}, parent, "Hot-function changes: " + c.id + " (B) against " + pd.against + " (A)");
+	var t = el("table", { "class": "profdiff" }, parent), r = el("tr", {}, t);
+	["function", "DSO", "self share in A", "in B", "change", "beyond both intervals"].forEach(function (h, i) {
+		el("th", i < 2 ? { "class": "l" } : {}, r, h);
+	});
+	pd.functions.forEach(function (f) {
+		var tr = el("tr", {}, t);
+		el("td", { "class": "l" }, tr, f.symbol);
+		el("td", { "class": "l" }, tr, f.dso + (f.stripped ? " (stripped)" : ""));
+		el("td", { title: "interval " + pct2(f.a_interval[0]) + " .. " + pct2(f.a_interval[1]) }, tr, pct2(f.a));
+		el("td", { title: "interval " + pct2(f.b_interval[0]) + " .. " + pct2(f.b_interval[1]) }, tr, pct2(f.b));
+		el("td", {}, tr, (f.delta >= 0 ? "+" : "") + (f.delta * 100).toFixed(2) + " pt");
+		el("td", f.beyond ? { "class": "noisy" } : {}, tr, f.beyond ? "yes" : "no");
+	});
+	var a = el("p", { "class": "sub" }, parent);
+	el("a", { href: "#profiles" }, a, "flame graphs");
+}
+function pct2(v) { return (v * 100).toFixed(2) + "%"; }
+
 /* charts */
 var sec = el("section", { id: "charts" }, app);
 el("h2", {}, sec, "Charts");
@@ -229,6 +252,7 @@ benches.forEach(function (b) {
 	legend(sec, uniq(bc.map(function (c) { return c.host; })));
 	var box = el("div", { "class": "cards" }, sec);
 	ms.own.concat(ms.sys).forEach(function (n) { barChart(box, bc, n); });
+	bc.forEach(function (c) { if (c.profile_diff) profileDiff(sec, c); });
 	if (!ms.own.length && !ms.sys.length)
 		el("p", { "class": "sub" }, sec, "No cell of this benchmark has numbers yet" +
 			(bc.some(function (c) { return c.status === "failed"; }) ? ": see the failures below." : "."));
@@ -394,7 +418,7 @@ function cellBody(box, c) {
 	var dl = el("dl", { "class": "prov" }, box), p = c.provenance || {};
 	var rows = [["cell", c.id], ["status", c.status + ", " + c.reps_done + "/" + c.reps_total + " repetitions (" + (c.warmup || 0) + " warmup)"],
 		["inputs hash", c.inputs_hash], ["result hash", c.result_hash], ["Dockerfile repo commit", D.repo_commit],
-		["jockey", D.jockey_version]];
+		["jockey", D.jockey_version], ["profile", c.profile ? c.profile.text : undefined]];
 	Object.keys(p).sort().forEach(function (k) { rows.push([k, typeof p[k] === "object" ? JSON.stringify(p[k]) : String(p[k])]); });
 	rows.forEach(function (r) {
 		if (r[1] === undefined || r[1] === null) return;
