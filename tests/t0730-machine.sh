@@ -56,13 +56,15 @@ test_expect_success 'every repetition records the machine; jockey run records it
 	test_grep "^The machine before the last run \(20[^)]*\): load average [0-9.]+ / [0-9.]+ / [0-9.]+ on [0-9]+ CPUs, [0-9]+ other containers, swap used" p/out/summary.md
 '
 
+# The steady cell's own metric t has no trend; its cgroup metrics (pids_peak, cpu) may show a
+# real one on a loaded machine (seen: pids_peak 27% higher in the first 3 of 9), so only t counts.
 test_expect_success 'a warm-up trend is flagged in results.json, summary.md and report.html; a steady cell is not' '
 	jq -e ".cells[] | select(.id == \"busybox-latest.warm.bridge\") | .metrics.t.warmup_trend |
 		.trend == true and .first == 3 and (.change - 0.3 | fabs) < 1e-9 and .p < 0.05 and .tested == true" p/out/results.json &&
 	jq -e ".cells[] | select(.id == \"busybox-latest.steady.bridge\") | .metrics.t.warmup_trend |
 		.trend == false and .first == 3 and .change == 0" p/out/results.json &&
 	test_grep "^- .busybox-latest.warm.bridge.: warm-up trend: first 3 reps 30% slower \(t, p = 0\.00[0-9]+\)$" p/out/summary.md &&
-	! grep "steady.bridge.: warm-up" p/out/summary.md &&
+	! grep "steady.bridge.: warm-up trend: .*(t, " p/out/summary.md &&
 	test_grep "\"warmup_trend\"" p/out/report.html
 '
 
