@@ -117,7 +117,7 @@ profile_rep(struct prof *pr, const char *run_json, int rep, struct pdata *d)
 	provenance_add(pr);
 	data = xasprintf("%s/perf.data", pr->repdir);
 	if (perf_script(data, pr->symfs, &out, &pr->why) == 0) {
-		pdata_add(d, rep - 1, out.data);
+		pdata_add(d, rep - 1, out.data, strcmp(pr->ps->call_graph, "none") != 0);
 		unlink(data); /* tens of MB with call graphs: the counts are kept */
 	}
 	free(data);

@@ -137,42 +137,44 @@ sample_add(struct pdata *d, int rep, const char *comm, struct frame *fr, size_t 
 	stack_add(d, buf_detach(&b, NULL));
 }
 
-/* The header line of a sample: its process name, and in the one-line form
- * (no call graph) its frame. */
+/* Without call graphs: "COMM ADDR SYMBOL (DSO)" a line, COMM padded on
+ * the left (a name with a space in it is cut at the space). */
 static void
-header_parse(char *line, char **comm, struct frame *fr, size_t *n)
+add_lines(struct pdata *d, int rep, char *copy)
 {
-	char *sp, *end;
-	size_t len = strlen(line);
+	char *line, *save = NULL, *comm, *sp;
+	struct frame fr;
 
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == ' '))
-		line[--len] = '\0';
-	*comm = line;
-	*n = 0;
-	sp = strchr(line, ' ');
-	if (!sp)
-		return;
-	end = sp;
-	if (frame_parse(sp, &fr[0]) == 0) {
-		*end = '\0';
-		*n = 1;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		comm = line + strspn(line, " \t");
+		sp = strpbrk(comm, " \t");
+		if (!sp)
+			continue;
+		*sp = '\0';
+		if (frame_parse(sp + 1, &fr) == 0)
+			sample_add(d, rep, comm, &fr, 1);
 	}
 }
 
-void
-pdata_add(struct pdata *d, int rep, const char *script)
+/* With call graphs: the process name alone on a line, then a frame per
+ * indented line; strtok_r skips the blank line between samples, so a
+ * sample ends where the next name (a line not indented) begins. */
+static void
+add_stacks(struct pdata *d, int rep, char *copy)
 {
-	char *copy = xstrdup(script), *line, *save = NULL, *comm = NULL;
+	char *line, *save = NULL, *comm = NULL;
 	struct frame *fr = xcalloc(MAX_FRAMES, sizeof(*fr));
-	size_t n = 0;
+	size_t n = 0, len;
 
-	/* strtok_r skips empty lines, so a sample ends where a new header
-	 * (a line that does not start with white space) begins */
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] != ' ' && line[0] != '\t') {
 			if (comm)
 				sample_add(d, rep, comm, fr, n);
-			header_parse(line, &comm, fr, &n);
+			len = strlen(line);
+			while (len > 0 && line[len - 1] == ' ')
+				line[--len] = '\0';
+			comm = line;
+			n = 0;
 		} else if (comm && n < MAX_FRAMES && frame_parse(line, &fr[n]) == 0) {
 			n++;
 		}
@@ -180,6 +182,17 @@ pdata_add(struct pdata *d, int rep, const char *script)
 	if (comm)
 		sample_add(d, rep, comm, fr, n);
 	free(fr);
+}
+
+void
+pdata_add(struct pdata *d, int rep, const char *script, int stacks)
+{
+	char *copy = xstrdup(script);
+
+	if (stacks)
+		add_stacks(d, rep, copy);
+	else
+		add_lines(d, rep, copy);
 	free(copy);
 }
 

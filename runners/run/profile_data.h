@@ -4,8 +4,8 @@
  *
  * perf script -F comm,ip,sym,dso prints a sample as its process name and
  * its frames, leaf first: with call graphs the name alone on a line and a
- * frame per indented line, "ADDR SYMBOL (DSO)"; without, one line
- * "COMM ADDR SYMBOL (DSO)". A blank line ends a sample.
+ * frame per indented line, "ADDR SYMBOL (DSO)", a blank line after the
+ * sample; without, one line "COMM ADDR SYMBOL (DSO)", COMM padded.
  *
  * A function is (process, DSO path, symbol). Its self share is the share
  * of samples where it is the leaf, its total share that where it is
@@ -43,8 +43,8 @@ struct pdata {
 
 void pdata_init(struct pdata *d, int nreps);
 /* Count the samples of repetition rep (from 0) in script, perf script's
- * output. */
-void pdata_add(struct pdata *d, int rep, const char *script);
+ * output; stacks: recorded with call graphs. */
+void pdata_add(struct pdata *d, int rep, const char *script, int stacks);
 /* All samples over the repetitions. */
 long long pdata_samples(const struct pdata *d);
 /* The functions by self share, at most max, as profile.json holds them
