@@ -142,6 +142,41 @@ test_expect_success 'an unreadable profile.json is removed before ninja starts, 
 	jq -e ".samples > 0" $DEB/profile.json
 '
 
+test_expect_success 'a pair: its client only (a busy server is not sampled); a native cell: its process' '
+	cat >np.yaml <<-EOF &&
+	name: np
+	dockerfiles: {repo: $TOP/dockerfiles}
+	images:
+	  - {name: debian, tags: [bookworm], pull: never}
+	defaults: {repeat: 1, timeout: 120s}
+	benchmarks:
+	  - name: shell
+	    context: shell
+	    command: [sh, /bench/shell.sh, "1"]
+	    parser: shell
+	    profile: {repeat: 1}
+	  - name: pair
+	    server:
+	      command: [sh, -c, "exec od /dev/zero >/dev/null"]
+	      ready: {command: ["true"]}
+	    client:
+	      command: [sh, -c, "i=0; while [ \$i -lt 100000 ]; do i=\$((i+1)); done; echo done=1"]
+	    parser: {regex: "done=([0-9]+)", metric: done}
+	    profile: {repeat: 1}
+	hosts:
+	  - {name: bridge}
+	  - {name: native, native: true}
+	exclude:
+	  - {benchmark: shell, host: bridge}
+	  - {benchmark: pair, host: native}
+	EOF
+	"$JOCKEY" run -o np np.yaml >np.out 2>&1 || { cat np.out; false; } &&
+	P=np/cells/debian-bookworm.pair.bridge/profile.json N=np/cells/debian-bookworm.shell.native/profile.json &&
+	jq -e ".samples > 0 and ([.functions[] | select(.process == \"sh\")] | length > 0) and
+		([.functions[] | select(.process == \"od\")] | length == 0)" $P &&
+	jq -e "[.functions[:20][] | select(.dso == \"libc.so.6\" and .symbol != \"[unknown]\")] | length > 0" $N
+'
+
 # A cell of its own for each reason there is no profile: it still passes.
 one_cell() { # one_cell DIR PATH: busybox shell with a profile, run with PATH, its results in DIR
 	matrix 999 | sed "s/name: prof/name: prof1/" >m1.yaml &&
