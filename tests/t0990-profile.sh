@@ -47,6 +47,7 @@ BB=$D/busybox-latest.shell.bridge
 test_expect_success 'the run profiles the profiled cells only, with their own rule' '
 	"$JOCKEY" run -o out m.yaml >run.out 2>&1 || { cat run.out; false; } &&
 	grep "^rule profile.999.fp.2$" out/build.ninja && grep "^rule profile.999.none.1$" out/build.ninja &&
+	python3 "$TOP/tests/structure.py" --top "$TOP" --ninja out/build.ninja rules &&
 	grep -c "^build .*/profile.json | .*/profile.folded: profile" out/build.ninja >n &&
 	echo 3 >expect && test_cmp expect n &&
 	! test -e $D/debian-bookworm.sysbench.bridge/profile.json &&

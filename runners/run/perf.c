@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -353,8 +354,10 @@ perf_start(struct perf *pf, const char *dir, const char *cgroup, int frequency, 
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		/* its own process group: ninja's SIGINT reaches jockey, which stops it */
+		/* its own process group: ninja's SIGINT reaches jockey, which stops
+		 * it; and stopped too when jockey dies without stopping it */
 		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGINT);
 		execvp("perf", argv);
 		fprintf(stderr, "cannot run perf: %s\n", strerror(errno));
 		_exit(127);
