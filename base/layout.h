@@ -45,6 +45,9 @@ enum layout_kind {
 	LAYOUT_CELL_DIR,      /* cells/ID: a cell's folder */
 	LAYOUT_CELL_JSON,     /* cells/ID/cell.json: everything resolved for the cell */
 	LAYOUT_CELL_RUN,      /* cells/ID/run.json: what its runs need */
+	LAYOUT_CELL_PROFILE,  /* cells/ID/profile.json: its profiled repetitions' hot functions */
+	LAYOUT_CELL_FOLDED,   /* cells/ID/profile.folded: their stacks, folded */
+	LAYOUT_CELL_PROFILE_DIR, /* cells/ID/profile.d: their raw files, one folder each */
 };
 
 /* The files of one repetition: cells/ID/REP/FILE, REP from 1. */

@@ -115,6 +115,18 @@ struct lifecycle {
 	struct mark mark;
 };
 
+/* profile: a cell's extra repetitions run under perf record (docs/matrix.md). */
+enum call_graph { CG_NONE, CG_FP, CG_DWARF };
+
+struct profile {
+	int set;                /* written here (on or off); 0: not written, the other's applies */
+	int on;                 /* profile: true or a map; 0 for profile: false */
+	int frequency;          /* Hz for perf record -F; default 999 */
+	enum call_graph call_graph; /* default CG_FP */
+	int repeat;             /* profiled repetitions, beside the timed ones; default 3 */
+	struct mark mark;
+};
+
 struct benchmark {
 	char *name;             /* slug-safe: [a-z0-9._-] */
 	struct lifecycle *lifecycle; /* NULL: a command's benchmark; else main is its container */
@@ -128,6 +140,7 @@ struct benchmark {
 	struct parser *parsers; /* may be empty: the cell still gets its elapsed time */
 	size_t nparsers;
 	struct strlist images;  /* restriction: "name" or "name:tag"; empty means all */
+	struct profile profile; /* wins over the host's when set */
 	struct mark mark;
 };
 
@@ -161,6 +174,7 @@ struct host {
 	size_t nulimits;
 	char *engine;           /* "unix:///path" or "tcp://host:port"; NULL: DOCKER_HOST at gen time */
 	enum apply_to apply_to; /* pairs: which side the settings apply to */
+	struct profile profile; /* for its cells whose benchmark says nothing */
 	struct mark mark;
 };
 
@@ -229,5 +243,10 @@ struct cell {
  * returned this does not fail. */
 int matrix_expand(const struct matrix *m, struct cell **cells, size_t *ncells);
 void cells_free(struct cell *cells, size_t n);
+/* The profile settings of c: its benchmark's when written, else its
+ * host's; NULL when its repetitions are not profiled. */
+const struct profile *cell_profile(const struct cell *c);
+/* "none", "fp" or "dwarf". */
+const char *call_graph_name(enum call_graph cg);
 
 #endif

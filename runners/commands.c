@@ -85,6 +85,8 @@ static const struct command commands[] = {
 	{ "cells", cmd_cells, PLUMBING, "BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON...",
 	  "write the cell files of one image:tag and benchmark", NULL },
 	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
+	{ "profile", cmd_profile, PLUMBING, "RUN_JSON FREQUENCY CALL_GRAPH REPEAT",
+	  "run a cell's profiled repetitions under perf", NULL },
 	{ "parse", cmd_parse, PLUMBING, "cells/ID/REP/log PARSERS_JSON", "parse one repetition's log", NULL },
 	{ "schema", cmd_schema, PLUMBING, "", "print the JSON Schema of a matrix (docs/matrix.schema.json)", NULL },
 	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },

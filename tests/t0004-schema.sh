@@ -73,7 +73,7 @@ SCHEMA_LEVEL='02-empty-file 03-not-a-map 04-unknown-top-key 05-unknown-key-no-su
 63-baseline-ambiguous 64-bad-defaults 65-parallel-zero 66-repo-bad-scheme 71-multiple-errors
 73-env-bad 76-build-args-bad 77-sysctls-null 79-ulimit-soft-unlimited 81-null-values
 82-parser-command-extra 83-includes-bad-shape 85-dockerfiles-not-map
-89-images-restriction-empty 93-from-mode'
+89-images-restriction-empty 93-from-mode 95-profile'
 export SCHEMA_LEVEL
 
 test_expect_success 'the schema-level bad matrices do not validate, each for its reason' '

@@ -18,6 +18,7 @@ static const char *const pulls[] = { "missing", "always", "never", NULL };
 static const char *const froms[] = { "base", "rebase", "keep", "build", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
 static const char *const applies[] = { "both", "server", "client", NULL };
+static const char *const call_graphs[] = { "none", "fp", "dwarf", NULL };
 
 #define END { NULL, MT_STR, 0, 0, 0, NULL, NULL, NULL }
 #define K(name, type, doc) { name, type, 0, 0, 0, NULL, NULL, doc }
@@ -109,6 +110,16 @@ const struct mkey mkeys_lifecycle[] = {
 	END
 };
 
+const struct mkey mkeys_profile[] = {
+	RANGE("frequency", MT_INT, 1, 100000, "samples per second asked of perf record -F (default 999)"),
+	CHOICE("call_graph", call_graphs, "stacks: none, fp (frame pointers, the default) or dwarf"),
+	RANGE("repeat", MT_INT, 1, 1000, "profiled repetitions, run after the timed ones (default 3)"),
+	END
+};
+
+#define PROFILE K("profile", MT_PROFILE, "run extra repetitions under perf record: true, or " \
+		  "{frequency, call_graph, repeat}; they are never among the timed samples")
+
 const struct mkey mkeys_side[] = {
 	SIDE("this side"),
 	SUB("ready", MT_MAP, 0, mkeys_ready, "(server) when the server is ready: one of tcp, log, command, http"),
@@ -128,6 +139,7 @@ const struct mkey mkeys_bench[] = {
 	MISPLACED("ready", MT_MAP, "goes inside 'server'"),
 	SUB("lifecycle", MT_MAP, 0, mkeys_lifecycle, "drive the engine through the container's life "
 	    "and time each phase, instead of a command whose log is parsed"),
+	PROFILE,
 	END
 };
 
@@ -159,6 +171,7 @@ const struct mkey mkeys_host[] = {
 	K("ulimits", MT_ULIMITS, "ulimits: nofile: 1024, or SOFT:HARD, or {soft, hard}"),
 	K("engine", MT_STR, "another Docker engine: unix:///PATH or tcp://HOST:PORT"),
 	CHOICE("apply_to", applies, "which side of a pair these settings apply to: both (default), server, client"),
+	PROFILE,
 	END
 };
 

@@ -164,6 +164,8 @@ void ready_release(struct ready *r);
 int load_lifecycle(struct ld *ld, const struct map *mp, yaml_node_t *v, struct benchmark *b);
 void lifecycle_free(struct lifecycle *lc);
 
+/* profile.c: profile: true, false or {frequency, call_graph, repeat}. */
+int load_profile(struct ld *ld, yaml_node_t *v, struct profile *p);
 /* image.c */
 int load_image(struct ld *ld, yaml_node_t *v, struct image *im);
 /* A tag "1.27" or a digest "sha256:<hex>" of image (NULL: unknown). */

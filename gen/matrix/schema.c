@@ -127,6 +127,8 @@ value(const struct mkey *k)
 		return volumes();
 	case MT_ULIMITS:
 		return ulimits();
+	case MT_PROFILE:
+		return json_pack("{s:[{s:s}, o]}", "anyOf", "type", "boolean", object(mkeys_profile));
 	}
 	fatal("key '%s' has no type", k->name);
 }

@@ -289,6 +289,35 @@ ninja_rep(struct cellwriter *w, const struct cell *c, int rep)
 	put_text(w, &w->phony, p->samples.data);
 }
 
+/* A profiled cell's profile edge: its extra repetitions under perf, after
+ * its timed ones (order-only: a rerun of those does not rerun it), in the
+ * engine's pool (the rule's). */
+static void
+ninja_profile(struct cellwriter *w, const struct cell *c, const struct profile *pr, int reps)
+{
+	struct buf *b = w->b;
+	char rep_s[16];
+	int rep;
+
+	buf_puts(b, "build");
+	put_file(w, b, LAYOUT_CELL_PROFILE, c->id);
+	buf_puts(b, " |");
+	put_file(w, b, LAYOUT_CELL_FOLDED, c->id);
+	buf_printf(b, ": profile.%s", ninja_profile_rule(pr));
+	buf_add(b, w->p.run.data, w->p.run.len);
+	buf_puts(b, " ||");
+	for (rep = 1; rep <= reps; rep++) {
+		snprintf(rep_s, sizeof(rep_s), "%d", rep);
+		buf_reset(&w->p.log);
+		layout_put_rep(&w->p.log, c->id, rep_s, LAYOUT_LOG);
+		put_text(w, b, w->p.log.data);
+	}
+	buf_putc(b, '\n');
+	if (w->g->nengines > 1)
+		buf_printf(b, "  pool = %s\n", w->pools[plan_cell_engine(w->g, c)]);
+	put_file(w, &w->phony, LAYOUT_CELL_PROFILE, c->id);
+}
+
 /* A cell's run and parse edges, one each per repetition, and cell:ID: in
  * build.ninja, or for a big matrix in cells.ninja (see gen.h). */
 static void
@@ -303,6 +332,8 @@ ninja_cell(struct cellwriter *w, const struct cell *c)
 	buf_reset(&w->phony);
 	for (rep = 1; rep <= reps; rep++)
 		ninja_rep(w, c, rep);
+	if (cell_profile(c))
+		ninja_profile(w, c, cell_profile(c), reps);
 	buf_puts(cb, "build");
 	put_target(w, cb, "cell:", c->id);
 	buf_puts(cb, ": phony");

@@ -19,7 +19,7 @@
 #include "runners/run/provenance.h"
 
 static int
-run_load(struct run *r, const char *run_json, int rep)
+run_load(struct run *r, const char *run_json, int rep, const char *dir)
 {
 	const char *slash;
 
@@ -33,7 +33,7 @@ run_load(struct run *r, const char *run_json, int rep)
 	r->cell = r->rc.cell;
 	r->timeout_ms = (long)r->rc.timeout_ms;
 	slash = strrchr(run_json, '/');
-	r->dir = slash ? xasprintf("%.*s/%d", (int)(slash - run_json), run_json, r->rep)
+	r->dir = dir ? xstrdup(dir) : slash ? xasprintf("%.*s/%d", (int)(slash - run_json), run_json, r->rep)
 		       : xasprintf("%d", r->rep);
 	r->pair = r->rc.pair;
 	if (!r->pair)
@@ -105,16 +105,35 @@ run_failed(const struct run *r)
 	return r->failure || p->failure || p->exit_code != 0 || p->timed_out || p->oom_killed;
 }
 
+/* The benchmark itself, between the hooks. */
+static int
+run_body(struct run *r, const struct cell_hooks *h)
+{
+	int ret;
+
+	if (h && h->before && h->before(r, h->arg) < 0)
+		return -1;
+	ret = r->pair ? pair_run(r) : lifecycle_is(r) ? lifecycle_run(r) : proc_run(r, &r->main);
+	if (h && h->after)
+		h->after(r, h->arg);
+	return ret;
+}
+
 enum outcome
 cell_run(const char *run_json, int rep)
+{
+	return cell_run_hooked(run_json, rep, NULL, NULL);
+}
+
+enum outcome
+cell_run_hooked(const char *run_json, int rep, const char *dir, const struct cell_hooks *h)
 {
 	struct run r;
 	enum outcome o;
 	int ok;
 
 	memset(&r, 0, sizeof(r));
-	ok = run_load(&r, run_json, rep) == 0 && run_prepare(&r) == 0 &&
-	     (r.pair ? pair_run(&r) : lifecycle_is(&r) ? lifecycle_run(&r) : proc_run(&r, &r.main)) == 0;
+	ok = run_load(&r, run_json, rep, dir) == 0 && run_prepare(&r) == 0 && run_body(&r, h) == 0;
 	/* Provenance is asked for only when the repetition succeeded, while its
 	 * containers are removed. */
 	if (ok && !run_signal && !run_failed(&r) && provenance_begin(&r) < 0)
