@@ -195,6 +195,9 @@ struct matrix {
 	struct baseline baseline;  /* both NULL: none */
 	double max_cv;          /* noisy above this coefficient of variation; default 0.05 */
 	int parallel;           /* ninja pool depth per engine; default 1 */
+	int sequential;         /* order: sequential: a cell's repetitions back to back */
+	long seed;              /* the interleaved order's shuffles: order.seed, else
+	                         * from the name (gen/order.h) */
 };
 
 /* Load and validate path. On success return a matrix the caller frees with

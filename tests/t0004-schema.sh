@@ -34,7 +34,7 @@ test_expect_success 'it is a valid draft-07 schema, keyed by the loader tables' 
 	jsonschema.Draft7Validator.check_schema(s)
 	p = s["properties"]
 	assert list(p) == ["name", "dockerfiles", "images", "benchmarks", "hosts", "include",
-	                   "exclude", "baseline", "defaults", "parallel"], list(p)
+	                   "exclude", "baseline", "defaults", "parallel", "order"], list(p)
 	assert s["required"] == ["name", "images", "benchmarks", "hosts"]
 	host = p["hosts"]["items"]["properties"]
 	assert host["apply_to"]["enum"] == ["both", "server", "client"]

@@ -18,6 +18,7 @@ static const char *const pulls[] = { "missing", "always", "never", NULL };
 static const char *const froms[] = { "base", "rebase", "keep", "build", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
 static const char *const applies[] = { "both", "server", "client", NULL };
+static const char *const orders[] = { "interleaved", "sequential", NULL };
 
 #define END { NULL, MT_STR, 0, 0, 0, NULL, NULL, NULL }
 #define K(name, type, doc) { name, type, 0, 0, 0, NULL, NULL, doc }
@@ -26,6 +27,7 @@ static const char *const applies[] = { "both", "server", "client", NULL };
 #define CHOICE(name, ch, doc) { name, MT_CHOICE, 0, 0, 0, ch, NULL, doc }
 #define SUB(name, type, flags, sub, doc) { name, type, flags, 0, 0, NULL, sub, doc }
 #define NONEMPTY(name, type, flags, sub, doc) { name, type, (flags) | MK_NONEMPTY, 0, 0, NULL, sub, doc }
+#define OR_MAP(name, ch, lo, hi, sub, doc) { name, MT_OR_MAP, 0, lo, hi, ch, sub, doc }
 #define MISPLACED(name, type, doc) { name, type, MK_MISPLACED, 0, 0, NULL, NULL, doc }
 
 /* The keys a plain benchmark and each side of a pair share, in this order. */
@@ -176,6 +178,11 @@ const struct mkey mkeys_baseline[] = {
 	END
 };
 
+const struct mkey mkeys_order[] = {
+	RANGE("seed", MT_INT, 0, 2147483647, "the seed of the shuffle of each round (default: from the matrix's name)"),
+	END
+};
+
 const struct mkey mkeys_top[] = {
 	REQ("name", MT_NAME, "the matrix's name: its results go to results/NAME"),
 	SUB("dockerfiles", MT_MAP, 0, mkeys_dockerfiles, "the Dockerfile repo, fetched with libgit2"),
@@ -187,6 +194,8 @@ const struct mkey mkeys_top[] = {
 	SUB("baseline", MT_MAP, 0, mkeys_baseline, "what the reports compare against: {host} or {image}"),
 	SUB("defaults", MT_MAP, 0, mkeys_defaults, "settings of every benchmark that does not say otherwise"),
 	RANGE("parallel", MT_INT, 1, 1024, "benchmarks run at once on one engine (default 1)"),
+	OR_MAP("order", orders, 0, 0, mkeys_order, "the repetitions' order: interleaved (default: "
+	       "round by round across the cells, shuffled), sequential, or {seed: N}"),
 	END
 };
 

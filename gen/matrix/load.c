@@ -276,6 +276,7 @@ load_top(struct ld *ld, yaml_node_t *root)
 		m->repo = path_clean(m->dir, "../dockerfiles");
 	if ((x = map_get(&mp, "parallel")))
 		value_int_key(ld, x, mkey(mkeys_top, "parallel"), &m->parallel);
+	load_order(ld, map_get(&mp, "order"));
 	if ((x = map_get(&mp, "defaults")))
 		load_defaults(ld, x);
 	if (!(x = map_get(&mp, "images")))

@@ -193,5 +193,8 @@ int load_host(struct ld *ld, yaml_node_t *v, struct host *h);
  * above. */
 int load_selectors(struct ld *ld, yaml_node_t *v, const char *key, struct selector **out, size_t *n);
 int load_baseline(struct ld *ld, yaml_node_t *v);
+/* order.c: the top's order: (v may be NULL: the default, whose seed comes
+ * from the name, so the name is loaded first). */
+int load_order(struct ld *ld, yaml_node_t *v);
 
 #endif
