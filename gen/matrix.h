@@ -122,7 +122,12 @@ struct benchmark {
 	int is_pair;            /* 1: server + client form; main is unused */
 	struct side server, client; /* complete: keys written beside them (context, base,
 	                         * build_args, env) are already folded in */
-	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3 */
+	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3;
+	                         * adaptive (repeat: {min, max, precision}): the min */
+	int repeat_max;         /* adaptive: the most a cell may get; 0: fixed repeat */
+	double precision;       /* adaptive: the target half-width of the median's
+	                         * interval over the median, e.g. 0.02 */
+	char *precision_metric; /* adaptive: the metric it applies to (owned) */
 	int warmup;             /* repetitions before those, not counted; default 0 */
 	long timeout_ms;        /* per repetition; default 600000 */
 	struct parser *parsers; /* may be empty: the cell still gets its elapsed time */
@@ -223,6 +228,8 @@ struct cell {
 	const struct benchmark *bench;
 	const struct host *host;
 	char *id;               /* owned: "debian-bookworm.sysbench-cpu.bridge" */
+	int repeat;             /* its measured repetitions: bench->repeat, or for an
+	                         * adaptive benchmark more from repeats.json (gen.h) */
 };
 
 /* Expand images x tags x benchmarks x hosts, apply images: restrictions,

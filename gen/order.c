@@ -39,7 +39,7 @@ order_steps(const struct gen *g, size_t *n)
 
 	for (i = 0; i < g->ncells; i++) {
 		const struct cell *c = &g->cells[i];
-		int reps = c->bench->warmup + c->bench->repeat;
+		int reps = c->bench->warmup + c->repeat;
 		idhash[i] = hash_str(HASH_INIT, c->id);
 		total += (size_t)reps;
 		if (reps > rmax)
@@ -51,7 +51,7 @@ order_steps(const struct gen *g, size_t *n)
 		for (i = m = 0; i < g->ncells; i++) {
 			const struct cell *c = &g->cells[i];
 
-			if (c->bench->warmup + c->bench->repeat < r)
+			if (c->bench->warmup + c->repeat < r)
 				continue;
 			k[m].key = hash_mix(idhash[i] ^ hash_mix((uint64_t)g->m->seed * 0x9e3779b97f4a7c15ull + (uint64_t)r));
 			k[m++].cell = i;

@@ -36,6 +36,7 @@
 #include "base/valid.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/aggregate.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
@@ -184,7 +185,7 @@ outputs_sweep(struct run *r)
 		if (!r->sel[i])
 			continue;
 		n += valid_sweep_cell(r->dir, c->id);
-		for (rep = 1; rep <= c->bench->warmup + c->bench->repeat; rep++)
+		for (rep = 1; rep <= c->bench->warmup + c->repeat; rep++)
 			n += valid_sweep_rep(r->dir, c->id, rep);
 	}
 	if (n)
@@ -349,21 +350,28 @@ summarise(struct run *r, json_t *moved)
 	return r->nret != 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
-int
-cmd_run(int argc, char **argv)
+/* One round: gen, ninja, what became of the cells; *dir: the results
+ * folder (fresh), *adaptive: whether some benchmark is adaptive, *locked:
+ * whether an earlier round holds the folder's lock (kept to the end). */
+static int
+run_round(struct run_args *a, char **dir, int *adaptive, int *locked)
 {
-	struct run_args a;
-	struct run r = { .a = &a };
-	char *defdir = NULL;
+	struct run r = { .a = a };
 	json_t *moved;
+	size_t i;
 	int ret;
 
-	if (args_parse(argc, argv, &a) < 0)
+	if (gen_input_load(&r.in, a->matrix, a->dir, a->shard_index, a->shard_count, a->durations) < 0)
 		return EXIT_USAGE;
-	if (gen_input_load(&r.in, a.matrix, a.dir, a.shard_index, a.shard_count, a.durations) < 0)
-		return EXIT_USAGE;
-	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
-	ret = cells_select(&r) < 0 ? EXIT_USAGE : lock_dir(r.dir) < 0 ? EXIT_RUNTIME : generate(&r);
+	r.dir = *dir = a->dir ? xstrdup(a->dir) : xasprintf("results/%s", r.in.m->name);
+	for (i = 0; i < r.in.m->nbenchmarks; i++)
+		*adaptive |= r.in.m->benchmarks[i].repeat_max > 0;
+	if (cells_select(&r) < 0)
+		ret = EXIT_USAGE;
+	else if (!*locked && lock_dir(r.dir) < 0)
+		ret = EXIT_RUNTIME;
+	else
+		ret = (*locked = 1, generate(&r));
 	if (ret == EXIT_OK)
 		native_notice(&r);
 	if (ret == EXIT_OK) {
@@ -380,7 +388,31 @@ cmd_run(int argc, char **argv)
 	engine_use_free(r.eng, r.neng);
 	free(r.jobs);
 	free(r.sel);
-	free(defdir);
 	gen_input_release(&r.in);
+	return ret;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	char *dir = NULL;
+	int ret, adaptive = 0, locked = 0, round = 1, more = 0;
+
+	if (args_parse(argc, argv, &a) < 0)
+		return EXIT_USAGE;
+	/* Adaptive repetitions: after a round that went well, the cells that
+	 * missed their target get more repetitions (repeats.json) and the
+	 * next round is an ordinary gen and ninja run with more edges. */
+	while ((ret = run_round(&a, &dir, &adaptive, &locked)) == EXIT_OK && adaptive &&
+	       (more = adaptive_next(dir)) > 0) {
+		printf("jockey: round %d: %d cell%s short of the precision target get more "
+		       "repetitions\n", ++round, more, more == 1 ? "" : "s");
+		free(dir);
+		dir = NULL;
+	}
+	if (ret == EXIT_OK && adaptive && more < 0)
+		ret = EXIT_RUNTIME;
+	free(dir);
 	return ret;
 }

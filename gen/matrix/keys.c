@@ -56,8 +56,17 @@ const struct mkey mkeys_parser[] = {
 	END
 };
 
+const struct mkey mkeys_repeat[] = {
+	RANGE("min", MT_INT, 1, 100000, "repetitions every cell runs"),
+	RANGE("max", MT_INT, 1, 100000, "the most repetitions a cell may get"),
+	K("precision", MT_STR, "the target: the interval of the median within this much of it, e.g. 2%"),
+	K("metric", MT_STR, "the metric the target applies to (default elapsed_s)"),
+	END
+};
+
 const struct mkey mkeys_defaults[] = {
-	RANGE("repeat", MT_INT, 1, 100000, "repetitions of each cell (default 1)"),
+	OR_MAP("repeat", NULL, 1, 100000, mkeys_repeat, "repetitions of each cell (default 3), or "
+	       "{min, max, precision}: more for a cell until its median is that precise"),
 	RANGE("warmup", MT_INT, 0, 100000, "repetitions run first and left out of the statistics"),
 	K("timeout", MT_DURATION, "how long one repetition may take, e.g. 120s"),
 	K("parser", MT_PARSERS, "the parser of every benchmark that names none"),
@@ -120,7 +129,8 @@ const struct mkey mkeys_side[] = {
 const struct mkey mkeys_bench[] = {
 	REQ("name", MT_NAME, "the benchmark's name, a slug"),
 	SIDE("the benchmark"),
-	RANGE("repeat", MT_INT, 1, 100000, "repetitions of each cell"),
+	OR_MAP("repeat", NULL, 1, 100000, mkeys_repeat, "repetitions of each cell, or {min, max, "
+	       "precision}: more for a cell until its median is that precise"),
 	RANGE("warmup", MT_INT, 0, 100000, "repetitions run first and left out of the statistics"),
 	K("timeout", MT_DURATION, "how long one repetition may take, e.g. 120s"),
 	K("parser", MT_PARSERS, "how to read the log: a built-in name, {regex, metric} or {command}"),

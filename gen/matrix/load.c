@@ -96,7 +96,8 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 		return -1;
 	}
 	map_check_keys(ld, &mp, mkeys_defaults, "'defaults'");
-	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_defaults, "repeat"), &ld->def.repeat) < 0)
+	if ((x = map_get(&mp, "repeat")) && load_repeat(ld, x, &ld->def.repeat, &ld->def.repeat_max,
+							&ld->def.precision, &ld->def.precision_metric) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_defaults, "warmup"), &ld->def.warmup) < 0)
 		ret = -1;
@@ -435,6 +436,7 @@ matrix_load(const char *path)
 	diag_release(&ld.d);
 	parsers_free(ld.def.parsers, ld.def.nparsers);
 	kvlist_release(&ld.def.env);
+	free(ld.def.precision_metric);
 	free(ld.state);
 	free(ld.size);
 	free(ld.height);
@@ -462,6 +464,7 @@ matrix_free(struct matrix *m)
 		side_release(&b->server);
 		side_release(&b->client);
 		lifecycle_free(b->lifecycle);
+		free(b->precision_metric);
 		parsers_free(b->parsers, b->nparsers);
 		strlist_release(&b->images);
 	}

@@ -335,7 +335,7 @@ ninja_cell(struct cellwriter *w, const struct cell *c)
 {
 	const struct gen *g = w->g;
 	struct buf *cb = g->ncells <= GEN_CELL_TARGETS ? w->b : w->cb;
-	int rep, reps = c->bench->warmup + c->bench->repeat;
+	int rep, reps = c->bench->warmup + c->repeat;
 
 	buf_reset(&w->p.run);
 	put_file(w, &w->p.run, LAYOUT_CELL_RUN, c->id);

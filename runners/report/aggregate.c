@@ -24,6 +24,7 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "build/version.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/aggregate.h"
 #include "runners/report/history.h"
 #include "runners/report/report.h"
@@ -177,6 +178,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	json_object_set_new(out, "failures", failures);
 	json_object_set_new(out, "metrics", metrics);
 	json_object_set_new(out, "provenance", provenance ? provenance : json_object());
+	adaptive_judge(out);
 	return out;
 }
 
