@@ -304,6 +304,8 @@ run_json_write(struct run *r)
 			r->a->shard_index, "count", r->a->shard_count, "cells", (json_int_t)r->in.ncells,
 			"cells_total", (json_int_t)r->in.o.cells_total));
 	json_object_set(runj, "moved_bases", moved);
+	json_object_set_new(runj, "order", json_pack("{s:s, s:I}", "kind", r->in.m->sequential ?
+				"sequential" : "interleaved", "seed", (json_int_t)r->in.m->seed));
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = xasprintf("%s/" LAYOUT_RUN_JSON, r->dir);
 	if (write_file_atomic(path, text, strlen(text)) < 0)

@@ -52,7 +52,8 @@ test_expect_success 'by default the repetitions run round by round, in the order
 	awk "{ if (\$2 != int((NR - 1) / 3) + 1) exit 1; seen[\$2 \" \" \$1]++ } END { exit length(seen) != 9 }" order &&
 	# not every round in the same order of cells (the seed shuffles each)
 	test $(awk "{ printf \"%s\", \$1 } NR % 3 == 0 { print \"\" }" order | sort -u | wc -l) -gt 1 &&
-	python3 -c "import json; o = json.load(open(\"out/matrix.json\"))[\"order\"]; assert o[\"kind\"] == \"interleaved\" and o[\"seed\"] >= 0, o"
+	python3 -c "import json; o = json.load(open(\"out/matrix.json\"))[\"order\"]; assert o[\"kind\"] == \"interleaved\" and o[\"seed\"] >= 0, o" &&
+	python3 -c "import json; assert json.load(open(\"out/run.json\"))[\"order\"] == json.load(open(\"out/matrix.json\"))[\"order\"]"
 '
 
 test_expect_success 'the same matrix gives the same order; another seed another one' '
