@@ -403,18 +403,25 @@ cmd_run(int argc, char **argv)
 
 	if (args_parse(argc, argv, &a) < 0)
 		return EXIT_USAGE;
-	/* Adaptive repetitions: after a round that went well, the cells that
-	 * missed their target get more repetitions (repeats.json) and the
-	 * next round is an ordinary gen and ninja run with more edges. */
-	while ((ret = run_round(&a, &dir, &adaptive, &locked)) == EXIT_OK && adaptive &&
-	       (more = adaptive_next(dir)) > 0) {
+	/* Adaptive repetitions: after a round that finished (some cells may
+	 * have failed), the cells that missed their target get more
+	 * repetitions (repeats.json) and the next round is an ordinary gen and
+	 * ninja run with more edges. Bounded: each round adds to cells below
+	 * their max only. */
+	for (;;) {
+		ret = run_round(&a, &dir, &adaptive, &locked);
+		if ((ret != EXIT_OK && ret != EXIT_CELLS_FAILED) || !adaptive)
+			break;
+		if ((more = adaptive_next(dir)) <= 0) {
+			if (more < 0)
+				ret = EXIT_RUNTIME;
+			break;
+		}
 		printf("jockey: round %d: %d cell%s short of the precision target get more "
 		       "repetitions\n", ++round, more, more == 1 ? "" : "s");
 		free(dir);
 		dir = NULL;
 	}
-	if (ret == EXIT_OK && adaptive && more < 0)
-		ret = EXIT_RUNTIME;
 	free(dir);
 	return ret;
 }

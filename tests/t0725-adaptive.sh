@@ -82,6 +82,15 @@ test_expect_success 'killed in the middle of round 2, the rerun resumes: only wh
 	test $(runs kill $NOISY 6) = 1
 '
 
+test_expect_success 'a failing cell elsewhere does not stop the rounds; the exit code says it failed' '
+	sed "s/^hosts:/  - {name: broken, command: [sh, -c, \"exit 3\"]}\nhosts:/" adapt.yaml >fail.yaml &&
+	grep -q "name: broken" fail.yaml &&
+	test_must_fail --code=3 "$JOCKEY" run -o fail fail.yaml >fail.out 2>&1 &&
+	test_grep "round 3: 1 cell short" fail.out &&
+	verdict fail $NOISY >failnoisy && cat failnoisy &&
+	grep -E "^target not met at max 6 \(±[0-9.]+%\) 6 6 6 False$" failnoisy
+'
+
 test_expect_success 'a bad repeat map: a clear error with its place' '
 	sed "s/repeat: {min: 3, max: 6, precision: 2%}/repeat: {min: 3, max: 2, precision: 2}/" adapt.yaml >bad.yaml &&
 	test_must_fail --code=2 "$JOCKEY" gen -o badout bad.yaml 2>bad.err &&

@@ -9,6 +9,15 @@
 #include "base/util.h"
 #include "runners/report/adaptive.h"
 
+/* o's string key, or "" */
+static const char *
+text(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
 void
 adaptive_judge(json_t *cell)
 {
@@ -54,7 +63,7 @@ adaptive_md(struct buf *b, json_t *cells, const char *bench)
 	int any = 0;
 
 	json_array_foreach(cells, i, c) {
-		if (strcmp(json_string_value(json_object_get(c, "benchmark")), bench) != 0 ||
+		if (strcmp(text(c, "benchmark"), bench) != 0 ||
 		    !json_is_string(json_object_get(a = json_object_get(c, "adaptive"), "verdict")))
 			continue;
 		if (!any++)
@@ -87,7 +96,7 @@ next_counts(json_t *results, json_t *want)
 			continue;
 		json_object_set_new(want, id, json_integer(repeat));
 		/* a failed or unfinished cell waits for a run that finishes it */
-		if (strcmp(json_string_value(json_object_get(c, "status")), "done") != 0 ||
+		if (strcmp(text(c, "status"), "done") != 0 ||
 		    json_is_true(json_object_get(a, "met")) || repeat >= max)
 			continue;
 		next = repeat + (min + 1) / 2;
