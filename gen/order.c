@@ -13,6 +13,9 @@ order_interleaved(const struct gen *g)
 	return !g->m->sequential && g->ncells > 1;
 }
 
+/* Cells (in id order) shuffled as a block: see order_steps in order.h. */
+enum { ORDER_BLOCK = 256 };
+
 struct keyed {
 	uint64_t key;
 	size_t cell;
@@ -53,7 +56,12 @@ order_steps(const struct gen *g, size_t *n)
 
 			if (c->bench->warmup + c->repeat < r)
 				continue;
-			k[m].key = hash_mix(idhash[i] ^ hash_mix((uint64_t)g->m->seed * 0x9e3779b97f4a7c15ull + (uint64_t)r));
+			uint64_t round = hash_mix((uint64_t)g->m->seed * 0x9e3779b97f4a7c15ull + (uint64_t)r);
+
+			/* the block's place in the round in the high bits, the
+			 * cell's place in its block in the low ones */
+			k[m].key = (hash_mix(round ^ (i / ORDER_BLOCK)) & ~(uint64_t)0xffff) |
+				   (hash_mix(round ^ idhash[i]) & 0xffff);
 			k[m++].cell = i;
 		}
 		qsort(k, m, sizeof(*k), keyed_cmp);

@@ -35,9 +35,14 @@ struct order_step {
  * sequential and it has more than one cell), else 0. */
 int order_interleaved(const struct gen *g);
 /* The run edges of g's cells in the order they are to run: round r holds
- * repetition r of each cell that has one, the cells sorted by a hash of
- * (seed, r, cell id), so that a cell keeps its place when others come or
- * go. A fresh array of *n steps. */
+ * repetition r of each cell that has one, shuffled by (seed, r): the blocks
+ * of 256 cells (in id order) in a random order, and the cells of a block in
+ * a random order by a hash of their id. Blocks, not a full shuffle: ninja
+ * reads the run edges in this order, and its load of bench/gen 50 4 25 20 3
+ * (300,000 run edges) took 3.7 s of user CPU fully shuffled against 2.45 s
+ * for the sequential order, 2.7 s against 2.0 s in blocks of 256 (medians
+ * of 3-4 runs side by side, on a 2-core machine at load 7-15). A fresh
+ * array of *n steps. */
 struct order_step *order_steps(const struct gen *g, size_t *n);
 
 #endif
