@@ -64,6 +64,14 @@ test_expect_success 'the same matrix gives the same order; another seed another 
 	manifest seeded >seeded.order && ! test_cmp expect seeded.order
 '
 
+test_expect_success 'warm-up repetitions come in the first rounds, before each cell'"'"'s measured ones' '
+	write_matrix "" &&
+	sed "s/defaults: {repeat: 3, timeout: 60s}/defaults: {repeat: 2, warmup: 2, timeout: 60s}/" order.yaml >warm.yaml &&
+	"$JOCKEY" gen -q -o warm warm.yaml && manifest warm >warm.order && cat warm.order &&
+	test $(wc -l <warm.order) = 12 &&
+	awk "{ if (\$2 != int((NR - 1) / 3) + 1) exit 1 }" warm.order
+'
+
 test_expect_success 'three deleted repetitions: the rerun runs exactly those; after the first, in build.ninja'"'"'s order' '
 	n=$(grep -vc "^#" out/.ninja_log) &&
 	sed -n "2p;5p;9p" order >deleted &&
