@@ -27,6 +27,7 @@
 #include "gen/compose.h"
 #include "gen/conf.h"
 #include "gen/from.h"
+#include "gen/adaptive.h"
 #include "gen/gen.h"
 #include "gen/ninja/writer.h"
 #include "gen/plan.h"
@@ -79,6 +80,8 @@ gen_input_load(struct gen_input *in, const char *path, const char *dir, int inde
 	if (from_check(in->m, in->cells, in->ncells) < 0)
 		goto fail;
 	options_init(&in->o, in->m, path, dir, in->ncells);
+	if (adaptive_apply(in->o.dir, in->cells, in->ncells) < 0)
+		goto fail;
 	if (count > 0) {
 		if (shard_filter(in->cells, &in->ncells, index, count, durations) < 0)
 			goto fail;
@@ -184,11 +187,18 @@ json_cells(const struct gen *g)
 			tag = json_string(c->tag);
 			tagname = c->tag;
 		}
+		if (c->bench->repeat_max)
+			json_object_set_new(o, "adaptive", json_pack("{s:i, s:i, s:s, s:f}",
+				"max", c->bench->repeat_max, "min", c->bench->repeat,
+				"metric", c->bench->precision_metric, "precision", c->bench->precision));
 		json_object_set(o, "benchmark", bench[b]);
 		json_object_set(o, "host", host[c->host - m->hosts]);
 		json_object_set_new(o, "id", json_string(c->id));
 		json_object_set(o, "image", img[c->image - m->images]);
-		json_object_set(o, "repeat", rep[b]);
+		if (c->repeat != c->bench->repeat)
+			json_object_set_new(o, "repeat", json_integer(c->repeat));
+		else
+			json_object_set(o, "repeat", rep[b]);
 		json_object_set(o, "tag", tag);
 		json_object_set(o, "warmup", warm[b]);
 		json_array_append_new(cells, o);
@@ -223,9 +233,10 @@ json_matrix(const struct gen *g)
 		baseline = json_pack("{s:s, s:o}", "image", m->baseline.image,
 				     "tag", conf_jstr(m->baseline.tag));
 	/* Keys in sorted order: gen_render dumps this one without JSON_SORT_KEYS. */
-	o = json_pack("{s:o, s:o, s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
+	o = json_pack("{s:o, s:o, s:s, s:f, s:s, s:{s:s, s:I}, s:s, s:i}", "baseline", baseline,
 		      "cells", json_cells(g), "dir", g->o->dir, "max_cv", m->max_cv,
-		      "name", m->name, "path", g->o->matrix, "schema", 1);
+		      "name", m->name, "order", "kind", m->sequential ? "sequential" : "interleaved",
+		      "seed", (json_int_t)m->seed, "path", g->o->matrix, "schema", 1);
 	if (g->o->shard_count > 0) {
 		/* What 'jockey merge' checks: the shards of one matrix file
 		 * (its content, not its path) that together hold every cell. */
@@ -318,7 +329,7 @@ ninja_size_guess(const struct gen *g)
 	for (i = 0; i < g->ncells; i++) {
 		const struct cell *c = &g->cells[i];
 
-		n += (strlen(c->id) + 40) * (8 + 6 * (size_t)(c->bench->warmup + c->bench->repeat));
+		n += (strlen(c->id) + 40) * (8 + 6 * (size_t)(c->bench->warmup + c->repeat));
 	}
 	return n;
 }

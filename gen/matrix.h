@@ -134,7 +134,12 @@ struct benchmark {
 	int is_pair;            /* 1: server + client form; main is unused */
 	struct side server, client; /* complete: keys written beside them (context, base,
 	                         * build_args, env) are already folded in */
-	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3 */
+	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3;
+	                         * adaptive (repeat: {min, max, precision}): the min */
+	int repeat_max;         /* adaptive: the most a cell may get; 0: fixed repeat */
+	double precision;       /* adaptive: the target half-width of the median's
+	                         * interval over the median, e.g. 0.02 */
+	char *precision_metric; /* adaptive: the metric it applies to (owned) */
 	int warmup;             /* repetitions before those, not counted; default 0 */
 	long timeout_ms;        /* per repetition; default 600000 */
 	struct parser *parsers; /* may be empty: the cell still gets its elapsed time */
@@ -209,6 +214,9 @@ struct matrix {
 	struct baseline baseline;  /* both NULL: none */
 	double max_cv;          /* noisy above this coefficient of variation; default 0.05 */
 	int parallel;           /* ninja pool depth per engine; default 1 */
+	int sequential;         /* order: sequential: a cell's repetitions back to back */
+	long seed;              /* the interleaved order's shuffles: order.seed, else
+	                         * from the name (gen/order.h) */
 };
 
 /* Load and validate path. On success return a matrix the caller frees with
@@ -234,6 +242,8 @@ struct cell {
 	const struct benchmark *bench;
 	const struct host *host;
 	char *id;               /* owned: "debian-bookworm.sysbench-cpu.bridge" */
+	int repeat;             /* its measured repetitions: bench->repeat, or for an
+	                         * adaptive benchmark more from repeats.json (gen.h) */
 };
 
 /* Expand images x tags x benchmarks x hosts, apply images: restrictions,

@@ -59,7 +59,7 @@ ls_text(const char *dir, const struct cell *cells, size_t n)
 		struct cellstate st;
 		char *text, *line;
 
-		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
+		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].repeat);
 		text = cellstate_text(&st);
 		line = one_line(text);
 		printf("%-*s  %-*s  %-*s  %-*s  %s%s%s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
@@ -86,7 +86,7 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 		char *text;
 		json_t *o;
 
-		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
+		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].repeat);
 		text = cellstate_text(&st);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "id", cells[i].id,
 			      "image", cells[i].image->name, "tag", cells[i].tag,

@@ -38,6 +38,7 @@
 #include "base/valid.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/aggregate.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
@@ -190,7 +191,7 @@ outputs_sweep(struct run *r)
 		if (!r->sel[i])
 			continue;
 		n += valid_sweep_cell(r->dir, c->id);
-		for (rep = 1; rep <= c->bench->warmup + c->bench->repeat; rep++)
+		for (rep = 1; rep <= c->bench->warmup + c->repeat; rep++)
 			n += valid_sweep_rep(r->dir, c->id, rep);
 	}
 	if (n)
@@ -311,6 +312,8 @@ run_json_write(struct run *r)
 			r->a->shard_index, "count", r->a->shard_count, "cells", (json_int_t)r->in.ncells,
 			"cells_total", (json_int_t)r->in.o.cells_total));
 	json_object_set(runj, "moved_bases", moved);
+	json_object_set_new(runj, "order", json_pack("{s:s, s:I}", "kind", r->in.m->sequential ?
+				"sequential" : "interleaved", "seed", (json_int_t)r->in.m->seed));
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = xasprintf("%s/" LAYOUT_RUN_JSON, r->dir);
 	if (write_file_atomic(path, text, strlen(text)) < 0)
@@ -357,21 +360,28 @@ summarise(struct run *r, json_t *moved)
 	return r->nret != 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
-int
-cmd_run(int argc, char **argv)
+/* One round: gen, ninja, what became of the cells; *dir: the results
+ * folder (fresh), *adaptive: whether some benchmark is adaptive, *locked:
+ * whether an earlier round holds the folder's lock (kept to the end). */
+static int
+run_round(struct run_args *a, char **dir, int *adaptive, int *locked)
 {
-	struct run_args a;
-	struct run r = { .a = &a };
-	char *defdir = NULL;
+	struct run r = { .a = a };
 	json_t *moved;
+	size_t i;
 	int ret;
 
-	if (args_parse(argc, argv, &a) < 0)
+	if (gen_input_load(&r.in, a->matrix, a->dir, a->shard_index, a->shard_count, a->durations) < 0)
 		return EXIT_USAGE;
-	if (gen_input_load(&r.in, a.matrix, a.dir, a.shard_index, a.shard_count, a.durations) < 0)
-		return EXIT_USAGE;
-	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
-	ret = cells_select(&r) < 0 ? EXIT_USAGE : lock_dir(r.dir) < 0 ? EXIT_RUNTIME : generate(&r);
+	r.dir = *dir = a->dir ? xstrdup(a->dir) : xasprintf("results/%s", r.in.m->name);
+	for (i = 0; i < r.in.m->nbenchmarks; i++)
+		*adaptive |= r.in.m->benchmarks[i].repeat_max > 0;
+	if (cells_select(&r) < 0)
+		ret = EXIT_USAGE;
+	else if (!*locked && lock_dir(r.dir) < 0)
+		ret = EXIT_RUNTIME;
+	else
+		ret = (*locked = 1, generate(&r));
 	if (ret == EXIT_OK)
 		native_notice(&r);
 	if (ret == EXIT_OK) {
@@ -388,7 +398,38 @@ cmd_run(int argc, char **argv)
 	engine_use_free(r.eng, r.neng);
 	free(r.jobs);
 	free(r.sel);
-	free(defdir);
 	gen_input_release(&r.in);
+	return ret;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	char *dir = NULL;
+	int ret, adaptive = 0, locked = 0, round = 1, more = 0;
+
+	if (args_parse(argc, argv, &a) < 0)
+		return EXIT_USAGE;
+	/* Adaptive repetitions: after a round that finished (some cells may
+	 * have failed), the cells that missed their target get more
+	 * repetitions (repeats.json) and the next round is an ordinary gen and
+	 * ninja run with more edges. Bounded: each round adds to cells below
+	 * their max only. */
+	for (;;) {
+		ret = run_round(&a, &dir, &adaptive, &locked);
+		if ((ret != EXIT_OK && ret != EXIT_CELLS_FAILED) || !adaptive)
+			break;
+		if ((more = adaptive_next(dir)) <= 0) {
+			if (more < 0)
+				ret = EXIT_RUNTIME;
+			break;
+		}
+		printf("jockey: round %d: %d cell%s short of the precision target get more "
+		       "repetitions\n", ++round, more, more == 1 ? "" : "s");
+		free(dir);
+		dir = NULL;
+	}
+	free(dir);
 	return ret;
 }

@@ -228,7 +228,6 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 	int ret = 0;
 
 	b->mark = nmark(v);
-	b->repeat = ld->def.repeat;
 	b->warmup = ld->def.warmup;
 	b->timeout_ms = ld->def.timeout_ms;
 	if (map_load(ld, v, &mp) < 0) {
@@ -266,7 +265,7 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 	} else if (load_side(ld, &mp, &b->main, ROLE_PLAIN, NULL) < 0) {
 		ret = -1;
 	}
-	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_bench, "repeat"), &b->repeat) < 0)
+	if (load_bench_repeat(ld, map_get(&mp, "repeat"), b) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_bench, "warmup"), &b->warmup) < 0)
 		ret = -1;

@@ -64,6 +64,7 @@ add_cell(struct expansion *x, const struct image *im, const char *tag,
 	x->v[x->n].image = im;
 	x->v[x->n].tag = tag;
 	x->v[x->n].bench = b;
+	x->v[x->n].repeat = b->repeat;
 	x->v[x->n].host = h;
 	x->v[x->n].id = id;
 	x->alive[x->n] = 1;

@@ -19,6 +19,7 @@ static const char *const froms[] = { "base", "rebase", "keep", "build", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
 static const char *const applies[] = { "both", "server", "client", NULL };
 static const char *const call_graphs[] = { "none", "fp", "dwarf", NULL };
+static const char *const orders[] = { "interleaved", "sequential", NULL };
 
 #define END { NULL, MT_STR, 0, 0, 0, NULL, NULL, NULL }
 #define K(name, type, doc) { name, type, 0, 0, 0, NULL, NULL, doc }
@@ -27,6 +28,7 @@ static const char *const call_graphs[] = { "none", "fp", "dwarf", NULL };
 #define CHOICE(name, ch, doc) { name, MT_CHOICE, 0, 0, 0, ch, NULL, doc }
 #define SUB(name, type, flags, sub, doc) { name, type, flags, 0, 0, NULL, sub, doc }
 #define NONEMPTY(name, type, flags, sub, doc) { name, type, (flags) | MK_NONEMPTY, 0, 0, NULL, sub, doc }
+#define OR_MAP(name, ch, lo, hi, sub, doc) { name, MT_OR_MAP, 0, lo, hi, ch, sub, doc }
 #define MISPLACED(name, type, doc) { name, type, MK_MISPLACED, 0, 0, NULL, NULL, doc }
 
 /* The keys a plain benchmark and each side of a pair share, in this order. */
@@ -55,8 +57,17 @@ const struct mkey mkeys_parser[] = {
 	END
 };
 
+const struct mkey mkeys_repeat[] = {
+	RANGE("min", MT_INT, 1, 100000, "repetitions every cell runs"),
+	RANGE("max", MT_INT, 1, 100000, "the most repetitions a cell may get"),
+	K("precision", MT_STR, "the target: the interval of the median within this much of it, e.g. 2%"),
+	K("metric", MT_STR, "the metric the target applies to (default elapsed_s)"),
+	END
+};
+
 const struct mkey mkeys_defaults[] = {
-	RANGE("repeat", MT_INT, 1, 100000, "repetitions of each cell (default 1)"),
+	OR_MAP("repeat", NULL, 1, 100000, mkeys_repeat, "repetitions of each cell (default 3), or "
+	       "{min, max, precision}: more for a cell until its median is that precise"),
 	RANGE("warmup", MT_INT, 0, 100000, "repetitions run first and left out of the statistics"),
 	K("timeout", MT_DURATION, "how long one repetition may take, e.g. 120s"),
 	K("parser", MT_PARSERS, "the parser of every benchmark that names none"),
@@ -129,7 +140,8 @@ const struct mkey mkeys_side[] = {
 const struct mkey mkeys_bench[] = {
 	REQ("name", MT_NAME, "the benchmark's name, a slug"),
 	SIDE("the benchmark"),
-	RANGE("repeat", MT_INT, 1, 100000, "repetitions of each cell"),
+	OR_MAP("repeat", NULL, 1, 100000, mkeys_repeat, "repetitions of each cell, or {min, max, "
+	       "precision}: more for a cell until its median is that precise"),
 	RANGE("warmup", MT_INT, 0, 100000, "repetitions run first and left out of the statistics"),
 	K("timeout", MT_DURATION, "how long one repetition may take, e.g. 120s"),
 	K("parser", MT_PARSERS, "how to read the log: a built-in name, {regex, metric} or {command}"),
@@ -189,6 +201,11 @@ const struct mkey mkeys_baseline[] = {
 	END
 };
 
+const struct mkey mkeys_order[] = {
+	RANGE("seed", MT_INT, 0, 2147483647, "the seed of the shuffle of each round (default: from the matrix's name)"),
+	END
+};
+
 const struct mkey mkeys_top[] = {
 	REQ("name", MT_NAME, "the matrix's name: its results go to results/NAME"),
 	SUB("dockerfiles", MT_MAP, 0, mkeys_dockerfiles, "the Dockerfile repo, fetched with libgit2"),
@@ -200,6 +217,8 @@ const struct mkey mkeys_top[] = {
 	SUB("baseline", MT_MAP, 0, mkeys_baseline, "what the reports compare against: {host} or {image}"),
 	SUB("defaults", MT_MAP, 0, mkeys_defaults, "settings of every benchmark that does not say otherwise"),
 	RANGE("parallel", MT_INT, 1, 1024, "benchmarks run at once on one engine (default 1)"),
+	OR_MAP("order", orders, 0, 0, mkeys_order, "the repetitions' order: interleaved (default: "
+	       "round by round across the cells, shuffled), sequential, or {seed: N}"),
 	END
 };
 

@@ -96,7 +96,8 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 		return -1;
 	}
 	map_check_keys(ld, &mp, mkeys_defaults, "'defaults'");
-	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_defaults, "repeat"), &ld->def.repeat) < 0)
+	if ((x = map_get(&mp, "repeat")) && load_repeat(ld, x, &ld->def.repeat, &ld->def.repeat_max,
+							&ld->def.precision, &ld->def.precision_metric) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_defaults, "warmup"), &ld->def.warmup) < 0)
 		ret = -1;
@@ -276,6 +277,7 @@ load_top(struct ld *ld, yaml_node_t *root)
 		m->repo = path_clean(m->dir, "../dockerfiles");
 	if ((x = map_get(&mp, "parallel")))
 		value_int_key(ld, x, mkey(mkeys_top, "parallel"), &m->parallel);
+	load_order(ld, map_get(&mp, "order"));
 	if ((x = map_get(&mp, "defaults")))
 		load_defaults(ld, x);
 	if (!(x = map_get(&mp, "images")))
@@ -434,6 +436,7 @@ matrix_load(const char *path)
 	diag_release(&ld.d);
 	parsers_free(ld.def.parsers, ld.def.nparsers);
 	kvlist_release(&ld.def.env);
+	free(ld.def.precision_metric);
 	free(ld.state);
 	free(ld.size);
 	free(ld.height);
@@ -461,6 +464,7 @@ matrix_free(struct matrix *m)
 		side_release(&b->server);
 		side_release(&b->client);
 		lifecycle_free(b->lifecycle);
+		free(b->precision_metric);
 		parsers_free(b->parsers, b->nparsers);
 		strlist_release(&b->images);
 	}

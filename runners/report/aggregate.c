@@ -24,6 +24,7 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "build/version.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/aggregate.h"
 #include "runners/report/conditions.h"
 #include "runners/report/history.h"
@@ -176,6 +177,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	json_object_set_new(out, "metrics", metrics);
 	json_object_set_new(out, "provenance", provenance ? provenance : json_object());
 	json_object_set_new(out, "machine_busy", busy);
+	adaptive_judge(out);
 	return out;
 }
 

@@ -417,6 +417,8 @@ function cellBody(box, c) {
 	el("h4", {}, box, "Provenance");
 	var dl = el("dl", { "class": "prov" }, box), p = c.provenance || {};
 	var rows = [["cell", c.id], ["status", c.status + ", " + c.reps_done + "/" + c.reps_total + " repetitions (" + (c.warmup || 0) + " warmup)"],
+		["precision target", c.adaptive && c.adaptive.verdict && c.adaptive.metric + " within ±" +
+			+(c.adaptive.precision * 100).toFixed(2) + "%: " + c.adaptive.verdict],
 		["inputs hash", c.inputs_hash], ["result hash", c.result_hash], ["Dockerfile repo commit", D.repo_commit],
 		["jockey", D.jockey_version], ["profile", c.profile ? c.profile.text : undefined]];
 	Object.keys(p).sort().forEach(function (k) { rows.push([k, typeof p[k] === "object" ? JSON.stringify(p[k]) : String(p[k])]); });

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include "runners/report/conditions.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/summary.h"
 #include "runners/report/winner.h"
 
@@ -226,6 +227,7 @@ md_benchmark(struct buf *b, json_t *cells, json_t *index, const char *bench, dou
 		}
 	if (any_system)
 		buf_puts(b, "</details>\n\n");
+	adaptive_md(b, cells, bench);
 	json_decref(rows);
 	json_decref(hosts);
 	json_decref(metrics);
