@@ -21,6 +21,7 @@ proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
 		return -1;
 	p->host_settings = host_settings;
 	p->native = host_settings && r->rc.native;
+	p->remote = !p->native && engine_remote(r->rc.engine);
 	p->ops = p->native ? &native_ops : &container_ops;
 	if (p->native)
 		p->net_mode = "host";
@@ -43,7 +44,12 @@ proc_open(struct proc *p)
 	p->log = fopen(p->log_tmp, "w");
 	if (!p->log)
 		return error("open '%s':", p->log_tmp);
-	if (cgparent_create(&p->cg, p->name) < 0)
+	/* a remote engine makes the parent on its host (runc does, as it makes
+	 * the container's folder); only its name is ours. The empty folder
+	 * stays there: the sampler's view is read-only (docs/design.md). */
+	if (p->remote)
+		p->cg.name = xasprintf("/%s", p->name);
+	else if (cgparent_create(&p->cg, p->name) < 0)
 		return -1;
 	p->have_cg = 1;
 	return 0;

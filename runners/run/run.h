@@ -45,6 +45,8 @@ struct proc {
 	struct runconf_side *side; /* run.json's "main", "server" or "client" (in run->rc) */
 	char *image_id;        /* from the side's image_stamp */
 	int native;            /* chrooted process, not a container */
+	int remote;            /* a container on an engine not on this machine (engine_remote):
+	                        * its cgroup parent is that host's, sampled there */
 	int host_settings;     /* the host config applies to this side (apply_to) */
 	const char *net_mode;  /* container: its NetworkMode (borrowed); native: "host" */
 	char *name;            /* the container's name and the cgroup parent's, unique */
