@@ -402,6 +402,7 @@ cells.forEach(function (c) {
 	s.appendChild(document.createTextNode(c.id + " "));
 	el("span", { "class": "status-" + c.status.split(" ")[0] }, s, c.status);
 	if (c.noisy) el("span", { "class": "noisy" }, s, " · noisy");
+	if (c.cgroup_absent) el("span", { "class": "noisy" }, s, " · no cgroup metrics: " + c.cgroup_absent);
 	var box = el("div", {}, d), drawn = false;
 	function draw() { if (!drawn && d.open) { drawn = true; cellBody(box, c); } }
 	d.addEventListener("toggle", draw);

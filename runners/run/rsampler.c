@@ -105,8 +105,8 @@ sampler_image(struct engine *e, char **why)
 	size_t len;
 	int r;
 
-	if (read_file(bin, &data, &len) < 0) {
-		*why = xasprintf("the sampler image cannot be built: cannot read '%s': %s", bin, error_last());
+	if (access(bin, R_OK) < 0 || read_file(bin, &data, &len) < 0) {
+		*why = xasprintf("the sampler image cannot be built: cannot read '%s': %s", bin, strerror(errno));
 		goto out;
 	}
 	tag = xasprintf("jockey/sampler:%016llx", (unsigned long long)hash_bytes(HASH_INIT, data, len));
@@ -343,15 +343,33 @@ container_up(struct engine *e, const char *name, json_t *body, char **why)
 	return r;
 }
 
+/* Why the sampler sent no ready line or no final reading: what it said,
+ * else how its container ended (asked of e before it is removed). */
 static char *
-stream_failure(struct rsampler *rs)
+stream_failure(struct rsampler *rs, struct engine *e)
 {
+	char *path, *why;
+	json_t *c = NULL, *st;
+	const char *err;
+
 	if (rs->error)
 		return xasprintf("the sampler on the engine's host: %s", rs->error);
 	if (rs->es->cancelled)
 		return xstrdup("interrupted");
-	return xasprintf("the sampler on the engine's host stopped without a word (%s)",
-			 rs->es->err.len ? engine_error(rs->es) : "its log stream ended");
+	path = xasprintf("/containers/%s/json", rs->name);
+	if (engine_get_json(e, path, &c) == 0 &&
+	    !json_is_true(json_object_get(st = json_object_get(c, "State"), "Running"))) {
+		err = json_string_value(json_object_get(st, "Error"));
+		why = xasprintf("the sampler on the engine's host exited with code %d%s%s",
+				(int)json_integer_value(json_object_get(st, "ExitCode")),
+				err && *err ? ": " : " without a word", err && *err ? err : "");
+	} else {
+		why = xasprintf("the sampler on the engine's host stopped without a word (%s)",
+				rs->es->err.len ? engine_error(rs->es) : "its log stream ended");
+	}
+	json_decref(c);
+	free(path);
+	return why;
 }
 
 struct rsampler *
@@ -391,9 +409,9 @@ rsampler_start(struct engine *e, const char *name, const char *cgname, json_t *l
 	}
 	wait_for(rs, &rs->ready, START_MS);
 	if (!rs->ready) {
+		*why = stream_failure(rs, e);
 		remove_container(e, name);
 		pthread_join(rs->thread, NULL);
-		*why = stream_failure(rs);
 		goto fail;
 	}
 	*host = rs->host;
@@ -416,16 +434,18 @@ rsampler_stop(struct rsampler *rs, struct engine *e, struct rsampler_end *end, c
 	e->timeout_ms = t;
 	free(path);
 	wait_for(rs, &rs->done, STOP_MS);
+	pthread_mutex_lock(&rs->lock);
+	ret = rs->ended ? 0 : -1;
+	pthread_mutex_unlock(&rs->lock);
+	if (ret < 0) {
+		*why = stream_failure(rs, e);
+	}
 	/* a sampler that does not stop is killed with its container, which
 	 * ends the stream */
 	remove_container(e, rs->name);
 	pthread_join(rs->thread, NULL);
-	if (rs->ended) {
+	if (ret == 0)
 		*end = rs->end;
-	} else {
-		*why = stream_failure(rs);
-		ret = -1;
-	}
 	rsampler_free(rs);
 	return ret;
 }
