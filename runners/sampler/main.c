@@ -9,6 +9,8 @@
  * local sampler uses (runners/run/cgroup.c), so the numbers mean the same.
  * Linked statically (configure: gcc -static), so that an image holding only
  * this file (FROM scratch) runs on any engine of the same architecture.
+ * The rows go out in 4 KiB blocks: the engine copies and logs them, on the
+ * benchmark's machine, and per row that cost more than the reading.
  *
  * What it prints, one line each, fields separated by tabs:
  *   host KERNEL CPU_MODEL NCPU CGROUP   first, once it is ready: the host's
@@ -161,7 +163,6 @@ sample(struct state *s, struct cgreading *r)
 	s->pids_max = r->pids > s->pids_max ? r->pids : s->pids_max;
 	s->samples++;
 	cgreading_row(stdout, (mono_ns() - s->start_ns) / 1e9, r, s->net[0], s->net[1]);
-	fflush(stdout);
 }
 
 int
@@ -175,6 +176,11 @@ main(int argc, char **argv)
 	long long due;
 	int interval;
 
+	/* the rows in blocks: one write, one wake-up of the engine's log
+	 * copier and one log entry batch per ~60 rows, not per row (the series
+	 * is read at the end; only the ready line and the totals are waited
+	 * for, and flushed) */
+	setvbuf(stdout, NULL, _IOFBF, 4096);
 	if (argc != 4 || (interval = atoi(argv[3])) <= 0)
 		fail("usage: jockey-sampler ROOT PARENT INTERVAL_MS");
 	memset(&sa, 0, sizeof(sa));
