@@ -493,6 +493,46 @@ test_live(const char *tmp)
 	free(name);
 }
 
+/* The remote sampler's view: a host's /sys/fs/cgroup bound elsewhere. */
+static void
+test_locate(const char *tmp)
+{
+	struct cgparent cg;
+	char *root = xasprintf("%s/bound-v1", tmp), *p;
+
+	p = xasprintf("%s/memory", root), ok(mkdirs(p) == 0, "locate: a v1 root"), free(p);
+	p = xasprintf("%s/cpuacct", root), mkdirs(p), free(p);
+	p = xasprintf("%s/pids", root), mkdirs(p), free(p);
+	ok(cgparent_locate(&cg, "/jockey-r", root) == 0, "locate: v1");
+	is_int(cg.v2, 0, "locate: v1 detected");
+	p = xasprintf("%s/cpuacct/jockey-r", root);
+	is_str(cg.cpu_dir, p, "locate: v1 cpuacct folder, not made");
+	ok(!is_dir(p), "locate: makes nothing");
+	free(p);
+	p = xasprintf("%s/memory/jockey-r", root);
+	is_str(cg.mem_dir, p, "locate: v1 memory folder");
+	free(p);
+	ok(cg.io_dir == NULL, "locate: no blkio folder, no io counter");
+	cgparent_release(&cg);
+	free(root);
+	root = xasprintf("%s/bound-v2", tmp);
+	p = xasprintf("%s/cgroup.controllers", root), put(p, "cpu io memory pids\n"), free(p);
+	ok(cgparent_locate(&cg, "jockey-r", root) == 0, "locate: v2");
+	is_int(cg.v2, 1, "locate: v2 detected");
+	p = xasprintf("%s/jockey-r", root);
+	ok(cg.cpu_dir && strcmp(cg.cpu_dir, p) == 0 && cg.pids_dir == cg.cpu_dir, "locate: v2 one folder");
+	free(p);
+	cgparent_release(&cg);
+	free(root);
+	root = xasprintf("%s/bound-none", tmp);
+	mkdirs(root);
+	ok(cgparent_locate(&cg, "jockey-r", root) < 0, "locate: no hierarchy is an error");
+	cgparent_release(&cg);
+	ok(cgparent_locate(&cg, "a/b", tmp) < 0, "locate: a name with a '/' is refused");
+	cgparent_release(&cg);
+	free(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,6 +558,7 @@ main(int argc, char **argv)
 	test_create_hybrid(tmp);
 	test_create_joint(tmp);
 	test_create_v2(tmp);
+	test_locate(tmp);
 	test_native_limits(tmp);
 	test_live(tmp);
 	rm_rf(tmp);
