@@ -28,7 +28,7 @@ struct rsampler_end {
 	long long net_rx, net_tx;
 	long long mem_max, pids_max; /* the samples' maxima */
 	long samples;
-	double self_cpu_s;           /* the sampler process's own CPU time */
+	double self_cpu_s;           /* the sampler process's own CPU time since it was ready */
 	char io_source[16];          /* "cgroup" or "proc" */
 };
 

@@ -40,7 +40,7 @@ void sampler_set_pid(struct sampler *s, pid_t pid);
  * host's, or "none" without a pid) and sampler_cpu_s (the sampler thread's
  * own CPU time). A remote sampler's adds "sampler": "remote" and
  * "engine_host" (kernel, cpu_model, ncpu: what it read there), its
- * sampler_cpu_s is the sampler process's; or, when it could not sample,
+ * sampler_cpu_s is the sampler process's while it sampled; or, when it could not sample,
  * only "sampler", "interval_ms" and "cgroup_absent" (why). Frees s. */
 json_t *sampler_stop(struct sampler *s);
 
