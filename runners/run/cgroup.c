@@ -527,6 +527,56 @@ cgparent_remove(struct cgparent *cg)
 	return rc;
 }
 
+/* Add dir (taken) to cg's folders when it is one. */
+static void
+add_if_dir(struct cgparent *cg, char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		cg_add_path(cg, dir);
+	else
+		free(dir);
+}
+
+int
+cgparent_remove_under(const char *root, const char *name)
+{
+	struct cgparent cg;
+	struct dirent *e;
+	struct stat st, seen[64];
+	size_t nseen = 0, i;
+	char *dir;
+	const char *rel;
+	DIR *d;
+	int rc;
+
+	memset(&cg, 0, sizeof(cg));
+	if (!(rel = parent_rel(&cg, name)))
+		return -1;
+	/* v2: root is the hierarchy; v1: each folder of root is one, some
+	 * twice (cpuacct -> cpu,cpuacct): one folder per file system */
+	add_if_dir(&cg, xasprintf("%s/%s", root, rel));
+	if ((d = opendir(root))) {
+		while ((e = readdir(d)) && nseen < 64) {
+			dir = xasprintf("%s/%s", root, e->d_name);
+			if (e->d_name[0] != '.' && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				for (i = 0; i < nseen && seen[i].st_dev != st.st_dev; i++)
+					;
+				if (i == nseen) {
+					seen[nseen++] = st;
+					add_if_dir(&cg, xasprintf("%s/%s", dir, rel));
+				}
+			}
+			free(dir);
+		}
+		closedir(d);
+	}
+	rc = cgparent_remove(&cg);
+	cgparent_release(&cg);
+	return rc;
+}
+
 void
 cgparent_release(struct cgparent *cg)
 {

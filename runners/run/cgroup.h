@@ -56,6 +56,11 @@ int cgparent_attach(const struct cgparent *cg, pid_t pid);
  * briefly for the engine to remove the container's own cgroup first, and
  * removes empty child folders left behind. */
 int cgparent_remove(struct cgparent *cg);
+/* Remove the parent NAME, and empty folders under it, from every hierarchy
+ * of root (a cgroup file system bound from elsewhere, as for
+ * cgparent_locate: the remote sampler's clean-up). A hierarchy without it
+ * is skipped. 0, or -1 with a message. */
+int cgparent_remove_under(const char *root, const char *name);
 void cgparent_release(struct cgparent *cg);
 
 /* One reading of a parent's counters. A peak is -1 when the kernel does not

@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "runners/run/conf.h"
 #include "runners/run/proc.h"
+#include "runners/run/rsampler.h"
 
 int
 proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
@@ -45,8 +46,8 @@ proc_open(struct proc *p)
 	if (!p->log)
 		return error("open '%s':", p->log_tmp);
 	/* a remote engine makes the parent on its host (runc does, as it makes
-	 * the container's folder); only its name is ours. The empty folder
-	 * stays there: the sampler's view is read-only (docs/design.md). */
+	 * the container's folder); only its name is ours, and a clean-up
+	 * container removes it there (remote_parent_remove) */
 	if (p->remote)
 		p->cg.name = xasprintf("/%s", p->name);
 	else if (cgparent_create(&p->cg, p->name) < 0)
@@ -144,6 +145,23 @@ proc_run(struct run *r, struct proc *p)
 	return proc_finish(r, p, deadline);
 }
 
+/* A remote engine's parent, on its host: when its sampler could run there,
+ * so can the clean-up. */
+static void
+remote_parent_remove(struct run *r, struct proc *p)
+{
+	char *name, *why = NULL;
+
+	if (!p->summary || json_object_get(p->summary, "cgroup_absent") || run_signal)
+		return;
+	name = xasprintf("%s-cgclean", p->name);
+	if (rsampler_remove_parent(r->e, name, p->cg.name, r->rc.labels, &why) < 0)
+		warn("run '%s' rep %d: cannot remove cgroup parent '%s' from the engine's host: %s",
+		     r->cell, r->rep, p->cg.name, why);
+	free(why);
+	free(name);
+}
+
 void
 proc_cleanup(struct run *r, struct proc *p)
 {
@@ -157,7 +175,10 @@ proc_cleanup(struct run *r, struct proc *p)
 	if (p->ops && p->ops->remove)
 		p->ops->remove(r, p);
 	if (p->have_cg) {
-		cgparent_remove(&p->cg);
+		if (p->remote)
+			remote_parent_remove(r, p);
+		else
+			cgparent_remove(&p->cg);
 		cgparent_release(&p->cg);
 		p->have_cg = 0;
 	}

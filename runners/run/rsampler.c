@@ -423,6 +423,48 @@ fail:
 }
 
 int
+rsampler_remove_parent(struct engine *e, const char *name, const char *cgname, json_t *labels,
+		       char **why)
+{
+	char *image = sampler_image(e, why), *path;
+	json_t *body, *l = json_object(), *res = NULL;
+	long t = e->timeout_ms;
+	int rc;
+
+	if (!image) {
+		json_decref(l);
+		return -1;
+	}
+	if (labels)
+		json_object_update(l, labels);
+	json_object_set_new(l, "jockey.role", json_string("sampler"));
+	body = json_pack("{s:s, s:[s,s,s], s:o, s:b, s:{s:[s], s:s, s:{s:s}}}", "Image", image,
+			 "Cmd", "--remove", ROOT, cgname, "Labels", l, "NetworkDisabled", 1,
+			 "HostConfig", "Binds", "/sys/fs/cgroup:" ROOT, "NetworkMode", "none",
+			 "LogConfig", "Type", "json-file");
+	free(image);
+	rc = container_up(e, name, body, why);
+	json_decref(body);
+	if (rc == 0) {
+		path = xasprintf("/containers/%s/wait", name);
+		e->timeout_ms = STOP_MS;
+		rc = engine_post_json(e, path, NULL, &res);
+		e->timeout_ms = t;
+		free(path);
+		if (rc < 0) {
+			*why = xasprintf("waiting for it: %s", engine_error(e));
+		} else if (json_integer_value(json_object_get(res, "StatusCode")) != 0) {
+			*why = xasprintf("it exited with code %d",
+					 (int)json_integer_value(json_object_get(res, "StatusCode")));
+			rc = -1;
+		}
+		json_decref(res);
+	}
+	remove_container(e, name);
+	return rc;
+}
+
+int
 rsampler_stop(struct rsampler *rs, struct engine *e, struct rsampler_end *end, char **why)
 {
 	char *path = xasprintf("/containers/%s/kill?signal=TERM", rs->name);

@@ -54,4 +54,11 @@ struct rsampler *rsampler_start(struct engine *e, const char *name, const char *
  * container. 0, or -1 with *why (fresh). Frees rs. */
 int rsampler_stop(struct rsampler *rs, struct engine *e, struct rsampler_end *end, char **why);
 
+/* Remove the cgroup parent CGNAME (made there by the engine for the cell's
+ * containers, which must be gone) from the engine's host: a short container
+ * NAME of the sampler's image, the one with the host's /sys/fs/cgroup
+ * writable, running 'jockey-sampler --remove'. 0, or -1 with *why. */
+int rsampler_remove_parent(struct engine *e, const char *name, const char *cgname, json_t *labels,
+			   char **why);
+
 #endif

@@ -1,6 +1,7 @@
 /* jockey-sampler: the cgroup sampler of a remote engine's host.
  *
  *   jockey-sampler ROOT PARENT INTERVAL_MS
+ *   jockey-sampler --remove ROOT PARENT
  *
  * jockey runs it in a container of its own on the engine that runs a cell
  * (runners/run/rsampler.c), with that host's /sys/fs/cgroup bound read-only
@@ -192,6 +193,10 @@ main(int argc, char **argv)
 	 * is read at the end; only the ready line and the totals are waited
 	 * for, and flushed) */
 	setvbuf(stdout, NULL, _IOFBF, 4096);
+	/* jockey-sampler --remove ROOT PARENT: the clean-up, in a container of
+	 * its own with ROOT writable, once the cell's containers are gone */
+	if (argc == 4 && strcmp(argv[1], "--remove") == 0)
+		return cgparent_remove_under(argv[2], argv[3]) < 0 ? 1 : 0;
 	if (argc != 4 || (interval = atoi(argv[3])) <= 0)
 		fail("usage: jockey-sampler ROOT PARENT INTERVAL_MS");
 	memset(&sa, 0, sizeof(sa));
