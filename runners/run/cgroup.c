@@ -555,13 +555,14 @@ cgparent_remove_under(const char *root, const char *name)
 	if (!(rel = parent_rel(&cg, name)))
 		return -1;
 	/* v2: root is the hierarchy; v1: each folder of root is one, some
-	 * twice (cpuacct -> cpu,cpuacct): one folder per file system */
+	 * twice (cpuacct -> cpu,cpuacct): each folder once */
 	add_if_dir(&cg, xasprintf("%s/%s", root, rel));
 	if ((d = opendir(root))) {
 		while ((e = readdir(d)) && nseen < 64) {
 			dir = xasprintf("%s/%s", root, e->d_name);
 			if (e->d_name[0] != '.' && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-				for (i = 0; i < nseen && seen[i].st_dev != st.st_dev; i++)
+				for (i = 0; i < nseen && (seen[i].st_dev != st.st_dev ||
+							       seen[i].st_ino != st.st_ino); i++)
 					;
 				if (i == nseen) {
 					seen[nseen++] = st;

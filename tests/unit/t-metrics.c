@@ -514,6 +514,14 @@ test_locate(const char *tmp)
 	free(p);
 	ok(cg.io_dir == NULL, "locate: no blkio folder, no io counter");
 	cgparent_release(&cg);
+	/* the clean-up: the parent and an empty child in every hierarchy */
+	p = xasprintf("%s/memory/jockey-r/0123abc", root), mkdirs(p), free(p);
+	p = xasprintf("%s/pids/jockey-r", root), mkdirs(p), free(p);
+	p = xasprintf("%s/pids/other", root), mkdirs(p), free(p);
+	ok(cgparent_remove_under(root, "/jockey-r") == 0, "remove_under: v1");
+	p = xasprintf("%s/memory/jockey-r", root), ok(!is_dir(p), "remove_under: memory's gone"), free(p);
+	p = xasprintf("%s/pids/jockey-r", root), ok(!is_dir(p), "remove_under: pids' gone"), free(p);
+	p = xasprintf("%s/pids/other", root), ok(is_dir(p), "remove_under: others stay"), free(p);
 	free(root);
 	root = xasprintf("%s/bound-v2", tmp);
 	p = xasprintf("%s/cgroup.controllers", root), put(p, "cpu io memory pids\n"), free(p);
