@@ -92,6 +92,19 @@ cpu_model(void)
 }
 
 
+char *
+provenance_not_here(const struct run *r)
+{
+	const char *kernel = json_string_value(json_object_get(r->info, "KernelVersion"));
+	struct utsname u;
+
+	if (!kernel || uname(&u) < 0 || strcmp(kernel, u.release) == 0)
+		return NULL;
+	return xasprintf("the engine at %s runs kernel %s, this machine %s: its containers' cgroups "
+			 "are not this machine's, and were not read (name it by tcp:// to have them "
+			 "sampled on its host)", r->e->endpoint, kernel, u.release);
+}
+
 /* What the image of side p was built on, from its images/KEY.inputs.json
  * (the build-image edge's): the base's stamp and the registry that gave it
  * (a mirror's URL, a registry's host), its image id, and what its Dockerfile
@@ -122,9 +135,10 @@ build_provenance(json_t *prov, const struct proc *p)
  * are the engine host's, never this machine's for a remote engine
  * (engine_remote): /info's kernel, else ours for a local engine and what
  * the remote sampler read there (metrics.json's engine_host) for a remote
- * one; /info names no CPU model: ours for a local engine, the sampler's
- * (that host's /proc/cpuinfo) for a remote one, null when it could not
- * run; ncpu is /info's, else the sampler's. */
+ * one; /info names no CPU model: ours for a local engine (null when its
+ * kernel is not ours: provenance_not_here), the sampler's (that host's
+ * /proc/cpuinfo) for a remote one, null when it could not run; ncpu is
+ * /info's, else the sampler's. */
 json_t *
 provenance_json(const struct run *r)
 {
@@ -135,7 +149,9 @@ provenance_json(const struct run *r)
 	json_t *ncpu = json_object_get(info, "NCPU");
 	struct utsname u;
 	int remote = r->main.remote;
-	char *model = !remote ? cpu_model() : xstrdup_or_null(json_string_value(json_object_get(seen, "cpu_model")));
+	char *elsewhere = remote ? NULL : provenance_not_here(r);
+	char *model = remote ? xstrdup_or_null(json_string_value(json_object_get(seen, "cpu_model")))
+			     : elsewhere ? NULL : cpu_model();
 
 	if (!kernel && !remote && uname(&u) == 0)
 		kernel = u.release;
@@ -161,6 +177,7 @@ provenance_json(const struct run *r)
 		      "ncpu", ncpu,
 		      "mem_total_bytes", json_object_get(info, "MemTotal"));
 	free(model);
+	free(elsewhere);
 	if (remote)
 		json_object_set_new(p, "sampled_on", json_string(seen ? "engine host" : "none"));
 	if (r->pair)

@@ -262,6 +262,13 @@ summary_json(const struct sampler *s, const struct cgreading *r, int v2, long lo
 	                 "sampler_cpu_s", self_cpu_s);
 }
 
+json_t *
+sampler_absent(const char *sampler, const char *why, int interval_ms)
+{
+	return json_pack("{s:s, s:s, s:i}", "sampler", sampler, "cgroup_absent", why,
+			 "interval_ms", interval_ms);
+}
+
 /* A remote sampler's end: its final reading, or why there is none. */
 static json_t *
 remote_stop(struct sampler *s)
@@ -276,8 +283,7 @@ remote_stop(struct sampler *s)
 	}
 	s->remote = NULL;
 	if (s->absent) {
-		j = json_pack("{s:s, s:s, s:i}", "sampler", "remote", "cgroup_absent", s->absent,
-			      "interval_ms", s->interval_ms);
+		j = sampler_absent("remote", s->absent, s->interval_ms);
 		sampler_free(s);
 		return j;
 	}

@@ -44,4 +44,9 @@ void sampler_set_pid(struct sampler *s, pid_t pid);
  * only "sampler", "interval_ms" and "cgroup_absent" (why). Frees s. */
 json_t *sampler_stop(struct sampler *s);
 
+/* The summary of a side whose cgroup metrics are absent: {"sampler":
+ * sampler ("remote" or "local"), "cgroup_absent": why, "interval_ms"} (new
+ * reference). */
+json_t *sampler_absent(const char *sampler, const char *why, int interval_ms);
+
 #endif

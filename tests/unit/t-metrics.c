@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "runners/run/cgroup.h"
 #include "runners/run/kernfile.h"
 #include "runners/run/native.h"
+#include "runners/run/provenance.h"
 #include "runners/run/sampler.h"
 #include "tap.h"
 
@@ -493,6 +495,32 @@ test_live(const char *tmp)
 	free(name);
 }
 
+/* A unix:// engine whose /info kernel is not ours is not this machine. */
+static void
+test_not_here(void)
+{
+	struct engine e;
+	struct run r;
+	struct utsname u;
+	char *why;
+
+	memset(&r, 0, sizeof(r));
+	memset(&e, 0, sizeof(e));
+	e.endpoint = "unix:///run/vm.sock";
+	r.e = &e;
+	ok(provenance_not_here(&r) == NULL, "not_here: no /info says nothing");
+	uname(&u);
+	r.info = json_pack("{s:s}", "KernelVersion", u.release);
+	ok(provenance_not_here(&r) == NULL, "not_here: our kernel");
+	json_decref(r.info);
+	r.info = json_pack("{s:s}", "KernelVersion", "6.6.0-linuxkit");
+	why = provenance_not_here(&r);
+	ok(why && strstr(why, "the engine at unix:///run/vm.sock runs kernel 6.6.0-linuxkit, this machine ") == why,
+	   "not_here: another kernel");
+	free(why);
+	json_decref(r.info);
+}
+
 /* The remote sampler's view: a host's /sys/fs/cgroup bound elsewhere. */
 static void
 test_locate(const char *tmp)
@@ -567,6 +595,7 @@ main(int argc, char **argv)
 	test_create_joint(tmp);
 	test_create_v2(tmp);
 	test_locate(tmp);
+	test_not_here();
 	test_native_limits(tmp);
 	test_live(tmp);
 	rm_rf(tmp);
