@@ -115,6 +115,8 @@ not_here(struct run *r)
 			continue;
 		json_decref(sides[i]->summary);
 		sides[i]->summary = sampler_absent("local", why, SAMPLE_MS);
+		/* the series too: a header, no rows */
+		write_file_atomic(sides[i]->tsv_tmp, CGREADING_TSV_HEADER, strlen(CGREADING_TSV_HEADER));
 	}
 	if (why)
 		warn("run '%s' rep %d: no cgroup metrics: %s", r->cell, r->rep, why);
