@@ -174,4 +174,49 @@ assert c[\"cgroup_absent\"].startswith(\"the sampler on the engine\"), c
 assert \"cpu_s\" not in c[\"metrics\"] and \"elapsed_s\" in c[\"metrics\"], c[\"metrics\"]"
 '
 
+# A unix:// engine that is not this machine, as one in a VM behind a
+# forwarded socket: a proxy whose engine says, in /info and /version, a
+# kernel of the same length but not ours.
+cat >"$TRASH/vmproxy.py" <<\PY
+import os, socket, sys, threading
+up, path = sys.argv[1:3]
+real = os.uname().release.encode()
+fake = real[:-2] + b"vm"
+ls = socket.socket(socket.AF_UNIX)
+ls.bind(path)
+ls.listen(16)
+def pipe(a, b, rewrite):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d.replace(b"\"KernelVersion\":\"" + real, b"\"KernelVersion\":\"" + fake) if rewrite else d)
+    except OSError:
+        pass
+    try:
+        b.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+while True:
+    c, _ = ls.accept()
+    u = socket.socket(socket.AF_UNIX)
+    u.connect(up)
+    threading.Thread(target=pipe, args=(c, u, False), daemon=True).start()
+    threading.Thread(target=pipe, args=(u, c, True), daemon=True).start()
+PY
+
+test_expect_success 'a unix:// engine on another kernel: no cgroup metrics from here, and why' '
+	{ python3 vmproxy.py "$SOCK" "$TRASH/vm.sock" >vmproxy.log 2>&1 & echo $! >vmproxy.pid; } &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do test -S vm.sock && break; sleep 0.1; done &&
+	sed "s#engine: tcp://127.0.0.1:$PORT#engine: unix://$TRASH/vm.sock#" m.yaml >vm.yaml &&
+	rm -rf results && "$JOCKEY" run vm.yaml >run3.out 2>&1 && cat run3.out &&
+	test_grep "no cgroup metrics: the engine at unix://.*/vm.sock runs kernel .*vm, this machine $(uname -r)" run3.out &&
+	test "$(get metrics.sampler)" = local &&
+	get metrics.cgroup_absent >why && test_grep "its containers. cgroups are not this machine.s" why &&
+	test "$(get metrics.cpu_s)" = None && test "$(get provenance.cpu_model)" = None &&
+	test "$(wc -l <"$TRASH/results/rs/cells/$CELL/1/metrics.tsv")" = 1
+'
+test_at_exit 'kill "$(cat "$TRASH/vmproxy.pid")"'
+
 test_done

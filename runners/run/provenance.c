@@ -101,8 +101,8 @@ provenance_not_here(const struct run *r)
 	if (!kernel || uname(&u) < 0 || strcmp(kernel, u.release) == 0)
 		return NULL;
 	return xasprintf("the engine at %s runs kernel %s, this machine %s: its containers' cgroups "
-			 "are not this machine's, and were not read (name it by tcp:// to have them "
-			 "sampled on its host)", r->e->endpoint, kernel, u.release);
+			 "are not this machine's, so what was sampled here is dropped (name it by "
+			 "tcp:// to have them sampled on its host)", r->e->endpoint, kernel, u.release);
 }
 
 /* What the image of side p was built on, from its images/KEY.inputs.json
