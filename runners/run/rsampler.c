@@ -309,11 +309,12 @@ rsampler_free(struct rsampler *rs)
 	free(rs);
 }
 
-/* Wait until cond_field is set or the stream ends, at most ms. */
-static void
+/* Wait until *field is set or the stream ends, at most ms; *field then. */
+static int
 wait_for(struct rsampler *rs, const int *field, long ms)
 {
 	struct timespec until;
+	int v;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += ms / 1000;
@@ -321,7 +322,9 @@ wait_for(struct rsampler *rs, const int *field, long ms)
 	while (!*field && !rs->done &&
 	       pthread_cond_timedwait(&rs->cond, &rs->lock, &until) != ETIMEDOUT)
 		;
+	v = *field;
 	pthread_mutex_unlock(&rs->lock);
+	return v;
 }
 
 /* Create and start it. 0, or -1 with *why. */
@@ -352,8 +355,11 @@ stream_failure(struct rsampler *rs, struct engine *e)
 	json_t *c = NULL, *st;
 	const char *err;
 
-	if (rs->error)
-		return xasprintf("the sampler on the engine's host: %s", rs->error);
+	pthread_mutex_lock(&rs->lock);
+	why = rs->error ? xasprintf("the sampler on the engine's host: %s", rs->error) : NULL;
+	pthread_mutex_unlock(&rs->lock);
+	if (why)
+		return why;
 	if (rs->es->cancelled)
 		return xstrdup("interrupted");
 	path = xasprintf("/containers/%s/json", rs->name);
@@ -363,9 +369,11 @@ stream_failure(struct rsampler *rs, struct engine *e)
 		why = xasprintf("the sampler on the engine's host exited with code %d%s%s",
 				(int)json_integer_value(json_object_get(st, "ExitCode")),
 				err && *err ? ": " : " without a word", err && *err ? err : "");
+	} else if (c) {
+		why = xstrdup("the sampler on the engine's host runs, but sent nothing in time");
 	} else {
 		why = xasprintf("the sampler on the engine's host stopped without a word (%s)",
-				rs->es->err.len ? engine_error(rs->es) : "its log stream ended");
+				engine_error(e));
 	}
 	json_decref(c);
 	free(path);
@@ -407,8 +415,7 @@ rsampler_start(struct engine *e, const char *name, const char *cgname, json_t *l
 		*why = xasprintf("cannot start the sampler's thread: %s", strerror(rc));
 		goto fail;
 	}
-	wait_for(rs, &rs->ready, START_MS);
-	if (!rs->ready) {
+	if (!wait_for(rs, &rs->ready, START_MS)) {
 		*why = stream_failure(rs, e);
 		remove_container(e, name);
 		pthread_join(rs->thread, NULL);
@@ -475,12 +482,9 @@ rsampler_stop(struct rsampler *rs, struct engine *e, struct rsampler_end *end, c
 	engine_request(e, "POST", path, NULL, 0, NULL);
 	e->timeout_ms = t;
 	free(path);
-	wait_for(rs, &rs->done, STOP_MS);
-	pthread_mutex_lock(&rs->lock);
-	ret = rs->ended ? 0 : -1;
-	pthread_mutex_unlock(&rs->lock);
-	if (ret < 0) {
+	if (!wait_for(rs, &rs->ended, STOP_MS)) {
 		*why = stream_failure(rs, e);
+		ret = -1;
 	}
 	/* a sampler that does not stop is killed with its container, which
 	 * ends the stream */
