@@ -145,14 +145,14 @@ proc_run(struct run *r, struct proc *p)
 	return proc_finish(r, p, deadline);
 }
 
-/* A remote engine's parent, on its host: when its sampler could run there,
- * so can the clean-up. */
+/* A remote engine's parent, on its host: when its sampler could start
+ * there, so can the clean-up; after a signal too. */
 static void
 remote_parent_remove(struct run *r, struct proc *p)
 {
 	char *name, *why = NULL;
 
-	if (!p->summary || json_object_get(p->summary, "cgroup_absent") || run_signal)
+	if (!p->remote_started)
 		return;
 	name = xasprintf("%s-cgclean", p->name);
 	if (rsampler_remove_parent(r->e, name, p->cg.name, r->rc.labels, &why) < 0)

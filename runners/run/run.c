@@ -75,6 +75,7 @@ run_sampler_start(struct run *r, struct proc *p)
 	name = xasprintf("%s-sampler", p->name);
 	s = sampler_start_remote(r->e, name, p->cg.name, r->rc.labels, p->net_mode, SAMPLE_MS, p->tsv_tmp);
 	free(name);
+	p->remote_started = sampler_remote_started(s);
 	return s;
 }
 

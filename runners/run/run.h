@@ -47,6 +47,7 @@ struct proc {
 	int native;            /* chrooted process, not a container */
 	int remote;            /* a container on an engine not on this machine (engine_remote):
 	                        * its cgroup parent is that host's, sampled there */
+	int remote_started;    /* its sampler container started there: the parent is removed there */
 	int host_settings;     /* the host config applies to this side (apply_to) */
 	const char *net_mode;  /* container: its NetworkMode (borrowed); native: "host" */
 	char *name;            /* the container's name and the cgroup parent's, unique */

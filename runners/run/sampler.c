@@ -262,6 +262,12 @@ summary_json(const struct sampler *s, const struct cgreading *r, int v2, long lo
 	                 "sampler_cpu_s", self_cpu_s);
 }
 
+int
+sampler_remote_started(const struct sampler *s)
+{
+	return s && s->is_remote && s->remote;
+}
+
 json_t *
 sampler_absent(const char *sampler, const char *why, int interval_ms)
 {

@@ -44,6 +44,9 @@ void sampler_set_pid(struct sampler *s, pid_t pid);
  * only "sampler", "interval_ms" and "cgroup_absent" (why). Frees s. */
 json_t *sampler_stop(struct sampler *s);
 
+/* 1 when s is a remote sampler whose container started on the engine's
+ * host (so that a clean-up container can run there too). */
+int sampler_remote_started(const struct sampler *s);
 /* The summary of a side whose cgroup metrics are absent: {"sampler":
  * sampler ("remote" or "local"), "cgroup_absent": why, "interval_ms"} (new
  * reference). */
