@@ -86,6 +86,14 @@ host_cpu() {
 	return 1
 }
 
+# The cell's cgroup parent folders on the engine host, one a line.
+cg_left() {
+	for d in /sys/fs/cgroup/*/jockey-"$CELL"-* /sys/fs/cgroup/jockey-"$CELL"-*; do
+		[ -d "$d" ] && echo "$d"
+	done
+	return 0
+}
+
 # jockey in a mount namespace of its own where this machine's cgroup file
 # system is hidden under an empty tmpfs: whatever it records came through
 # the engine.
@@ -105,7 +113,7 @@ test_expect_success 'jockey runs with the cgroup files hidden; the engine host i
 
 test_expect_success 'the cgroup parent is gone from the engine host afterwards' '
 	! host_cpu &&
-	! ls -d /sys/fs/cgroup/*/jockey-"$CELL"-* /sys/fs/cgroup/jockey-"$CELL"-* 2>/dev/null
+	cg_left >left && test_must_be_empty left
 '
 
 M=$TRASH/results/rs/cells/$CELL/1/metrics.json
@@ -172,6 +180,22 @@ test_expect_success 'jockey ls, show and report say why the metrics are absent' 
 	python3 -c "import json; c = json.load(open(\"results/rs/results.json\"))[\"cells\"][0]
 assert c[\"cgroup_absent\"].startswith(\"the sampler on the engine\"), c
 assert \"cpu_s\" not in c[\"metrics\"] and \"elapsed_s\" in c[\"metrics\"], c[\"metrics\"]"
+'
+
+test_expect_success 'interrupted while the benchmark runs: nothing left on the engine or its host' '
+	sed "s/300000/50000000/" m.yaml >long.yaml &&
+	rm -rf results && { "$JOCKEY" run long.yaml >run4.out 2>&1 & echo $! >jockey.pid; } &&
+	for i in $(seq 1 300); do
+		docker ps -q --filter label=jockey.role=sampler --filter "label=jockey.dir=$TRASH/results/rs" >s &&
+		test -s s && break; sleep 0.1
+	done && test -s s && sleep 1 &&
+	kill -INT "$(cat jockey.pid)" &&
+	for i in $(seq 1 300); do kill -0 "$(cat jockey.pid)" 2>/dev/null || break; sleep 0.1; done &&
+	! kill -0 "$(cat jockey.pid)" 2>/dev/null &&
+	test_grep "interrupted" run4.out &&
+	cat run4.out &&
+	docker ps -aq --filter "label=jockey.dir=$TRASH/results/rs" >left && test_must_be_empty left &&
+	cg_left >left && test_must_be_empty left
 '
 
 # A unix:// engine that is not this machine, as one in a VM behind a

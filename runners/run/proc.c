@@ -155,7 +155,8 @@ remote_parent_remove(struct run *r, struct proc *p)
 	if (!p->remote_started)
 		return;
 	name = xasprintf("%s-cgclean", p->name);
-	if (rsampler_remove_parent(r->e, name, p->cg.name, r->rc.labels, &why) < 0)
+	/* quiet after a signal, as run_error: the edge's output may be gone */
+	if (rsampler_remove_parent(r->e, name, p->cg.name, r->rc.labels, &why) < 0 && !run_signal)
 		warn("run '%s' rep %d: cannot remove cgroup parent '%s' from the engine's host: %s",
 		     r->cell, r->rep, p->cg.name, why);
 	free(why);

@@ -361,7 +361,7 @@ stream_failure(struct rsampler *rs, struct engine *e)
 	if (why)
 		return why;
 	if (rs->es->cancelled)
-		return xstrdup("interrupted");
+		return xstrdup(RSAMPLER_INTERRUPTED);
 	path = xasprintf("/containers/%s/json", rs->name);
 	if (engine_get_json(e, path, &c) == 0 &&
 	    !json_is_true(json_object_get(st = json_object_get(c, "State"), "Running"))) {

@@ -22,6 +22,11 @@
 
 struct rsampler;
 
+/* The *why of a sampler stopped by a signal (the engine's cancel flag):
+ * not to be printed, as nothing is after a signal (ninja has closed the
+ * edge's output by then, and a write would kill the edge mid-cleanup). */
+#define RSAMPLER_INTERRUPTED "interrupted"
+
 /* The final reading the remote sampler sent. */
 struct rsampler_end {
 	struct cgreading r;

@@ -206,7 +206,7 @@ sampler_start_remote(struct engine *e, const char *name, const char *cgname, jso
 	/* as sampler_set_pid decides: host networking counts the host's traffic */
 	s->net_scope = net_mode && strcmp(net_mode, "host") == 0 ? "host" : "container";
 	s->remote = rsampler_start(e, name, cgname, labels, s->interval_ms, s->tsv, &s->host, &s->absent);
-	if (!s->remote)
+	if (!s->remote && strcmp(s->absent, RSAMPLER_INTERRUPTED) != 0)
 		warn("%s: no cgroup metrics: %s", name, s->absent);
 	return s;
 }
@@ -285,7 +285,8 @@ remote_stop(struct sampler *s)
 
 	if (s->remote && rsampler_stop(s->remote, s->e, &end, &why) < 0) {
 		s->absent = why;
-		warn("%s: no cgroup metrics: %s", s->tsv_path, why);
+		if (strcmp(why, RSAMPLER_INTERRUPTED) != 0)
+			warn("%s: no cgroup metrics: %s", s->tsv_path, why);
 	}
 	s->remote = NULL;
 	if (s->absent) {
