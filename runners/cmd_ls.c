@@ -76,9 +76,10 @@ ls_text(const char *dir, const struct cell *cells, size_t n)
 		text = cellstate_text(&st);
 		line = one_line(text);
 		absent = ls_cgroup_absent(dir, &cells[i]);
-		printf("%-*s  %-*s  %-*s  %-*s  %s%s%s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
+		printf("%-*s  %-*s  %-*s  %-*s  %s%s%s%s%s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
 		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line,
-		       absent ? "; no cgroup metrics: " : "", absent ? absent : "");
+		       absent ? "; no cgroup metrics: " : "", absent ? absent : "",
+		       st.profile ? "  profile: " : "", st.profile ? st.profile : "");
 		free(absent);
 		free(line);
 		free(text);
@@ -116,6 +117,8 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 		if ((text2 = ls_cgroup_absent(dir, &cells[i])))
 			json_object_set_new(o, "cgroup_absent", json_string(text2));
 		free(text2);
+		if (st.profile)
+			json_object_set_new(o, "profile", json_string(st.profile));
 		json_object_set_new(o, "stale", json_boolean(json_array_size(st.stale) > 0));
 		json_object_set(o, "reasons", st.stale);
 		json_array_append_new(a, o);

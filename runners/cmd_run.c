@@ -1,4 +1,4 @@
-/* cmd_run.c: jockey run [-j N] [-o DIR] [--offline] [--shard I/N
+/* cmd_run.c: jockey run [-j N] [-o DIR] [--offline] [--quiet-machine] [--shard I/N
  * [--durations RESULTS_JSON]] MATRIX [PATTERN...]: the main job, in steps:
  * generate (gen/gen.h), ping the engines (engine_use.h), run ninja
  * (drive.h), classify the cells (classify.h), write run.json, aggregate and
@@ -17,8 +17,10 @@
  * Before ninja starts, each engine the selected cells use is pinged: the
  * cells of an engine that does not answer are left out of the ninja run and
  * reported as failed with the engine's error, so one engine that is down
- * costs only its own cells. --shard I/N runs the share of the cells that
- * 'jockey gen --shard' gives (see gen/shard.h).
+ * costs only its own cells. Then the machine is checked (machine_check.h):
+ * a busy one is warned about, or with --quiet-machine refused. --shard I/N
+ * runs the share of the cells that 'jockey gen --shard' gives (see
+ * gen/shard.h).
  */
 #include <fnmatch.h>
 #include <getopt.h>
@@ -42,6 +44,7 @@
 #include "runners/report/compare.h"
 #include "runners/drive.h"
 #include "runners/engine_use.h"
+#include "runners/machine_check.h"
 #include "runners/classify.h"
 #include "runners/progress.h"
 #include "runners/report/staleness.h"
@@ -57,6 +60,7 @@ struct run_args {
 	const char *durations;
 	char **patterns;
 	int npatterns;
+	int quiet_machine;      /* --quiet-machine: refuse a busy machine */
 };
 
 /* One run: what it runs, and what became of it. */
@@ -85,6 +89,7 @@ args_parse(int argc, char **argv, struct run_args *a)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "durations", required_argument, NULL, 'D' },
+		{ "quiet-machine", no_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -96,6 +101,7 @@ args_parse(int argc, char **argv, struct run_args *a)
 		case 'o': a->dir = optarg; break;
 		case 'O': setenv("JOCKEY_OFFLINE", "1", 1); break;
 		case 'D': a->durations = optarg; break;
+		case 'Q': a->quiet_machine = 1; break;
 		case 'S':
 			if (shard_parse(optarg, &a->shard_index, &a->shard_count) < 0)
 				return -1;
@@ -237,6 +243,8 @@ ninja_run(struct run *r)
 	for (i = 0; i < r->neng; i++)
 		ndown += r->eng[i].error != NULL;
 	orphans_clean(r);
+	if (machine_check(r->dir, r->in.o.dir, r->eng, r->neng, r->a->quiet_machine) && r->a->quiet_machine)
+		return EXIT_BUSY;
 	if (!jobs)
 		jobs = r->jobs = drive_jobs_default(r->neng, r->in.m->parallel);
 	/* A down engine's cells are left out: ninja would only fail them one

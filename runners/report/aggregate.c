@@ -25,6 +25,7 @@
 #include "base/valid.h"
 #include "build/version.h"
 #include "runners/report/aggregate.h"
+#include "runners/report/conditions.h"
 #include "runners/report/history.h"
 #include "runners/report/report.h"
 #include "runners/report/stats.h"
@@ -73,6 +74,7 @@ metric_finish(json_t *entry, double max_cv, int *noisy)
 	v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = json_number_value(json_array_get(samples, i));
+	conditions_warmup(entry, v, n);
 	stats_compute(v, n, &st);
 	free(v);
 	json_object_set_new(entry, "n", json_integer(st.n));
@@ -112,7 +114,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	int repeat = json_integer_value(json_object_get(c, "repeat"));
 	int warmup = json_integer_value(json_object_get(c, "warmup"));
 	json_t *out, *metrics = json_object(), *failures = json_array();
-	json_t *provenance = NULL, *absent = NULL;
+	json_t *provenance = NULL, *absent = NULL, *busy = json_array();
 	const char *name;
 	json_t *entry;
 	int rep, done = 0, noisy = 0;
@@ -137,15 +139,11 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 			if (json_is_string(json_object_get(s, "cgroup_absent")) && !absent)
 				absent = json_incref(json_object_get(s, "cgroup_absent"));
 			json_decref(s);
-			if (!provenance) {
-				char *mpath = layout_rep_path(NULL, id, rep, LAYOUT_METRICS_JSON);
-				json_t *mj = path_exists(mpath) ? json_load_path(mpath, 1) : NULL;
-
-				if (mj)
-					provenance = json_incref(json_object_get(mj, "provenance"));
-				json_decref(mj);
-				free(mpath);
-			}
+			s = conditions_rep(busy, id, rep, rep > warmup);
+			if (!provenance)
+				provenance = s;
+			else
+				json_decref(s);
 			continue;
 		}
 		path = layout_rep_path(NULL, id, rep, LAYOUT_FAILED);
@@ -182,6 +180,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	/* why the cgroup totals are missing (a remote engine's sampler could not run) */
 	if (absent)
 		json_object_set_new(out, "cgroup_absent", absent);
+	json_object_set_new(out, "machine_busy", busy);
 	return out;
 }
 
@@ -486,6 +485,7 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	json_object_set_new(results, "repo_commit", string_or_null(commit));
 	json_object_set(results, "baseline", null_if_missing(json_object_get(matrix, "baseline")));
 	json_object_set(results, "max_cv", null_if_missing(json_object_get(matrix, "max_cv")));
+	json_object_set_new(results, "machine", conditions_run());
 	relative_decide(results, out_cells);
 	free(commit);
 	csv_write(out_cells, &csv);

@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "runners/report/cellstate.h"
+#include "runners/report/profile.h"
 #include "runners/report/staleness.h"
 
 char *
@@ -52,6 +53,7 @@ cellstate_read(struct cellstate *st, const char *dir, const char *id, int reps)
 		free(p);
 	}
 	st->stale = staleness_cell(dir, id);
+	st->profile = profile_read_text(dir, id);
 }
 
 void
@@ -59,6 +61,7 @@ cellstate_release(struct cellstate *st)
 {
 	free(st->reason);
 	free(st->invalid);
+	free(st->profile);
 	json_decref(st->stale);
 }
 

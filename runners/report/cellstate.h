@@ -13,6 +13,7 @@ struct cellstate {
 	int failed_rep; /* its number, 0 when none */
 	char *invalid;  /* the first unreadable repetition: "repetition N: WHY", or NULL */
 	json_t *stale;  /* why it would run again: staleness_cell's reasons */
+	char *profile;  /* its profile.json in words (profile_text), or NULL when none */
 };
 
 /* Read the state of cell id of results folder dir, which has reps

@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "runners/report/assets.h"
 #include "runners/report/history.h"
+#include "runners/report/profhtml.h"
 #include "runners/report/report.h"
 #include "runners/report/summary.h"
 
@@ -199,20 +200,8 @@ report_data(json_t *results)
 	}
 	history_attach(cells, hist);
 	json_decref(hist);
+	profhtml_attach(cells);
 	return data;
-}
-
-static void
-html_escape(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '&': buf_puts(b, "&amp;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		default: buf_putc(b, *s);
-		}
 }
 
 /* JSON inside a script element: '<' only occurs in strings, where \u003c
@@ -239,22 +228,28 @@ report_write(json_t *results)
 					JSON_REAL_PRECISION(7));
 	int ret = -1;
 
-	json_decref(data);
-	if (!text)
+	if (!text) {
+		json_decref(data);
 		return error("cannot encode the data of report.html");
+	}
 	summary_write(results, &md);
 	buf_puts(&html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 			"<title>jockey: ");
-	html_escape(&html, str(results, "matrix"));
+	buf_put_html(&html, str(results, "matrix"));
 	buf_puts(&html, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>\n");
 	buf_puts(&html, report_css);
 	buf_puts(&html, "</style>\n</head>\n<body>\n<div id=\"app\"><noscript>This report draws its "
 			"charts with JavaScript; the numbers are in results.json and summary.md."
-			"</noscript></div>\n<script type=\"application/json\" id=\"data\">");
+			"</noscript></div>\n");
+	profhtml_section(&html, json_object_get(data, "cells"));
+	json_decref(data);
+	buf_puts(&html, "<script type=\"application/json\" id=\"data\">");
 	json_for_script(&html, text);
 	buf_puts(&html, "</script>\n<script>\n");
 	buf_puts(&html, report_js);
+	buf_puts(&html, "</script>\n<script>\n");
+	buf_puts(&html, flame_js);
 	buf_puts(&html, "</script>\n</body>\n</html>\n");
 	if (write_file_atomic("summary.md", md.data, md.len) == 0 &&
 	    write_file_atomic("report.html", html.data, html.len) == 0)

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "runners/report/conditions.h"
 #include "runners/report/summary.h"
 #include "runners/report/winner.h"
 
@@ -273,6 +274,8 @@ summary_write(json_t *results, struct buf *b)
 	winner_write(cells, b);
 	json_array_foreach(benches, i, v)
 		md_benchmark(b, cells, index, json_string_value(v), max_cv);
+	/* the machine and the warm-up (conditions.c) */
+	conditions_md(results, b);
 	json_decref(index);
 	json_decref(benches);
 }

@@ -12,6 +12,7 @@
 #include "runners/run/cell.h"
 #include "runners/run/conf.h"
 #include "runners/run/lifecycle.h"
+#include "runners/run/machine.h"
 #include "runners/run/outputs.h"
 #include "runners/run/pair.h"
 #include "runners/run/proc.h"
@@ -48,6 +49,7 @@ run_release(struct run *r)
 	proc_release(&r->main);
 	proc_release(&r->server);
 	json_decref(r->info);
+	json_decref(r->machine);
 	runconf_release(&r->rc);
 	json_decref(r->config);
 	engine_free(r->e);
@@ -62,6 +64,8 @@ run_release(struct run *r)
 static int
 run_prepare(struct run *r)
 {
+	/* a few files of /proc and /sys, before anything of the run starts */
+	r->machine = machine_read();
 	r->e = engine_open(r->rc.engine);
 	if (!r->e)
 		return -1;

@@ -10,6 +10,7 @@
 #include "base/files.h"
 #include "base/layout.h"
 #include "base/util.h"
+#include "runners/run/machine.h"
 #include "runners/run/provenance.h"
 
 /* /info is provenance only, and the engine takes ~8 ms to answer it (more
@@ -22,6 +23,11 @@ info_main(void *arg)
 	struct run *r = arg;
 
 	r->info_rc = engine_get_json(r->info_e, "/info", &r->info);
+	/* the containers running beside this results folder's own (labelled
+	 * with it): unknown (null) when the engine cannot list them, which is
+	 * no reason to fail the repetition */
+	if (r->info_rc == 0 && machine_other_containers(r->info_e, r->rc.dir, &r->other_containers) < 0)
+		r->other_containers = -1;
 	return NULL;
 }
 
@@ -43,6 +49,7 @@ provenance_begin(struct run *r)
 	sigset_t all, old;
 	int rc;
 
+	r->other_containers = -1;
 	r->info_e = engine_dup(r->e);
 	if (!r->info_e)
 		return -1;
@@ -130,6 +137,24 @@ build_provenance(json_t *prov, const struct proc *p)
 	free(key);
 }
 
+/* The machine's state before the run, the other containers beside it, and
+ * whether that made the machine busy (machine.h). The state is of the
+ * machine jockey runs on: "local" says whether the engine's is the same. */
+static void
+machine_provenance(json_t *prov, const struct run *r)
+{
+	json_t *m = r->machine ? json_deep_copy(r->machine) : machine_read();
+	char *elsewhere = provenance_not_here(r);
+
+	json_object_set_new(m, "other_containers",
+			    r->other_containers >= 0 ? json_integer(r->other_containers) : json_null());
+	/* the rule of engine_remote and provenance_not_here */
+	json_object_set_new(m, "local", json_boolean(!engine_remote(r->e->endpoint) && !elsewhere));
+	free(elsewhere);
+	json_object_set_new(m, "busy", machine_busy(m));
+	json_object_set_new(prov, "machine", m);
+}
+
 /* What produced the result. GET /info has it all on Docker and Podman;
  * the version falls back to /_ping's Server header. The kernel and the CPU
  * are the engine host's, never this machine's for a remote engine
@@ -184,5 +209,6 @@ provenance_json(const struct run *r)
 		json_object_set_new(p, "server_image_id", json_string(r->server.image_id));
 	json_object_set_new(p, "native", json_boolean(r->main.native));
 	build_provenance(p, &r->main);
+	machine_provenance(p, r);
 	return p;
 }

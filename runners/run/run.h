@@ -83,6 +83,8 @@ struct run {
 	struct engine *info_e; /* the client fetching it in info_thread; NULL once joined */
 	pthread_t info_thread;
 	int info_rc;           /* info_thread's result: 0, or -1 (info_e's error says why) */
+	json_t *machine;       /* the machine's state before the run (machine.h; owned) */
+	int other_containers;  /* running containers not jockey's, asked with /info; -1: unknown */
 	int pair;              /* server + client; main is the client */
 	struct proc main;      /* the plain container, or the client: its log is the cell's */
 	struct proc server;    /* pairs only */

@@ -44,7 +44,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 		echo "build $out/${src%.c}.o: cc $src || $out/build/version.h"
 		objs="$objs $out/${src%.c}.o"
 	done
-	echo "build $out/assets.c: embed runners/report/report.css runners/report/report.js | runners/report/embed.sh"
+	echo "build $out/assets.c: embed runners/report/report.css runners/report/report.js runners/report/flame.js | runners/report/embed.sh"
 	echo "build $out/assets.o: cc $out/assets.c"
 	objs="$objs $out/assets.o"
 	for src in tests/unit/t-*.c; do
