@@ -115,7 +115,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	int repeat = json_integer_value(json_object_get(c, "repeat"));
 	int warmup = json_integer_value(json_object_get(c, "warmup"));
 	json_t *out, *metrics = json_object(), *failures = json_array();
-	json_t *provenance = NULL, *busy = json_array();
+	json_t *provenance = NULL, *absent = NULL, *busy = json_array();
 	const char *name;
 	json_t *entry;
 	int rep, done = 0, noisy = 0;
@@ -137,6 +137,8 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 			if (rep > warmup)
 				json_array_foreach(json_object_get(s, "metrics"), i, m)
 					metric_add(metrics, m, rep);
+			if (json_is_string(json_object_get(s, "cgroup_absent")) && !absent)
+				absent = json_incref(json_object_get(s, "cgroup_absent"));
 			json_decref(s);
 			s = conditions_rep(busy, id, rep, rep > warmup);
 			if (!provenance)
@@ -176,6 +178,9 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	json_object_set_new(out, "failures", failures);
 	json_object_set_new(out, "metrics", metrics);
 	json_object_set_new(out, "provenance", provenance ? provenance : json_object());
+	/* why the cgroup totals are missing (a remote engine's sampler could not run) */
+	if (absent)
+		json_object_set_new(out, "cgroup_absent", absent);
 	json_object_set_new(out, "machine_busy", busy);
 	adaptive_judge(out);
 	return out;

@@ -84,3 +84,26 @@ cellstate_text(const struct cellstate *st)
 		return xstrdup("never run");
 	return xasprintf("partial %d/%d", st->done, st->reps);
 }
+
+char *
+cellstate_cgroup_absent(const char *dir, const char *id, int reps)
+{
+	char *why = NULL, *p, *bad;
+	json_t *s;
+	int rep;
+
+	for (rep = 1; rep <= reps && !why; rep++) {
+		bad = NULL;
+		if (valid_rep(dir, id, rep, &bad) != VALID_DONE) {
+			free(bad);
+			continue;
+		}
+		p = layout_rep_path(dir, id, rep, LAYOUT_SAMPLES);
+		s = json_load_path(p, 1);
+		if (json_is_string(json_object_get(s, "cgroup_absent")))
+			why = xstrdup(json_string_value(json_object_get(s, "cgroup_absent")));
+		json_decref(s);
+		free(p);
+	}
+	return why;
+}

@@ -24,6 +24,10 @@ void cellstate_release(struct cellstate *st);
  * "never run", "partial 1/3", "partial 2/3: repetition 2: WHY" (when one
  * cannot be read). Fresh. */
 char *cellstate_text(const struct cellstate *st);
+/* Why the finished repetitions of cell id have no cgroup totals (their
+ * samples.json's cgroup_absent: a remote engine's sampler could not run),
+ * the first found; NULL when they have them. Fresh. */
+char *cellstate_cgroup_absent(const char *dir, const char *id, int reps);
 /* The reason in a failed.json, or a description of why it is unreadable.
  * Fresh. */
 char *cellstate_failed_reason(const char *path);

@@ -450,6 +450,7 @@ cells.forEach(function (c) {
 	s.appendChild(document.createTextNode(c.id + " "));
 	el("span", { "class": "status-" + c.status.split(" ")[0] }, s, c.status);
 	if (c.noisy) el("span", { "class": "noisy" }, s, " · noisy");
+	if (c.cgroup_absent) el("span", { "class": "noisy" }, s, " · no cgroup metrics: " + c.cgroup_absent);
 	if (Object.keys(c.metrics || {}).some(function (n) { var t = c.metrics[n].warmup_trend; return t && t.trend; }))
 		el("span", { "class": "noisy" }, s, " · warm-up trend");
 	if (c.machine_busy && c.machine_busy.length) el("span", { "class": "noisy" }, s, " · busy machine");

@@ -141,6 +141,8 @@ rep_json(const char *dir, const char *id, int rep, int warmup)
 	else if (!why && (j = json_load_path(p, 1))) {
 		status = "done";
 		json_object_set(o, "metrics", json_object_get(j, "metrics"));
+		if (json_object_get(j, "cgroup_absent"))
+			json_object_set(o, "cgroup_absent", json_object_get(j, "cgroup_absent"));
 		json_decref(j);
 	}
 	free(why);
@@ -291,6 +293,8 @@ print_reps(FILE *f, const json_t *reps)
 			fprintf(f, "  (warmup)");
 		if (why)
 			fprintf(f, "  %s", why);
+		if ((why = json_string_value(json_object_get(r, "cgroup_absent"))))
+			fprintf(f, "  no cgroup metrics: %s", why);
 		fputc('\n', f);
 	}
 }

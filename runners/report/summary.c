@@ -268,6 +268,9 @@ summary_write(json_t *results, struct buf *b)
 			   (long long)json_integer_value(json_object_get(json_object_get(results,
 				"baseline_tests"), "tests")));
 	buf_puts(b, "\n\n");
+	json_array_foreach(cells, i, c)
+		if (*str(c, "cgroup_absent"))
+			buf_printf(b, "No cgroup metrics for `%s`: %s.\n\n", str(c, "id"), str(c, "cgroup_absent"));
 	index = cells_index(cells);
 	/* which image wins each benchmark, before the tables (winner.c) */
 	winner_write(cells, b);

@@ -119,6 +119,28 @@ run_body(struct run *r, const struct cell_hooks *h)
 	return ret;
 }
 
+/* A local engine's containers whose host, by its /info, is not this
+ * machine: the totals sampled here are not theirs, so they go, with why. */
+static void
+not_here(struct run *r)
+{
+	struct proc *sides[2] = { &r->main, r->pair ? &r->server : NULL };
+	char *why = provenance_not_here(r);
+	int i;
+
+	for (i = 0; why && i < 2; i++) {
+		if (!sides[i] || sides[i]->remote || sides[i]->native || !sides[i]->summary)
+			continue;
+		json_decref(sides[i]->summary);
+		sides[i]->summary = sampler_absent("local", why, SAMPLE_MS);
+		/* the series too: a header, no rows */
+		write_file_atomic(sides[i]->tsv_tmp, CGREADING_TSV_HEADER, strlen(CGREADING_TSV_HEADER));
+	}
+	if (why)
+		warn("run '%s' rep %d: no cgroup metrics: %s", r->cell, r->rep, why);
+	free(why);
+}
+
 enum outcome
 cell_run(const char *run_json, int rep)
 {
@@ -142,6 +164,7 @@ cell_run_hooked(const char *run_json, int rep, const char *dir, const struct cel
 		run_cleanup(&r);
 	if (provenance_join(&r) < 0)
 		ok = 0;
+	not_here(&r);
 	if (proc_close_log(&r.main) < 0 || proc_close_log(&r.server) < 0)
 		ok = 0;
 	if (run_signal) {

@@ -114,6 +114,14 @@ cgparent_read(const struct cgparent *cg, struct cgreading *r)
 	r->pids_peak = kernfile_integer(cg->pids_dir, "pids.peak");
 }
 
+int
+cgreading_row(FILE *f, double t_s, const struct cgreading *r, long long net_rx, long long net_tx)
+{
+	return fprintf(f, "%.3f\t%.6f\t%.6f\t%.6f\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", t_s,
+		       r->cpu_s, r->cpu_user_s, r->cpu_system_s, r->mem_bytes, r->io_read_bytes,
+		       r->io_write_bytes, net_rx, net_tx, r->pids);
+}
+
 /* --- the mount table ----------------------------------------------------- */
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
@@ -268,6 +276,18 @@ cg_add_path(struct cgparent *cg, char *dir)
 	cg->paths[cg->npaths++] = dir;
 }
 
+/* Where each counter and limit lives on v1, from the folder per controller. */
+static void
+set_v1_dirs(struct cgparent *cg, const char *const dirs[NV1])
+{
+	cg->cpu_dir = dirs[C_CPUACCT];
+	cg->mem_dir = dirs[C_MEMORY];
+	cg->io_dir = dirs[C_BLKIO];
+	cg->pids_dir = dirs[C_PIDS];
+	cg->quota_dir = dirs[C_CPU];
+	cg->cpuset_dir = dirs[C_CPUSET];
+}
+
 /* v1 and hybrid: the parent in every cgroup hierarchy, not only those read.
  * runc makes the container's folder in every mounted hierarchy (devices,
  * freezer, name=systemd, the controller-less cgroup2 one...), creating the
@@ -304,12 +324,7 @@ create_v1(struct cgparent *cg, const struct cgmounts *ms, const char *rel)
 		    kernfile_write(dir, "memory.use_hierarchy", "1") < 0)
 			return error("cannot set '%s/memory.use_hierarchy':", dir);
 	}
-	cg->cpu_dir = dirs[C_CPUACCT];
-	cg->mem_dir = dirs[C_MEMORY];
-	cg->io_dir = dirs[C_BLKIO];
-	cg->pids_dir = dirs[C_PIDS];
-	cg->quota_dir = dirs[C_CPU];
-	cg->cpuset_dir = dirs[C_CPUSET];
+	set_v1_dirs(cg, dirs);
 	return 0;
 }
 
@@ -336,6 +351,23 @@ create_v2(struct cgparent *cg, const struct cgmount *m, const char *rel)
 	return 0;
 }
 
+/* name without its leading '/', a folder's name, with cg->name set; NULL
+ * with a message when it is not one folder. */
+static const char *
+parent_rel(struct cgparent *cg, const char *name)
+{
+	const char *rel;
+
+	for (rel = name; *rel == '/'; rel++)
+		;
+	if (!*rel || strstr(rel, "..") || strchr(rel, '/')) {
+		error("invalid cgroup parent name '%s'", name);
+		return NULL;
+	}
+	cg->name = xasprintf("/%s", rel);
+	return rel;
+}
+
 int
 cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinfo)
 {
@@ -345,11 +377,8 @@ cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinf
 	int rc;
 
 	memset(cg, 0, sizeof(*cg));
-	for (rel = name; *rel == '/'; rel++)
-		;
-	if (!*rel || strstr(rel, "..") || strchr(rel, '/'))
-		return error("invalid cgroup parent name '%s'", name);
-	cg->name = xasprintf("/%s", rel);
+	if (!(rel = parent_rel(cg, name)))
+		return -1;
 	if (mounts_load(&ms, mountinfo) < 0)
 		return -1;
 	/* hybrid systems have a controller-less cgroup2 mount beside v1: the
@@ -374,6 +403,51 @@ cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinf
 		error("cannot make cgroup parent '%s'", cg->name);
 	}
 	return rc;
+}
+
+/* A folder of root (a bound cgroup mount point) exists. */
+static int
+root_has(const char *root, const char *what)
+{
+	char *path = xasprintf("%s/%s", root, what);
+	struct stat st;
+	int ok = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(path);
+	return ok;
+}
+
+int
+cgparent_locate(struct cgparent *cg, const char *name, const char *root)
+{
+	const char *dirs[NV1] = { 0 };
+	char buf[512];
+	const char *rel;
+	int c;
+
+	memset(cg, 0, sizeof(*cg));
+	if (!(rel = parent_rel(cg, name)))
+		return -1;
+	/* the engine's choice, as in cgparent_create_from: v1 as soon as it
+	 * has the cpuacct or memory controller (hybrid included) */
+	if (root_has(root, "cpuacct") || root_has(root, "memory")) {
+		for (c = 0; c < NV1; c++) {
+			if (!root_has(root, v1_ctrls[c]))
+				continue;
+			cg_add_path(cg, xasprintf("%s/%s/%s", root, v1_ctrls[c], rel));
+			dirs[c] = cg->paths[cg->npaths - 1];
+		}
+		set_v1_dirs(cg, dirs);
+		return 0;
+	}
+	if (kernfile_read(root, "cgroup.controllers", buf, sizeof(buf)) > 0 && buf[0] != '\n') {
+		cg->v2 = 1;
+		cg_add_path(cg, xasprintf("%s/%s", root, rel));
+		cg->cpu_dir = cg->mem_dir = cg->io_dir = cg->pids_dir = cg->paths[0];
+		cg->quota_dir = cg->cpuset_dir = cg->paths[0];
+		return 0;
+	}
+	return error("no cgroup file system with controllers in '%s'", root);
 }
 
 int
@@ -450,6 +524,57 @@ cgparent_remove(struct cgparent *cg)
 	for (i = 0; i < cg->npaths; i++)
 		if (cg_remove_tree(cg->paths[i], 0) < 0)
 			rc = -1;
+	return rc;
+}
+
+/* Add dir (taken) to cg's folders when it is one. */
+static void
+add_if_dir(struct cgparent *cg, char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		cg_add_path(cg, dir);
+	else
+		free(dir);
+}
+
+int
+cgparent_remove_under(const char *root, const char *name)
+{
+	struct cgparent cg;
+	struct dirent *e;
+	struct stat st, seen[64];
+	size_t nseen = 0, i;
+	char *dir;
+	const char *rel;
+	DIR *d;
+	int rc;
+
+	memset(&cg, 0, sizeof(cg));
+	if (!(rel = parent_rel(&cg, name)))
+		return -1;
+	/* v2: root is the hierarchy; v1: each folder of root is one, some
+	 * twice (cpuacct -> cpu,cpuacct): each folder once */
+	add_if_dir(&cg, xasprintf("%s/%s", root, rel));
+	if ((d = opendir(root))) {
+		while ((e = readdir(d)) && nseen < 64) {
+			dir = xasprintf("%s/%s", root, e->d_name);
+			if (e->d_name[0] != '.' && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				for (i = 0; i < nseen && (seen[i].st_dev != st.st_dev ||
+							       seen[i].st_ino != st.st_ino); i++)
+					;
+				if (i == nseen) {
+					seen[nseen++] = st;
+					add_if_dir(&cg, xasprintf("%s/%s", dir, rel));
+				}
+			}
+			free(dir);
+		}
+		closedir(d);
+	}
+	rc = cgparent_remove(&cg);
+	cgparent_release(&cg);
 	return rc;
 }
 

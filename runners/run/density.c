@@ -230,9 +230,13 @@ dens_report(struct dens *d, int nready)
 	dens_put(d, "density_last_ready_ms", last);
 	if (last > 0)
 		dens_put(d, "density_start_rate", nready / (last / 1000.0));
-	cgparent_read(&d->p->cg, &cr);
-	dens_put(d, "density_mem_per_container_bytes", (double)cr.mem_bytes / nready);
-	dens_put(d, "density_cpu_per_container_s", cr.cpu_s / nready);
+	/* a remote engine's parent is on its host: its sampler's totals
+	 * (metrics.json) stand, these are absent */
+	if (!d->p->remote) {
+		cgparent_read(&d->p->cg, &cr);
+		dens_put(d, "density_mem_per_container_bytes", (double)cr.mem_bytes / nready);
+		dens_put(d, "density_cpu_per_container_s", cr.cpu_s / nready);
+	}
 	fflush(d->p->log);
 }
 
@@ -262,7 +266,7 @@ density_run(struct run *r, json_t *spec)
 		d.ready_at[i] = -1;
 	fprintf(d.p->log, "# density: %d containers of %s, %d at once, held %gs\n", d.n,
 		json_string_value(json_object_get(r->config, "image")), d.conc, d.hold_ms / 1000.0);
-	d.p->sampler = sampler_start(&d.p->cg, SAMPLE_MS, d.p->tsv_tmp);
+	d.p->sampler = run_sampler_start(r, d.p);
 	if (!d.p->sampler || dens_start_all(&d) < 0)
 		ret = -1;
 	for (i = 0; i < d.n; i++)

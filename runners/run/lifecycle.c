@@ -304,7 +304,7 @@ lc_create(struct lc *lc)
 	json_decref(body);
 	if (rc < 0)
 		return lc_fail(lc, P_CREATE, NULL);
-	p->sampler = sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
+	p->sampler = run_sampler_start(r, p);
 	return p->sampler ? 0 : -1;
 }
 

@@ -87,9 +87,11 @@ add_resources(json_t *out, json_t *res, const char *prefix)
 }
 
 /* elapsed_s and the resource totals from metrics.json: OUTCOME_OK, or
- * OUTCOME_FAILED with *failure (the file's text goes into it: not printed). */
+ * OUTCOME_FAILED with *failure (the file's text goes into it: not printed).
+ * *absent (left NULL when both sides have them) gets why a side has no
+ * cgroup totals (a new reference). */
 static enum outcome
-add_run_metrics(json_t *out, const char *path, char **failure)
+add_run_metrics(json_t *out, const char *path, char **failure, json_t **absent)
 {
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *v;
@@ -110,6 +112,12 @@ add_run_metrics(json_t *out, const char *path, char **failure)
 	add_resources(out, json_object_get(root, "metrics"), "");
 	/* a pair: the server's totals beside the client's */
 	add_resources(out, json_object_get(root, "server_metrics"), "server_");
+	/* a remote engine's sampler could not run (rsampler.h) */
+	v = json_object_get(json_object_get(root, "metrics"), "cgroup_absent");
+	if (!json_is_string(v))
+		v = json_object_get(json_object_get(root, "server_metrics"), "cgroup_absent");
+	if (json_is_string(v))
+		*absent = json_incref(v);
 	json_decref(root);
 	return OUTCOME_OK;
 }
@@ -122,7 +130,7 @@ run_parsers(json_t *spec, const char *dir, const char *cell, long rep)
 	char *spath = xasprintf("%s/%ld/samples.json", dir, rep);
 	char *fpath = xasprintf("%s/%ld/failed.json", dir, rep);
 	char *log = NULL, *failure = NULL;
-	json_t *out = json_array(), *p, *samples;
+	json_t *out = json_array(), *p, *samples, *absent = NULL;
 	size_t len, i;
 	enum outcome rc = OUTCOME_OK;
 
@@ -133,10 +141,10 @@ run_parsers(json_t *spec, const char *dir, const char *cell, long rep)
 	json_array_foreach(json_object_get(spec, "parsers"), i, p)
 		if (parse_run(p, log, len, log_path, out, &failure) == 0)
 			goto fail;
-	if (add_run_metrics(out, mpath, &failure) != OUTCOME_OK)
+	if (add_run_metrics(out, mpath, &failure, &absent) != OUTCOME_OK)
 		goto fail;
-	samples = json_pack("{s:i, s:s, s:I, s:O}", "schema", 1, "cell", cell, "rep",
-	                    (json_int_t)rep, "metrics", out);
+	samples = json_pack("{s:i, s:s, s:I, s:O, s:o?}", "schema", 1, "cell", cell, "rep",
+	                    (json_int_t)rep, "metrics", out, "cgroup_absent", absent);
 	if (write_json(spath, samples) < 0) {
 		rc = OUTCOME_ERROR;
 	} else if (unlink(fpath) < 0 && errno != ENOENT) {
