@@ -93,6 +93,8 @@ json_lifecycle(const struct lifecycle *lc)
 		json_object_set_new(o, "density", json_pack("{s:i, s:i, s:I}", "containers", lc->density,
 							     "concurrency", lc->concurrency,
 							     "hold_ms", (json_int_t)lc->hold_ms));
+	if (lc->density && lc->pids)
+		json_object_set_new(json_object_get(o, "density"), "pids", json_integer(lc->pids));
 	return o;
 }
 

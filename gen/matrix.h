@@ -113,6 +113,7 @@ struct lifecycle {
 	                         * create, start and ready of each, and remove) */
 	int concurrency;        /* density: at most this many being started at once; default 1 */
 	long hold_ms;           /* density: how long all are held running once ready; default 0 */
+	int pids;               /* density: pids.max of the cell's cgroup parent, 0: none */
 	struct mark mark;
 };
 

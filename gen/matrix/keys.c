@@ -97,6 +97,8 @@ const struct mkey mkeys_density[] = {
 	{ "containers", MT_INT, MK_REQUIRED, 1, 10000, NULL, NULL, "how many containers to start" },
 	RANGE("concurrency", MT_INT, 1, 256, "how many start at once (default 1: serially)"),
 	K("hold", MT_DURATION, "how long to hold them all running once ready"),
+	RANGE("pids", MT_INT, 1, 4194304, "at most this many processes in all the containers together "
+	      "(pids.max of the cell's cgroup parent)"),
 	END
 };
 

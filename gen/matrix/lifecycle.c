@@ -162,6 +162,8 @@ load_density(struct ld *ld, yaml_node_t *v, struct lifecycle *lc)
 		ret = -1;
 	if ((x = map_get(&mp, "hold")) && value_duration(ld, x, "hold", &lc->hold_ms) < 0)
 		ret = -1;
+	if ((x = map_get(&mp, "pids")) && value_int(ld, x, "pids", 1, 4194304, &lc->pids) < 0)
+		ret = -1;
 	map_release(&mp);
 	return ret;
 }

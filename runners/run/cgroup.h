@@ -64,4 +64,14 @@ struct cgreading {
 /* Read every counter of cg; missing files read as 0 (peaks as -1). */
 void cgparent_read(const struct cgparent *cg, struct cgreading *r);
 
+/* What limits a parent as a whole (a density cell's containers together). */
+enum cglimit { CGLIMIT_MEMORY, CGLIMIT_PIDS };
+/* Set limit what of the parent to v (bytes, no swap on top; processes):
+ * 0, or -1 with errno (ENOENT: the kernel has no controller for it). */
+int cgparent_limit(const struct cgparent *cg, enum cglimit what, long long v);
+/* How often the parent hit limit what so far: the OOM kills (memory.events
+ * or memory.oom_control oom_kill), the refused forks (pids.events max); 0
+ * when the kernel does not count them. */
+long long cgparent_limit_hits(const struct cgparent *cg, enum cglimit what);
+
 #endif

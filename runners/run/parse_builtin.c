@@ -566,7 +566,8 @@ parse_lifecycle(const char *log, json_t *out)
 		{ "image_layers", "layers" }, { "density_ready", "containers" },
 		{ "density_failed", "containers" }, { "density_first_ready_ms", "ms" },
 		{ "density_last_ready_ms", "ms" }, { "density_mem_per_container_bytes", "bytes" },
-		{ "density_cpu_per_container_s", "s" },
+		{ "density_cpu_per_container_s", "s" }, { "density_limit_memory", "hit" },
+		{ "density_limit_pids", "hit" }, { "density_limit_engine", "hit" },
 	};
 	const char *end = log + strlen(log);
 	char label[64];
