@@ -303,6 +303,33 @@ dens_limits(struct dens *d, json_t *dj)
 	return 0;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* When each ready container was, in order: "# density ready_ms: T1 T2 ...",
+ * for the report's containers-ready-over-time chart. */
+static void
+dens_ready_line(struct dens *d)
+{
+	double *t = xcalloc((size_t)d->n, sizeof(*t));
+	int i, k = 0;
+
+	for (i = 0; i < d->n; i++)
+		if (d->ready_at[i] >= 0)
+			t[k++] = d->ready_at[i];
+	qsort(t, (size_t)k, sizeof(*t), cmp_double);
+	fprintf(d->p->log, "# density ready_ms:");
+	for (i = 0; i < k; i++)
+		fprintf(d->p->log, " %.1f", t[i]);
+	fprintf(d->p->log, "\n");
+	free(t);
+}
+
 static void
 dens_put(struct dens *d, const char *name, double v)
 {
@@ -330,6 +357,7 @@ dens_report(struct dens *d, int nready)
 			fprintf(d->p->log, "# container %d: %s\n", i + 1, d->why[i]);
 		}
 	}
+	dens_ready_line(d);
 	if (d->limit) {
 		fprintf(d->p->log, "# density: stopped at a limit (%s) with %d ready: %s\n", d->limit,
 			nready, d->limit_why);

@@ -10,10 +10,12 @@
 #include "base/files.h"
 #include "base/layout.h"
 #include "base/util.h"
+#include "runners/run/imagefacts.h"
 #include "runners/run/provenance.h"
 
 /* /info is provenance only, and the engine takes ~8 ms to answer it (more
- * on a busy engine): it is asked on a connection of its own (r->info_e)
+ * on a busy engine): it is asked, and then the image's facts (imagefacts.h:
+ * the engine's and its registry's), on a connection of its own (r->info_e)
  * while the containers are removed, so that it is off the critical path,
  * and not while the benchmark runs, so that it does not disturb it. */
 static void *
@@ -22,6 +24,10 @@ info_main(void *arg)
 	struct run *r = arg;
 
 	r->info_rc = engine_get_json(r->info_e, "/info", &r->info);
+	/* the facts of the image under test; the registry is asked too */
+	if (!run_signal)
+		r->image_facts = image_facts(r->info_e, r->rc.image ? r->rc.image : r->main.image_id,
+					     r->info);
 	return NULL;
 }
 
@@ -162,5 +168,7 @@ provenance_json(const struct run *r)
 		json_object_set_new(p, "server_image_id", json_string(r->server.image_id));
 	json_object_set_new(p, "native", json_boolean(r->main.native));
 	build_provenance(p, &r->main);
+	if (json_object_size(r->image_facts) > 0)
+		json_object_set(p, "image_facts", r->image_facts);
 	return p;
 }

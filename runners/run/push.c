@@ -73,6 +73,14 @@ push_where(struct push *p, const char *registry)
 	s = s ? s + 3 : h;
 	n = strcspn(s, "/");
 	p->host = xstrndup(s, n);
+	if (!registry && strncmp(p->host, "127.", 4) == 0 && strchr(p->host, ':')) {
+		/* the engine knows the mirror's layers under this name and would
+		 * mount them from there instead of pushing: another name for it */
+		char *alias = xasprintf("localhost%s", strchr(p->host, ':'));
+
+		free(p->host);
+		p->host = alias;
+	}
 	if (s != h)
 		p->url = xasprintf("%.*s%s", (int)(s - h), h, p->host);
 	else if (strncmp(p->host, "127.", 4) == 0 || strncmp(p->host, "localhost", 9) == 0 ||

@@ -9,7 +9,11 @@
  * this repository either. A layer the engine already knows from another
  * repository of the same registry (an image pulled from it) can still be
  * mounted from there: the stream says so, and it is counted
- * (push_layers_present), not hidden.
+ * (push_layers_present), not hidden. So the default registry, the engine's
+ * first mirror, is named "localhost:PORT" when the mirror is 127.0.0.1:PORT
+ * (the test bed's): the engine pulled the image under test from the mirror
+ * under its own name and would mount every layer from there; under another
+ * name it knows none and uploads them all.
  */
 #ifndef JOCKEY_RUN_PUSH_H
 #define JOCKEY_RUN_PUSH_H
