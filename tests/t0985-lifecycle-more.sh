@@ -151,6 +151,24 @@ test_expect_success 'density at a pids limit: no more started, how far it got an
 	leftovers "$TRASH/out-dpids" >left && test_must_be_empty left
 '
 
+test_expect_success 'density at the host'"'"'s memory, on the parent as a whole: how far it got, the limit named' '
+	write_matrix dmem "  - name: dmem
+	    command: [sh, -c, \"echo up; exec sleep 600\"]
+	    repeat: 1
+	    lifecycle:
+	      density: {containers: 40, concurrency: 2, hold: 1s}
+	      ready: {log: up, timeout: 20s}" &&
+	sed "s/^  - name: bridge\$/  - {name: small, memory: 12m}/" dmem.yaml >dmem2.yaml &&
+	"$JOCKEY" run -o out-dmem dmem2.yaml >dmem.out 2>&1 || { cat dmem.out; false; }
+	grep -v "ready_ms:" out-dmem/cells/*/1/log &&
+	test_grep "^# density: stopped at a limit \\(memory\\) with [0-9]* ready: " out-dmem/cells/*/1/log &&
+	metrics out-dmem dmem 1 >m &&
+	test_grep "^density_limit_memory=1$" m &&
+	ready=$(sed -n "s/^density_ready=//p" m) &&
+	test "$ready" -ge 1 && test "$ready" -lt 40 &&
+	leftovers "$TRASH/out-dmem" >left && test_must_be_empty left
+'
+
 test_expect_success 'density at a limit before any container was ready fails the cell, the limit named' '
 	write_matrix dnone "  - name: dnone
 	    command: [sh, -c, \"echo up; exec sleep 600\"]

@@ -123,10 +123,27 @@ cgparent_limit_hits(const struct cgparent *cg, enum cglimit what)
 	if (what == CGLIMIT_PIDS)
 		return cg->pids_dir ? pids_hits(cg->pids_dir) : 0;
 	/* v2's memory.events count the whole subtree; v1's failcnt each time
-	 * the usage met the limit, oom_kill the kills */
-	if (cg->v2)
-		return keyed(cg->mem_dir, "memory.events", "max") + keyed(cg->mem_dir, "memory.events", "oom_kill");
-	return kernfile_integer(cg->mem_dir, "memory.failcnt") + keyed(cg->mem_dir, "memory.oom_control", "oom_kill");
+	 * the usage met the limit, oom_kill the kills. A kernel may count
+	 * neither at the parent (v1 here: a container's start failed at the
+	 * parent's limit with both 0), so a peak within 10% of the limit counts
+	 * too. */
+	long long n, peak, max;
+
+	if (!cg->mem_dir)
+		return 0;
+	if (cg->v2) {
+		n = keyed(cg->mem_dir, "memory.events", "max") + keyed(cg->mem_dir, "memory.events", "oom_kill");
+		peak = kernfile_integer(cg->mem_dir, "memory.peak");
+		max = kernfile_integer(cg->mem_dir, "memory.max");
+	} else {
+		n = keyed(cg->mem_dir, "memory.oom_control", "oom_kill");
+		if ((peak = kernfile_integer(cg->mem_dir, "memory.failcnt")) > 0)
+			n += peak;
+		peak = kernfile_integer(cg->mem_dir, "memory.max_usage_in_bytes");
+		max = kernfile_integer(cg->mem_dir, "memory.limit_in_bytes");
+	}
+	/* no limit reads as "max" (-1) or a huge number */
+	return n + (max > 0 && max < (1LL << 50) && peak >= max - max / 10);
 }
 
 /* --- reading a parent -------------------------------------------------------- */
