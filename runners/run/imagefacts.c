@@ -4,10 +4,16 @@
  * pull of the image with none of its layers present fetches. A tag naming
  * an index (a multi-platform image) is followed to the manifest of the
  * engine's platform (linux and its architecture in Go's words).
+ *
+ * A digest's manifest never changes: the registry's facts are kept in
+ * FACTS_DIR/HEX.json of the results folder (the run edge's working folder)
+ * and asked once per image, not in every repetition (Docker Hub counts
+ * manifest requests against a rate limit).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/files.h"
 #include "base/util.h"
 #include "runners/run/imagefacts.h"
 #include "runners/run/regauth.h"
@@ -83,18 +89,53 @@ platform_manifest(const char *url, const char *repo, const char *digest, const c
 	return e;
 }
 
+#define FACTS_DIR "stamps/facts"
+
+/* The registry's facts kept for a digest ("sha256:HEX"), or NULL. */
+static json_t *
+facts_kept(const char *digest, char **path)
+{
+	const char *hex = strncmp(digest, "sha256:", 7) == 0 ? digest + 7 : NULL;
+
+	*path = hex && strspn(hex, "0123456789abcdef") == strlen(hex) ?
+		xasprintf(FACTS_DIR "/%s.json", hex) : NULL;
+	return *path && path_exists(*path) ? json_load_path(*path, 1) : NULL;
+}
+
+/* Keep the registry's facts in out for the next repetitions (no message:
+ * they are asked again when this fails). */
+static void
+facts_keep(const char *path, json_t *out)
+{
+	json_t *k = json_pack("{s:O?, s:O?, s:O?}", "compressed_bytes", json_object_get(out, "compressed_bytes"),
+			      "registry_layers", json_object_get(out, "registry_layers"),
+			      "registry", json_object_get(out, "registry"));
+	char *text = k ? json_dumps(k, JSON_SORT_KEYS) : NULL;
+
+	if (path && text && mkdirs_parent(path) == 0)
+		write_file_atomic(path, text, strlen(text));
+	free(text);
+	json_decref(k);
+}
+
 /* The registry's facts of the image whose repo digest is rd. */
 static void
 registry_facts(json_t *out, const char *rd, json_t *info)
 {
 	const char *at = strchr(rd, '@');
-	char *name, *url, *repo;
+	char *name, *url, *repo, *path;
 	json_t *m, *layers, *l;
 	double bytes;
 	size_t i;
 
 	if (!at)
 		return;
+	if ((m = facts_kept(at + 1, &path))) {
+		json_object_update(out, m);
+		json_decref(m);
+		free(path);
+		return;
+	}
 	name = xstrndup(rd, (size_t)(at - rd));
 	where_from(name, info, &url, &repo);
 	m = platform_manifest(url, repo, at + 1, go_arch(info));
@@ -106,7 +147,9 @@ registry_facts(json_t *out, const char *rd, json_t *info)
 		json_object_set_new(out, "compressed_bytes", json_real(bytes));
 		json_object_set_new(out, "registry_layers", json_integer((json_int_t)json_array_size(layers)));
 		json_object_set_new(out, "registry", json_string(url));
+		facts_keep(path, out);
 	}
+	free(path);
 	json_decref(m);
 	free(repo);
 	free(url);
