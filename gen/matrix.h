@@ -97,8 +97,8 @@ struct side {
 
 /* The phases of a lifecycle benchmark, in the order they run. */
 enum lc_phase {
-	LC_PULL, LC_CREATE, LC_START, LC_READY, LC_RESTART, LC_COMMIT, LC_STOP, LC_REMOVE,
-	LC_NPHASES
+	LC_PUSH, LC_PULL, LC_CREATE, LC_START, LC_READY, LC_FIRST_RESPONSE, LC_RESTART,
+	LC_COMMIT, LC_STOP, LC_REMOVE, LC_NPHASES
 };
 
 /* A lifecycle benchmark: no command's log is parsed; jockey drives the
@@ -108,10 +108,12 @@ struct lifecycle {
 	struct ready ready;     /* the check of 'ready' and 'restart'; no key set: none */
 	char *stop_signal;      /* the container's StopSignal, "SIGTERM" by default */
 	int stop_timeout_s;     /* before SIGKILL; default 10 */
+	char *push_registry;    /* push: the registry's HOST[:PORT], or NULL: the engine's first mirror */
 	int density;            /* 0, or density: how many containers to start (the phases are then
 	                         * create, start and ready of each, and remove) */
 	int concurrency;        /* density: at most this many being started at once; default 1 */
 	long hold_ms;           /* density: how long all are held running once ready; default 0 */
+	int pids;               /* density: pids.max of the cell's cgroup parent, 0: none */
 	struct mark mark;
 };
 

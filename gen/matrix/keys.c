@@ -109,12 +109,20 @@ const struct mkey mkeys_density[] = {
 	{ "containers", MT_INT, MK_REQUIRED, 1, 10000, NULL, NULL, "how many containers to start" },
 	RANGE("concurrency", MT_INT, 1, 256, "how many start at once (default 1: serially)"),
 	K("hold", MT_DURATION, "how long to hold them all running once ready"),
+	RANGE("pids", MT_INT, 1, 4194304, "at most this many processes in all the containers together "
+	      "(pids.max of the cell's cgroup parent)"),
+	END
+};
+
+const struct mkey mkeys_push[] = {
+	K("registry", MT_STR, "the registry to push to, HOST[:PORT] (default: the engine's first registry mirror)"),
 	END
 };
 
 const struct mkey mkeys_lifecycle[] = {
-	NONEMPTY("phases", MT_STRLIST, 0, NULL, "the phases to time: pull, create, start, ready, "
-		 "restart, commit, stop, remove (create, start and remove always run)"),
+	NONEMPTY("phases", MT_STRLIST, 0, NULL, "the phases to time: push, pull, create, start, ready, "
+		 "first_response, restart, commit, stop, remove (create, start and remove always run)"),
+	SUB("push", MT_MAP, 0, mkeys_push, "where the push phase pushes: registry"),
 	SUB("ready", MT_MAP, 0, mkeys_ready, "when the container is ready: one of tcp, log, command, http"),
 	SUB("stop", MT_MAP, 0, mkeys_stop, "how the container is stopped: signal and timeout"),
 	SUB("density", MT_MAP, 0, mkeys_density, "start many containers of the image: containers, concurrency, hold"),

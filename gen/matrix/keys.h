@@ -49,7 +49,7 @@ struct mkey {
 extern const struct mkey mkeys_top[], mkeys_dockerfiles[], mkeys_defaults[], mkeys_image[],
 	mkeys_bench[], mkeys_side[], mkeys_ready[], mkeys_parser[], mkeys_host[],
 	mkeys_volume[], mkeys_ulimit[], mkeys_selector[], mkeys_baseline[], mkeys_http[],
-	mkeys_stop[], mkeys_density[], mkeys_lifecycle[], mkeys_profile[], mkeys_order[],
+	mkeys_stop[], mkeys_density[], mkeys_push[], mkeys_lifecycle[], mkeys_profile[], mkeys_order[],
 	mkeys_repeat[];
 /* The built-in parsers' names and the ulimits' names, NULL-terminated. */
 extern const char *const mkeys_builtin_parsers[], *const mkeys_ulimit_names[];

@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "runners/report/assets.h"
 #include "runners/report/history.h"
+#include "runners/report/lcdata.h"
 #include "runners/report/profhtml.h"
 #include "runners/report/report.h"
 #include "runners/report/summary.h"
@@ -195,6 +196,8 @@ report_data(json_t *results)
 		json_t *f;
 
 		json_object_set_new(c, "series", cell_series(c));
+		if ((f = lcdata_density_ready(c)))
+			json_object_set_new(c, "density_ready_ms", f);
 		json_array_foreach(json_object_get(c, "failures"), j, f)
 			json_object_set_new(f, "log_tail", log_tail(str(f, "log")));
 	}
@@ -248,6 +251,7 @@ report_write(json_t *results)
 	json_for_script(&html, text);
 	buf_puts(&html, "</script>\n<script>\n");
 	buf_puts(&html, report_js);
+	buf_puts(&html, lifecycle_js);
 	buf_puts(&html, "</script>\n<script>\n");
 	buf_puts(&html, flame_js);
 	buf_puts(&html, "</script>\n</body>\n</html>\n");

@@ -10,7 +10,8 @@ var D = JSON.parse(document.getElementById("data").textContent);
 var SVGNS = "http://www.w3.org/2000/svg";
 var COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 var SYSTEM = ["elapsed_s", "cpu_s", "cpu_user_s", "cpu_system_s", "mem_peak_bytes", "io_read_bytes",
-	"io_write_bytes", "net_rx_bytes", "net_tx_bytes", "pids_peak"];
+	"io_write_bytes", "net_rx_bytes", "net_tx_bytes", "pids_peak", "image_size_bytes", "image_layers",
+	"image_compressed_bytes", "image_registry_layers"];
 var app = document.getElementById("app");
 var cells = D.cells || [];
 

@@ -16,10 +16,12 @@
 static const char *const system_metrics[] = {
 	"elapsed_s", "cpu_s", "cpu_user_s", "cpu_system_s", "mem_peak_bytes", "io_read_bytes",
 	"io_write_bytes", "net_rx_bytes", "net_tx_bytes", "pids_peak",
+	/* the image's facts (runners/run/imagefacts.h): size beside speed */
+	"image_size_bytes", "image_layers", "image_compressed_bytes", "image_registry_layers",
 };
 
-/* 1 if the metric is one jockey measures for every cell (cgroup totals and
- * the wall time), 0 if a parser found it. */
+/* 1 if the metric is one jockey measures for every cell (cgroup totals, the
+ * wall time, the image's facts), 0 if a parser found it. */
 static int
 is_system_metric(const char *name)
 {

@@ -50,6 +50,7 @@ run_release(struct run *r)
 	proc_release(&r->server);
 	json_decref(r->info);
 	json_decref(r->machine);
+	json_decref(r->image_facts);
 	runconf_release(&r->rc);
 	json_decref(r->config);
 	engine_free(r->e);

@@ -47,6 +47,105 @@ struct cgmounts {
 	size_t n;
 };
 
+/* --- limits on a parent ------------------------------------------------------- */
+
+static int
+has_file(const char *dir, const char *file)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	int has = access(path, F_OK) == 0;
+
+	free(path);
+	return has;
+}
+
+int
+cgparent_limit(const struct cgparent *cg, enum cglimit what, long long v)
+{
+	const char *dir = what == CGLIMIT_MEMORY ? cg->mem_dir : cg->pids_dir;
+	const char *file, *swap;
+	char s[32];
+
+	if (!dir) {
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(s, sizeof(s), "%lld", v);
+	if (what == CGLIMIT_PIDS)
+		return kernfile_write(dir, "pids.max", s);
+	file = cg->v2 ? "memory.max" : "memory.limit_in_bytes";
+	swap = cg->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
+	if (kernfile_write(dir, file, s) < 0)
+		return -1;
+	return has_file(dir, swap) ? kernfile_write(dir, swap, cg->v2 ? "0" : s) : 0;
+}
+
+/* The value of key in dir/file ("key value" lines), 0 when none. */
+static long long
+keyed(const char *dir, const char *file, const char *key)
+{
+	char buf[2048];
+	long long v = 0;
+
+	if (dir && kernfile_read(dir, file, buf, sizeof(buf)) > 0)
+		kernfile_parse_keyed(buf, key, &v);
+	return v;
+}
+
+/* The refused forks under dir: its pids.events max and its children's (a
+ * kernel may count them where the fork was tried, in a container's own
+ * folder), and 1 more when its peak reached pids.max. */
+static long long
+pids_hits(const char *dir)
+{
+	long long n = keyed(dir, "pids.events", "max"), max, peak;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	char *sub;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		sub = xasprintf("%s/%s", dir, de->d_name);
+		n += keyed(sub, "pids.events", "max");
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+	max = kernfile_integer(dir, "pids.max");
+	peak = kernfile_integer(dir, "pids.peak");
+	return n + (max > 0 && peak >= max);
+}
+
+long long
+cgparent_limit_hits(const struct cgparent *cg, enum cglimit what)
+{
+	if (what == CGLIMIT_PIDS)
+		return cg->pids_dir ? pids_hits(cg->pids_dir) : 0;
+	/* v2's memory.events count the whole subtree; v1's failcnt each time
+	 * the usage met the limit, oom_kill the kills. A kernel may count
+	 * neither at the parent (v1 here: a container's start failed at the
+	 * parent's limit with both 0), so a peak within 10% of the limit counts
+	 * too. */
+	long long n, peak, max;
+
+	if (!cg->mem_dir)
+		return 0;
+	if (cg->v2) {
+		n = keyed(cg->mem_dir, "memory.events", "max") + keyed(cg->mem_dir, "memory.events", "oom_kill");
+		peak = kernfile_integer(cg->mem_dir, "memory.peak");
+		max = kernfile_integer(cg->mem_dir, "memory.max");
+	} else {
+		n = keyed(cg->mem_dir, "memory.oom_control", "oom_kill");
+		if ((peak = kernfile_integer(cg->mem_dir, "memory.failcnt")) > 0)
+			n += peak;
+		peak = kernfile_integer(cg->mem_dir, "memory.max_usage_in_bytes");
+		max = kernfile_integer(cg->mem_dir, "memory.limit_in_bytes");
+	}
+	/* no limit reads as "max" (-1) or a huge number */
+	return n + (max > 0 && max < (1LL << 50) && peak >= max - max / 10);
+}
+
 /* --- reading a parent -------------------------------------------------------- */
 
 static void

@@ -82,4 +82,16 @@ void cgparent_read(const struct cgparent *cg, struct cgreading *r);
 	"io_write_bytes\tnet_rx_bytes\tnet_tx_bytes\tpids\n"
 int cgreading_row(FILE *f, double t_s, const struct cgreading *r, long long net_rx, long long net_tx);
 
+/* What limits a parent as a whole (a density cell's containers together). */
+enum cglimit { CGLIMIT_MEMORY, CGLIMIT_PIDS };
+/* Set limit what of the parent to v (bytes, no swap on top; processes):
+ * 0, or -1 with errno (ENOENT: the kernel has no controller for it). */
+int cgparent_limit(const struct cgparent *cg, enum cglimit what, long long v);
+/* How often the parent hit limit what so far: the OOM kills and limit hits
+ * (memory.events max and oom_kill, or memory.failcnt and oom_control's
+ * oom_kill), plus 1 when its memory peak came within 10% of the limit; the
+ * refused forks (pids.events max, the parent's and its children's), plus 1
+ * when pids.peak reached pids.max. 0 when the kernel counts none. */
+long long cgparent_limit_hits(const struct cgparent *cg, enum cglimit what);
+
 #endif

@@ -10,11 +10,13 @@
 #include "base/files.h"
 #include "base/layout.h"
 #include "base/util.h"
+#include "runners/run/imagefacts.h"
 #include "runners/run/machine.h"
 #include "runners/run/provenance.h"
 
 /* /info is provenance only, and the engine takes ~8 ms to answer it (more
- * on a busy engine): it is asked on a connection of its own (r->info_e)
+ * on a busy engine): it is asked, and then the image's facts (imagefacts.h:
+ * the engine's and its registry's), on a connection of its own (r->info_e)
  * while the containers are removed, so that it is off the critical path,
  * and not while the benchmark runs, so that it does not disturb it. */
 static void *
@@ -28,6 +30,10 @@ info_main(void *arg)
 	 * no reason to fail the repetition */
 	if (r->info_rc == 0 && machine_other_containers(r->info_e, r->rc.dir, &r->other_containers) < 0)
 		r->other_containers = -1;
+	/* the facts of the image under test; the registry is asked too */
+	if (!run_signal)
+		r->image_facts = image_facts(r->info_e, r->rc.image ? r->rc.image : r->main.image_id,
+					     r->info);
 	return NULL;
 }
 
@@ -210,5 +216,7 @@ provenance_json(const struct run *r)
 	json_object_set_new(p, "native", json_boolean(r->main.native));
 	build_provenance(p, &r->main);
 	machine_provenance(p, r);
+	if (json_object_size(r->image_facts) > 0)
+		json_object_set(p, "image_facts", r->image_facts);
 	return p;
 }

@@ -80,6 +80,7 @@ struct run {
 	long timeout_ms;       /* 0: none */
 	struct engine *e;
 	json_t *info;          /* GET /info, for provenance (owned, may be NULL) */
+	json_t *image_facts;   /* the image under test's sizes (imagefacts.h; owned, may be NULL) */
 	struct engine *info_e; /* the client fetching it in info_thread; NULL once joined */
 	pthread_t info_thread;
 	int info_rc;           /* info_thread's result: 0, or -1 (info_e's error says why) */

@@ -19,11 +19,24 @@ static const struct {
 	{ "net_rx_bytes", "bytes" }, { "net_tx_bytes", "bytes" }, { "pids_peak", "pids" },
 };
 
+/* The image's facts that become metrics, from metrics.json's
+ * provenance.image_facts (imagefacts.h): size beside speed. */
+static const struct {
+	const char *key, *metric, *unit;
+} facts[] = {
+	{ "size_bytes", "image_size_bytes", "bytes" }, { "layers", "image_layers", "layers" },
+	{ "compressed_bytes", "image_compressed_bytes", "bytes" },
+	{ "registry_layers", "image_registry_layers", "layers" },
+};
+
 int
 samples_is_system(const char *name)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		if (strcmp(name, facts[i].metric) == 0)
+			return 1;
 	if (strncmp(name, "server_", 7) == 0)
 		name += 7;
 	if (strcmp(name, "elapsed_s") == 0)
@@ -86,6 +99,18 @@ add_resources(json_t *out, json_t *res, const char *prefix)
 	}
 }
 
+/* The image's facts (a lifecycle's own, from its log, first). */
+static void
+add_facts(json_t *out, json_t *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		if (json_is_number(json_object_get(f, facts[i].key)) && !metric_find(out, facts[i].metric))
+			metric_add(out, facts[i].metric, json_number_value(json_object_get(f, facts[i].key)),
+				   facts[i].unit, "lower");
+}
+
 /* elapsed_s and the resource totals from metrics.json: OUTCOME_OK, or
  * OUTCOME_FAILED with *failure (the file's text goes into it: not printed).
  * *absent (left NULL when both sides have them) gets why a side has no
@@ -118,6 +143,7 @@ add_run_metrics(json_t *out, const char *path, char **failure, json_t **absent)
 		v = json_object_get(json_object_get(root, "server_metrics"), "cgroup_absent");
 	if (json_is_string(v))
 		*absent = json_incref(v);
+	add_facts(out, json_object_get(json_object_get(root, "provenance"), "image_facts"));
 	json_decref(root);
 	return OUTCOME_OK;
 }
