@@ -1,4 +1,5 @@
 /* strmap.c: a hash table from strings to indexes (see strmap.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,16 @@
 static struct strmap_slot *
 slot(const struct strmap *m, const char *key, size_t h)
 {
-	size_t i = h & (m->cap - 1);
+	/* FNV-1a's low bits vary little between ids that differ in a digit or
+	 * two: a final mix (MurmurHash3's fmix64) spreads them over the table,
+	 * where linear probing would otherwise walk long runs. */
+	uint64_t x = h;
+	size_t i;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	i = (size_t)x & (m->cap - 1);
 
 	while (m->v[i].key && (m->v[i].hash != h || strcmp(m->v[i].key, key) != 0))
 		i = (i + 1) & (m->cap - 1);

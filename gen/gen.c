@@ -72,10 +72,8 @@ gen_input_load(struct gen_input *in, const char *path, const char *dir, int inde
 	       const char *durations)
 {
 	memset(in, 0, sizeof(*in));
-	if (!(in->m = matrix_load(path)))
+	if (!(in->m = matrix_load_cells(path, &in->cells, &in->ncells)))
 		return -1;
-	if (matrix_expand(in->m, &in->cells, &in->ncells) < 0)
-		goto fail;
 	/* what each Dockerfile builds on, for every cell, before any shard */
 	if (from_check(in->m, in->cells, in->ncells) < 0)
 		goto fail;
