@@ -23,6 +23,7 @@
 #define LAYOUT_SUMMARY_MD   "summary.md"
 #define LAYOUT_REPORT_HTML  "report.html"
 #define LAYOUT_HISTORY      "history.jsonl"
+#define LAYOUT_AGGREGATE_CACHE "stamps/aggregate.cache" /* the aggregate's collected cells */
 #define LAYOUT_RUN_JSON     "run.json"             /* what 'jockey run' ran, found fresh or failed */
 #define LAYOUT_SELECT_NINJA ".jockey-select.ninja" /* 'jockey run': the cells it was asked for */
 #define LAYOUT_STATUS_NINJA ".jockey-status.ninja" /* 'jockey run': what is still out of date */
