@@ -479,7 +479,7 @@ cells_collect(json_t *cells, double max_cv, struct aggregate_summary *sum)
 int
 aggregate_dir(const char *dir, struct aggregate_summary *sum)
 {
-	json_t *matrix, *cells, *results, *out_cells;
+	json_t *matrix, *cells, *results, *out_cells, *hist;
 	double max_cv;
 	char *commit;
 	struct buf csv = BUF_INIT;
@@ -513,11 +513,14 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	relative_decide(results, out_cells);
 	free(commit);
 	csv_write(out_cells, &csv);
+	hist = history_load(HISTORY_FILE);
 	if (write_file_atomic("results.csv", csv.data, csv.len) == 0 &&
 	    json_write_path("results.json", results,
 			    JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17), 0) == 0 &&
-	    history_record(HISTORY_FILE, results) >= 0 && report_write(results) == 0)
+	    history_record_into(HISTORY_FILE, results, hist) >= 0 &&
+	    report_write_hist(results, hist) == 0)
 		ret = 0;
+	json_decref(hist);
 	buf_release(&csv);
 	json_decref(results);
 	json_decref(matrix);

@@ -274,7 +274,17 @@ recorded_index(json_t *hist, struct strmap *seen, struct pairs *names)
 int
 history_record(const char *path, json_t *results)
 {
-	json_t *hist = history_load(path), *c;
+	json_t *hist = history_load(path);
+	int r = history_record_into(path, results, hist);
+
+	json_decref(hist);
+	return r;
+}
+
+int
+history_record_into(const char *path, json_t *results, json_t *hist)
+{
+	json_t *c;
 	struct buf b = BUF_INIT;
 	struct timespec ts;
 	struct tm tm;
@@ -309,10 +319,12 @@ history_record(const char *path, json_t *results)
 			continue;
 		buf_puts(&b, line);
 		buf_putc(&b, '\n');
+		/* as history_load would read it back */
+		if ((e = json_loads(line, 0, NULL)))
+			json_array_append_new(hist, e);
 		free(line);
 		added++;
 	}
-	json_decref(hist);
 	strmap_release(&seen);
 	for (i = 0; i < names.n; i++)
 		free(names.v[i]);
