@@ -47,7 +47,10 @@ aggcache_global_key(double max_cv)
 	DIR *d;
 	struct dirent *e;
 
+	/* the binary's own stamp too: a rebuilt jockey of one version may
+	 * collect otherwise */
 	buf_printf(&b, "%s %.17g", JOCKEY_VERSION, max_cv);
+	stamp_put(&b, self_exe());
 	*slash = '\0';
 	stamp_put(&b, dir);
 	if ((d = opendir(dir))) {

@@ -7,7 +7,8 @@
  * (mtime in ns, size, inode) of every file it read and of each repetition's
  * folder (a file made, renamed or removed there moves the folder's mtime),
  * with the cell's repeat and warmup. A first line holds the key of what all
- * cells share: jockey's version, max_cv and the context tree stamps. A cell
+ * cells share: jockey's version and its binary's stamp, max_cv and the
+ * context tree stamps. A cell
  * whose key is unchanged is taken from the cache; any other is collected
  * again. The file is only a cache: a missing, damaged or foreign one is
  * ignored and written anew.
@@ -27,7 +28,7 @@ struct aggcache *aggcache_load(const char *path, const char *global);
 /* The key of matrix.json's cell c: the stamps of the files the aggregate
  * reads for it (fresh). */
 char *aggcache_cell_key(json_t *c);
-/* The key all cells share: jockey's version, max_cv and the stamps of the
+/* The key all cells share: jockey's version and binary, max_cv and the stamps of the
  * context trees the history hash reads (fresh). */
 char *aggcache_global_key(double max_cv);
 /* The cached cell of id collected under key (a new reference), or NULL; a
