@@ -24,6 +24,7 @@
 #define LAYOUT_REPORT_HTML  "report.html"
 #define LAYOUT_HISTORY      "history.jsonl"
 #define LAYOUT_REPEATS_JSON "repeats.json"         /* adaptive cells' repetitions (gen/adaptive.h) */
+#define LAYOUT_AGGREGATE_CACHE "stamps/aggregate.cache" /* the aggregate's collected cells */
 #define LAYOUT_RUN_JSON     "run.json"             /* what 'jockey run' ran, found fresh or failed */
 #define LAYOUT_MACHINE_JSON "machine.json"         /* 'jockey run': the machine before ninja started */
 #define LAYOUT_SELECT_NINJA ".jockey-select.ninja" /* 'jockey run': the cells it was asked for */

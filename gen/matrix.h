@@ -225,6 +225,11 @@ struct matrix {
  * matrix_free. On failure print every problem as "jockey: FILE:LINE:COL: ..."
  * and return NULL. */
 struct matrix *matrix_load(const char *path);
+/* matrix_load, and the cells it expanded to check the matrix put in *cells
+ * and *ncells (as matrix_expand gives them), so that a caller that needs
+ * them does not expand a 100,000-cell matrix twice. */
+struct cell;
+struct matrix *matrix_load_cells(const char *path, struct cell **cells, size_t *ncells);
 void matrix_free(struct matrix *m);
 /* The JSON Schema of a matrix, from the loader's key tables (a new
  * jansson object; gen/matrix/schema.c). */

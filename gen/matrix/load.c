@@ -393,12 +393,22 @@ load_document(struct ld *ld, yaml_parser_t *parser, const char *data, size_t len
 struct matrix *
 matrix_load(const char *path)
 {
+	return matrix_load_cells(path, NULL, NULL);
+}
+
+struct matrix *
+matrix_load_cells(const char *path, struct cell **keep, size_t *nkeep)
+{
 	struct matrix *m;
 	struct ld ld;
 	yaml_parser_t parser;
 	char *data;
 	size_t len;
 
+	if (keep) {
+		*keep = NULL;
+		*nkeep = 0;
+	}
 	if (read_file(path, &data, &len) < 0)
 		return NULL;
 	memset(&ld, 0, sizeof(ld));
@@ -425,8 +435,12 @@ matrix_load(const char *path)
 		struct cell *cells = NULL;
 		size_t ncells = 0;
 
-		if (matrix_expand_diag(m, &cells, &ncells, &ld.d) == 0)
+		if (matrix_expand_diag(m, &cells, &ncells, &ld.d) == 0 && keep && ld.d.n == 0) {
+			*keep = cells;
+			*nkeep = ncells;
+		} else {
 			cells_free(cells, ncells);
+		}
 	}
 	if (ld.d.n > 0) {
 		diag_print(&ld.d);
