@@ -164,9 +164,10 @@ json_matrix(const struct gen *g)
 				     "tag", conf_jstr(m->baseline.tag));
 	/* Keys in sorted order: gen_render dumps this one without JSON_SORT_KEYS.
 	 * The cells are put in as text by matrix_json_add. */
-	o = json_pack("{s:o, s:[], s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
+	o = json_pack("{s:o, s:[], s:s, s:f, s:s, s:{s:s, s:I}, s:s, s:i}", "baseline", baseline,
 		      "cells", "dir", g->o->dir, "max_cv", m->max_cv,
-		      "name", m->name, "path", g->o->matrix, "schema", 1);
+		      "name", m->name, "order", "kind", m->sequential ? "sequential" : "interleaved",
+		      "seed", (json_int_t)m->seed, "path", g->o->matrix, "schema", 1);
 	if (g->o->shard_count > 0) {
 		/* What 'jockey merge' checks: the shards of one matrix file
 		 * (its content, not its path) that together hold every cell. */
