@@ -21,6 +21,14 @@ samples_of() {
 	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cells"][0]; print(c["status"], len(c["metrics"].get("value", {}).get("samples", [])))' "$1"
 }
 
+# dead PID: PID has exited (gone, or a zombie its parent has not reaped yet);
+# kill -9 returns before its target is dead, and on a loaded machine a check
+# right after it can still find the process running
+dead() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d " " -f 1)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+
 # kill_session PID: SIGKILL every process group of PID's session (jockey,
 # ninja and each edge, which ninja puts in a group of its own)
 kill_session() {

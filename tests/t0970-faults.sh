@@ -90,6 +90,7 @@ start_held() {
 test_expect_success 'the lock goes with its holders: after kill -9 of the group the edges finish, then the next run takes it' '
 	start_held 4 1 &&
 	kill -9 -$(ps -o pgid= $pid | tr -d " ") &&
+	retry dead $pid &&
 	test_must_fail --code=1 "$JOCKEY" run -o out m.yaml 2>held.err &&
 	cat held.err &&
 	test_grep "in use by the steps still running under pid $pid \(.*jockey run -o out m.yaml\), which is gone" held.err &&
