@@ -26,6 +26,8 @@
 #define LAYOUT_RUN_JSON     "run.json"             /* what 'jockey run' ran, found fresh or failed */
 #define LAYOUT_SELECT_NINJA ".jockey-select.ninja" /* 'jockey run': the cells it was asked for */
 #define LAYOUT_STATUS_NINJA ".jockey-status.ninja" /* 'jockey run': what is still out of date */
+#define LAYOUT_GEN_STAMP    ".jockey-gen"          /* what gen wrote, and from what (gen/stamp.h) */
+#define LAYOUT_RUN_CLEAN    ".jockey-clean"        /* 'jockey run': its last run ended cleanly then */
 
 /* Files named after one thing: the comment shows PREFIX NAME SUFFIX. */
 enum layout_kind {

@@ -32,6 +32,7 @@
 #include "gen/plan.h"
 #include "gen/repo.h"
 #include "gen/shard.h"
+#include "gen/stamp.h"
 
 /* The options for the matrix m read from path, written to dir (NULL:
  * results/NAME), both made absolute; its ncells cells, not sharded. */
@@ -416,6 +417,7 @@ gen_write(struct gen *g)
 	size_t written = 0;
 	int r, ret = 0;
 
+	stamp_remove(g->o->dir);
 	if (outs_write(g->o->dir, &g->outs, &written) < 0)
 		ret = -1;
 	if (ret == 0) {
@@ -425,6 +427,8 @@ gen_write(struct gen *g)
 		written += r > 0;
 	}
 	free(p);
+	if (ret == 0 && stamp_write(g) < 0)
+		warn("no stamp in '%s': the next run generates again", g->o->dir);
 	if (ret == 0 && !g->o->quiet && g->o->shard_count > 0)
 		fprintf(stderr, "%s: %s: shard %d/%d: %zu of %zu cells, %zu files written, %zu unchanged\n",
 			progname, g->o->dir, g->o->shard_index, g->o->shard_count, g->ncells,

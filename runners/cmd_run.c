@@ -20,11 +20,13 @@
  * costs only its own cells. --shard I/N runs the share of the cells that
  * 'jockey gen --shard' gives (see gen/shard.h).
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@
 #include "base/valid.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
+#include "gen/stamp.h"
 #include "runners/report/aggregate.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
@@ -73,8 +76,20 @@ struct run {
 	struct timespec t0;     /* when ninja started */
 	int nret;               /* ninja's exit status */
 	struct tally t;
+	struct drive_log log;   /* .ninja_log before ninja ran */
 	int lost;               /* run.json or the results could not be written */
 };
+
+/* Remove (set 0) or write (1) the mark of a run that ended cleanly. */
+static void
+clean_mark(const struct run *r, int set)
+{
+	char *p = xasprintf("%s/" LAYOUT_RUN_CLEAN, r->dir);
+
+	if (set ? write_file_atomic(p, "", 0) < 0 : unlink(p) < 0 && errno != ENOENT)
+		warn("cannot %s '%s':", set ? "write" : "remove", p);
+	free(p);
+}
 
 static int
 args_parse(int argc, char **argv, struct run_args *a)
@@ -158,30 +173,100 @@ native_notice(const struct run *r)
 		}
 }
 
-/* gen, in process: an exit code. */
+/* gen, in process, unless its stamp says the folder holds what it would
+ * write (gen/stamp.h): an exit code. */
 static int
 generate(struct run *r)
 {
-	struct gen *g = gen_render(r->in.m, r->in.cells, r->in.ncells, &r->in.o);
-	int ret = !g ? EXIT_USAGE : gen_write(g) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	struct gen *g;
+	int ret;
+
+	if (stamp_fresh(&r->in.o)) {
+		fprintf(stderr, "%s: %s: %zu cells, generated files up to date\n", progname, r->in.o.dir,
+			r->in.ncells);
+		return EXIT_OK;
+	}
+	g = gen_render(r->in.m, r->in.cells, r->in.ncells, &r->in.o);
+	ret = !g ? EXIT_USAGE : gen_write(g) < 0 ? EXIT_RUNTIME : EXIT_OK;
 
 	gen_free(g);
 	return ret;
 }
 
+/* 1 when path changed (its inode: content, name or entries) at or after
+ * t, or cannot be looked at; 0 when it did not, or is not there. */
+static int
+changed_since(const char *path, const struct timespec *t)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno != ENOENT;
+	return st.st_ctim.tv_sec > t->tv_sec ||
+	       (st.st_ctim.tv_sec == t->tv_sec && st.st_ctim.tv_nsec >= t->tv_nsec);
+}
+
+/* Whether cell c's folder may hold what the sweep removes: anything in it
+ * changed since clean, when the last run that ended cleanly did (its
+ * edges write whole files, so what was there then was sound). */
+static int
+cell_touched(const char *dir, const struct cell *c, const struct timespec *clean)
+{
+	static const enum layout_rep_file files[] = { LAYOUT_LOG, LAYOUT_METRICS_JSON, LAYOUT_SAMPLES,
+						      LAYOUT_FAILED };
+	char *p = layout_path(dir, LAYOUT_CELL_DIR, c->id);
+	int rep, k, touched = changed_since(p, clean);
+
+	free(p);
+	if (!touched) {
+		p = layout_path(dir, LAYOUT_CELL_RUN, c->id);
+		touched = changed_since(p, clean);
+		free(p);
+	}
+	for (rep = 1; !touched && rep <= c->bench->warmup + c->bench->repeat; rep++) {
+		p = layout_rep_path(dir, c->id, rep, LAYOUT_LOG);
+		*strrchr(p, '/') = '\0';
+		touched = changed_since(p, clean);
+		free(p);
+		for (k = 0; !touched && k < (int)(sizeof(files) / sizeof(files[0])); k++) {
+			p = layout_rep_path(dir, c->id, rep, files[k]);
+			touched = changed_since(p, clean);
+			free(p);
+		}
+	}
+	return touched;
+}
+
+/* When the last run ended cleanly (LAYOUT_RUN_CLEAN's mtime), or 0. */
+static struct timespec
+clean_time(const char *dir)
+{
+	char *p = xasprintf("%s/" LAYOUT_RUN_CLEAN, dir);
+	struct stat st;
+	struct timespec t = { 0, 0 };
+
+	if (stat(p, &st) == 0)
+		t = st.st_mtim;
+	free(p);
+	return t;
+}
+
 /* Remove the outputs of the selected cells that cannot be read (and the
  * leftovers of interrupted writes), so that ninja, seeing them missing,
- * runs their edges again: the run holds the lock, so nobody is writing. */
+ * runs their edges again: the run holds the lock, so nobody is writing.
+ * After a run that ended cleanly, only the cells whose files changed since
+ * are looked into (a stat of each, no reads). */
 static void
 outputs_sweep(struct run *r)
 {
+	struct timespec clean = clean_time(r->dir);
 	size_t i;
 	int rep, n = valid_sweep_cell(r->dir, NULL);
 
 	for (i = 0; i < r->in.ncells; i++) {
 		const struct cell *c = &r->in.cells[i];
 
-		if (!r->sel[i])
+		if (!r->sel[i] || (clean.tv_sec && !cell_touched(r->dir, c, &clean)))
 			continue;
 		n += valid_sweep_cell(r->dir, c->id);
 		for (rep = 1; rep <= c->bench->warmup + c->bench->repeat; rep++)
@@ -253,6 +338,8 @@ ninja_run(struct run *r)
 	if (ret == EXIT_OK && (r->all || ntargets))
 		prog = progress_start(r->dir, &r->argv, r->in.cells, r->in.ncells, keep, r->in.m->parallel);
 	free(keep);
+	clean_mark(r, 0);
+	drive_log_mark(r->dir, &r->log);
 	clock_gettime(CLOCK_REALTIME, &r->t0);
 	if (ret == EXIT_OK)
 		r->nret = r->all || ntargets ? drive_run(r->argv.v) : 0;
@@ -265,22 +352,34 @@ ninja_run(struct run *r)
 }
 
 /* What became of each selected cell; after a failed run, ninja's dry run
- * says which still have work due, and a second ping which engines left. */
+ * says which still have work due, and a second ping which engines left.
+ * After a run that succeeded, the cells none of whose edges ninja logged
+ * as run are fresh, and only the others' files are looked at. */
 static void
 cells_classify(struct run *r)
 {
-	char *pending = xcalloc(r->in.ncells ? r->in.ncells : 1, 1);
-	size_t i;
+	size_t i, n = r->in.ncells ? r->in.ncells : 1;
+	char *pending = xcalloc(n, 1), *ran = xcalloc(n, 1);
+	int logged = 0;
 
 	if (r->nret != 0 && !drive_interrupted()) {
 		drive_pending(r->dir, &r->argv, r->in.cells, r->in.ncells, pending);
 		engine_use_recheck(r->eng, r->neng);
+	} else if (r->nret == 0 && !drive_interrupted()) {
+		logged = drive_log_ran(r->dir, &r->log, r->in.cells, r->in.ncells, ran) == 0;
 	}
 	tally_init(&r->t);
-	for (i = 0; i < r->in.ncells; i++)
-		if (r->sel[i])
-			classify_cell(r->dir, &r->in.cells[i], pending[i], &r->t0,
-					 engine_use_of(r->eng, r->neng, &r->in.cells[i]), &r->t);
+	for (i = 0; i < r->in.ncells; i++) {
+		const struct engine_use *eng = engine_use_of(r->eng, r->neng, &r->in.cells[i]);
+
+		if (!r->sel[i])
+			continue;
+		if (logged && !ran[i] && !(eng && eng->error))
+			classify_fresh(&r->in.cells[i], &r->t);
+		else
+			classify_cell(r->dir, &r->in.cells[i], pending[i], &r->t0, eng, &r->t);
+	}
+	free(ran);
 	free(pending);
 }
 
@@ -339,7 +438,12 @@ summarise(struct run *r, json_t *moved)
 	printf("jockey: %d cells: %d ran, %d fresh, %d failed; results in %s/" LAYOUT_RESULTS_JSON "\n",
 	       r->t.ran + r->t.fresh + r->t.failed, r->t.ran, r->t.fresh, r->t.failed, r->dir);
 	staleness_print_moved(moved, stdout);
-	compare_print_changes(r->dir, r->t0.tv_sec, stdout);
+	/* a result is recorded only for a cell that ran */
+	if (r->t.ran)
+		compare_print_changes(r->dir, r->t0.tv_sec, stdout);
+	/* every cell's files are sound now: the sweep saw those that changed */
+	if (!sig && !r->lost && r->nret == 0 && r->a->npatterns == 0)
+		clean_mark(r, 1);
 	if (sig)
 		return 128 + sig;
 	if (r->lost)
