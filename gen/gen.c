@@ -417,7 +417,6 @@ gen_write(struct gen *g)
 	size_t written = 0;
 	int r, ret = 0;
 
-	stamp_remove(g->o->dir);
 	if (outs_write(g->o->dir, &g->outs, &written) < 0)
 		ret = -1;
 	if (ret == 0) {

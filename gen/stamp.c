@@ -2,9 +2,12 @@
  *
  * The stamp is a text file: a version line, one line for each input that
  * decides gen's output, then one line per file gen wrote (build.ninja
- * last): its mtime in nanoseconds, its size and its path. It is removed
- * before gen writes anything and written after the last file, so a gen
- * that was interrupted leaves none, and the next one runs in full. */
+ * last, and not those that an edge rewrites: edge_output): its mtime in
+ * nanoseconds, its size and its path. It is written after the last file,
+ * and only when it changed (a gen that writes nothing leaves every mtime
+ * alone). A gen interrupted half-way leaves the old stamp: either the
+ * inputs changed, and its first lines no longer match, or they did not,
+ * and a file written since has another mtime; the next run gens in full. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,16 +75,6 @@ stamp_path(const char *dir)
 	return xasprintf("%s/" LAYOUT_GEN_STAMP, dir);
 }
 
-void
-stamp_remove(const char *dir)
-{
-	char *p = stamp_path(dir);
-
-	if (unlink(p) < 0 && errno != ENOENT)
-		warn("cannot remove '%s':", p);
-	free(p);
-}
-
 /* A file's line; 0, or -1 when it is not there. */
 static int
 put_file(struct buf *b, const char *dir, const char *rel)
@@ -98,6 +91,23 @@ put_file(struct buf *b, const char *dir, const char *rel)
 	return 0;
 }
 
+/* 1 for a file that a ninja edge writes too (a cell's run.json, an
+ * image's images/KEY.json): ninja makes it again when it is missing, and
+ * its edge rewrites it when an image changes, which must not cost the
+ * next run a full gen. */
+static int
+edge_output(const char *rel)
+{
+	char *id = layout_name(LAYOUT_CELL_RUN, rel);
+	int edge;
+
+	if (!id)
+		id = layout_name(LAYOUT_IMAGE_JSON, rel);
+	edge = id != NULL;
+	free(id);
+	return edge;
+}
+
 int
 stamp_write(const struct gen *g)
 {
@@ -108,12 +118,13 @@ stamp_write(const struct gen *g)
 
 	stamp_inputs(&b, g->o);
 	for (i = 0; i < g->outs.n && r == 0; i++)
-		r = put_file(&b, g->o->dir, g->outs.v[i].path);
+		if (!edge_output(g->outs.v[i].path))
+			r = put_file(&b, g->o->dir, g->outs.v[i].path);
 	if (r == 0)
 		r = put_file(&b, g->o->dir, LAYOUT_BUILD_NINJA);
 	/* a file gone already: no stamp, the next gen runs in full */
 	if (r == 0)
-		r = write_file_atomic(p, b.data, b.len);
+		r = write_file_if_changed(p, b.data, b.len) < 0 ? -1 : 0;
 	buf_release(&b);
 	free(p);
 	return r;

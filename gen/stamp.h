@@ -12,8 +12,6 @@
 
 struct gen;
 
-/* Remove dir's stamp (before gen writes anything); a failure is warned. */
-void stamp_remove(const char *dir);
 /* Write the stamp of g once its files are written: 0, or -1 with a message
  * (or silently, with no stamp, when one of its files is gone already). */
 int stamp_write(const struct gen *g);
