@@ -21,6 +21,7 @@
  * 'jockey gen --shard' gives (see gen/shard.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -80,14 +81,19 @@ struct run {
 	int lost;               /* run.json or the results could not be written */
 };
 
-/* Remove (set 0) or write (1) the mark of a run that ended cleanly. */
+/* Mark the end of a run after which every cell's files are sound: its
+ * mtime is what the next sweep compares with. Not synced: lost in a crash,
+ * it leaves the older mark, or none, and the next sweep looks further. */
 static void
-clean_mark(const struct run *r, int set)
+clean_mark(const struct run *r)
 {
 	char *p = xasprintf("%s/" LAYOUT_RUN_CLEAN, r->dir);
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
-	if (set ? write_file_atomic(p, "", 0) < 0 : unlink(p) < 0 && errno != ENOENT)
-		warn("cannot %s '%s':", set ? "write" : "remove", p);
+	if (fd < 0 || futimens(fd, NULL) < 0)
+		warn("cannot write '%s':", p);
+	if (fd >= 0)
+		close(fd);
 	free(p);
 }
 
@@ -338,7 +344,6 @@ ninja_run(struct run *r)
 	if (ret == EXIT_OK && (r->all || ntargets))
 		prog = progress_start(r->dir, &r->argv, r->in.cells, r->in.ncells, keep, r->in.m->parallel);
 	free(keep);
-	clean_mark(r, 0);
 	drive_log_mark(r->dir, &r->log);
 	clock_gettime(CLOCK_REALTIME, &r->t0);
 	if (ret == EXIT_OK)
@@ -383,8 +388,9 @@ cells_classify(struct run *r)
 	free(pending);
 }
 
-/* run.json, with the bases that moved since the previous run (read before
- * run.json, whose mtime marks that run, is rewritten); returns them. */
+/* run.json, with the bases that moved since the previous run that wrote
+ * it (read before run.json, whose mtime marks that run, is rewritten);
+ * returns them. */
 static json_t *
 run_json_write(struct run *r)
 {
@@ -404,7 +410,9 @@ run_json_write(struct run *r)
 	json_object_set(runj, "moved_bases", moved);
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = xasprintf("%s/" LAYOUT_RUN_JSON, r->dir);
-	if (write_file_atomic(path, text, strlen(text)) < 0)
+	/* the same as last time (a no-op's): its mtime marks the run that
+	 * last reported a moved base, as staleness_last_run wants */
+	if (write_file_if_changed(path, text, strlen(text)) < 0)
 		r->lost = 1;
 	free(path);
 	free(text);
@@ -441,9 +449,10 @@ summarise(struct run *r, json_t *moved)
 	/* a result is recorded only for a cell that ran */
 	if (r->t.ran)
 		compare_print_changes(r->dir, r->t0.tv_sec, stdout);
-	/* every cell's files are sound now: the sweep saw those that changed */
+	/* every cell's files are sound now: the sweep saw those that changed
+	 * since the last mark, the edges that wrote since all succeeded */
 	if (!sig && !r->lost && r->nret == 0 && r->a->npatterns == 0)
-		clean_mark(r, 1);
+		clean_mark(r);
 	if (sig)
 		return 128 + sig;
 	if (r->lost)
