@@ -1,5 +1,6 @@
 /* progress.c: the status line of a run and its closing table; see
- * progress.h. A thread of its own draws the line, so ninja runs as before;
+ * progress.h. A thread of its own reads ninja's output and draws the line,
+ * so ninja runs as before;
  * the files it counts are the ones classify.c reads afterwards: a
  * repetition's samples.json (done) or failed.json (failed) written since
  * ninja started. */
