@@ -48,6 +48,7 @@ struct progress {
 	int interval;      /* seconds between lines (plain) */
 	struct timespec t0;
 	struct timespec last; /* the last line drawn */
+	struct timespec quiet; /* the last probe or fetch ninja finished, or 0 */
 	int fd;            /* ninja's output */
 	pthread_t thread;
 	int drawn;         /* a status line is on the terminal */
@@ -248,18 +249,25 @@ engines_of(const struct progress *p)
 	return k ? k : 1;
 }
 
+/* How long ninja may go on after its last probe or fetch finished before
+ * it is taken to have work: a no-op exits as soon as they restat. */
+#define QUIET_MS 400
+
 /* A line of ninja's that says it has work beyond the edges that run every
  * time (the probes and the fetch, which restat) and the generator: a step
- * starting, or the output of one. */
+ * that finished (ninja prints a step when it ends, its output is not a
+ * terminal), or the output of one. 0 for one of those edges, -1 for none
+ * (ninja's own lines). */
 static int
 line_is_work(const char *line, size_t len)
 {
 	static const char *const quiet[] = { "] PROBE ", "] FETCH", "] GEN build.ninja", NULL };
 	char *l = xstrndup(line, len);
-	int i, work = strncmp(l, "ninja: ", 7) != 0 && len > 1;
+	int i, work = strncmp(l, "ninja: ", 7) != 0 && len > 1 ? 1 : -1;
 
-	for (i = 0; work && quiet[i]; i++)
-		work = strstr(l, quiet[i]) == NULL;
+	for (i = 0; work == 1 && quiet[i]; i++)
+		if (strstr(l, quiet[i]))
+			work = 0;
 	free(l);
 	return work;
 }
@@ -299,9 +307,12 @@ forward(struct progress *p, struct buf *pend)
 	buf_add(pend, chunk, (size_t)r);
 	while ((nl = memchr(pend->data, '\n', pend->len))) {
 		size_t len = (size_t)(nl - pend->data) + 1;
+		int work = p->asked ? -1 : line_is_work(pend->data, len - 1);
 
-		if (!p->asked && line_is_work(pend->data, len - 1))
+		if (work == 1)
 			activate(p);
+		else if (work == 0)
+			clock_gettime(CLOCK_REALTIME, &p->quiet);
 		if (!p->tty || strncmp(pend->data, NINJA_MARK, strlen(NINJA_MARK)) != 0) {
 			tty_clear(p);
 			fwrite(pend->data, 1, len, stdout);
@@ -321,10 +332,19 @@ progress_main(void *arg)
 	struct pollfd pfd = { p->fd, POLLIN, 0 };
 
 	for (;;) {
-		int r = poll(&pfd, 1, 1000);
+		int wait = 1000, r;
 
+		/* after the probes, a ninja that does not exit has work, even
+		 * before its first step ends (and is printed) */
+		if (!p->asked && p->quiet.tv_sec) {
+			wait = QUIET_MS - (int)(since(&p->quiet) * 1000);
+			wait = wait < 0 ? 0 : wait;
+		}
+		r = poll(&pfd, 1, wait);
 		if (r > 0 && forward(p, &pend) < 0)
 			break;
+		if (r == 0 && !p->asked && p->quiet.tv_sec && since(&p->quiet) * 1000 >= QUIET_MS)
+			activate(p);
 		if (p->n && since(&p->last) >= (p->tty ? 1 : p->interval)) {
 			draw(p, 0);
 			clock_gettime(CLOCK_REALTIME, &p->last);
@@ -454,7 +474,9 @@ rows_count(struct bench_row *rows, size_t *nrows, const struct cell *cells, size
 
 		if (!c)
 			continue;
-		for (k = 0; k < *nrows && strcmp(rows[k].name, c->bench->name) != 0; k++)
+		/* the same benchmark, the same name string: 100,000 fresh cells
+		 * of 250 benchmarks cost pointer compares */
+		for (k = 0; k < *nrows && rows[k].name != c->bench->name; k++)
 			;
 		if (k == *nrows)
 			rows[(*nrows)++].name = c->bench->name;
