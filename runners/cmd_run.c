@@ -266,9 +266,11 @@ static void
 outputs_sweep(struct run *r)
 {
 	struct timespec clean = clean_time(r->dir);
+	char *results = xasprintf("%s/" LAYOUT_RESULTS_JSON, r->dir);
 	size_t i;
-	int rep, n = valid_sweep_cell(r->dir, NULL);
+	int rep, n = valid_sweep_top(r->dir, !clean.tv_sec || changed_since(results, &clean));
 
+	free(results);
 	for (i = 0; i < r->in.ncells; i++) {
 		const struct cell *c = &r->in.cells[i];
 

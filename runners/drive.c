@@ -74,6 +74,12 @@ drive_run(char *const *argv)
 	return WEXITSTATUS(status);
 }
 
+pid_t
+drive_pid(void)
+{
+	return child_pid;
+}
+
 int
 drive_interrupted(void)
 {

@@ -37,6 +37,8 @@ int drive_run(char *const *argv);
 /* Give the next drive_run's ninja fd as its stdout (progress.c reads it);
  * drive_run closes fd once ninja started (or failed to). */
 void drive_output(int fd);
+/* The pid of the ninja drive_run is running, or 0. */
+pid_t drive_pid(void);
 /* The signal that came during the last drive_run, or 0. */
 int drive_interrupted(void);
 

@@ -249,9 +249,57 @@ engines_of(const struct progress *p)
 	return k ? k : 1;
 }
 
-/* How long ninja may go on after its last probe or fetch finished before
- * it is taken to have work: a no-op exits as soon as they restat. */
-#define QUIET_MS 400
+/* How often ninja is looked at after its last probe or fetch finished,
+ * and how long it may go on without a step running before it is taken to
+ * have work anyway (where the kernel does not list a process's children). */
+#define LOOK_MS 50
+#define QUIET_MS 2000
+
+/* 1 when the process pid runs a step that is not a probe, the fetch or the
+ * generator (its shell's command line: "'JOCKEY' probe ..."). */
+static int
+step_is_work(const char *pid)
+{
+	static const char *const quiet[] = { " probe ", " fetch ", " gen ", NULL };
+	char path[64], cmd[4096];
+	size_t n, i;
+	FILE *f;
+	int work = 1;
+
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	if (!(f = fopen(path, "r")))
+		return 0; /* gone already */
+	n = fread(cmd, 1, sizeof(cmd) - 1, f);
+	fclose(f);
+	for (i = 0; i < n; i++)
+		cmd[i] = cmd[i] ? cmd[i] : ' ';
+	cmd[n] = '\0';
+	for (i = 0; work && quiet[i]; i++)
+		work = strstr(cmd, quiet[i]) == NULL;
+	return work;
+}
+
+/* 1 when ninja runs a step other than the probes, the fetch and the
+ * generator now, 0 when not, -1 when the kernel does not list a process's
+ * children. */
+static int
+ninja_busy(void)
+{
+	pid_t pid = drive_pid();
+	char path[64], kid[32];
+	FILE *f;
+	int busy = 0;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (!busy && fscanf(f, "%31s", kid) == 1)
+		busy = step_is_work(kid);
+	fclose(f);
+	return busy;
+}
 
 /* A line of ninja's that says it has work beyond the edges that run every
  * time (the probes and the fetch, which restat) and the generator: a step
@@ -334,17 +382,19 @@ progress_main(void *arg)
 	for (;;) {
 		int wait = 1000, r;
 
-		/* after the probes, a ninja that does not exit has work, even
-		 * before its first step ends (and is printed) */
-		if (!p->asked && p->quiet.tv_sec) {
-			wait = QUIET_MS - (int)(since(&p->quiet) * 1000);
-			wait = wait < 0 ? 0 : wait;
-		}
+		/* after the probes, a ninja that runs a step has work, even
+		 * before the step ends (and is printed); a no-op only exits */
+		if (!p->asked && p->quiet.tv_sec)
+			wait = LOOK_MS;
 		r = poll(&pfd, 1, wait);
 		if (r > 0 && forward(p, &pend) < 0)
 			break;
-		if (r == 0 && !p->asked && p->quiet.tv_sec && since(&p->quiet) * 1000 >= QUIET_MS)
-			activate(p);
+		if (r == 0 && !p->asked && p->quiet.tv_sec) {
+			int busy = ninja_busy();
+
+			if (busy == 1 || (busy < 0 && since(&p->quiet) * 1000 >= QUIET_MS))
+				activate(p);
+		}
 		if (p->n && since(&p->last) >= (p->tty ? 1 : p->interval)) {
 			draw(p, 0);
 			clock_gettime(CLOCK_REALTIME, &p->last);
