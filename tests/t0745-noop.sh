@@ -61,7 +61,8 @@ test_expect_success 'the no-op opens no cell file and asks ninja once' '
 	command -v strace >/dev/null || { echo "# no strace: skipped"; return 0; } &&
 	strace -f -e trace=openat,execve -o trace "$J" run -o out m.yaml >o3 2>&1 &&
 	test_grep "0 ran, 4 fresh" o3 &&
-	! grep "openat(.*/cells/" trace &&
+	# (the sweep opens folders O_PATH, to stat in them: that reads nothing)
+	! grep "openat(.*/cells/" trace | grep -v O_PATH &&
 	grep "execve(\"[^\"]*/ninja\".* = 0\$" trace >ninjas &&
 	test "$(wc -l <ninjas)" = 1
 '
