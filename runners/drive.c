@@ -240,6 +240,7 @@ drive_log_ran(const char *dir, const struct drive_log *m, const struct cell *cel
 	/* start end mtime path hash: the outputs of the edges that ran */
 	while (fgets(line, sizeof(line), f)) {
 		char *path = line;
+		size_t len;
 		long i;
 		int k;
 
@@ -249,7 +250,10 @@ drive_log_ran(const char *dir, const struct drive_log *m, const struct cell *cel
 		if (!path || strncmp(path, "cells/", 6) != 0)
 			continue;
 		path += 6;
-		if ((i = cell_index(cells, n, path, strcspn(path, "/"))) >= 0)
+		len = strcspn(path, "/");
+		/* a repetition's file (cells/ID/REP/...), not run.json */
+		if (path[len] == '/' && path[len + 1] >= '0' && path[len + 1] <= '9' &&
+		    (i = cell_index(cells, n, path, len)) >= 0)
 			ran[i] = 1;
 	}
 	ret = ferror(f) ? -1 : 0;

@@ -55,9 +55,9 @@ struct drive_log {
 	off_t size;
 };
 void drive_log_mark(const char *dir, struct drive_log *m);
-/* After ninja ran: set ran[i] for each cell (sorted by id) with an output
- * in the entries ninja appended to dir's .ninja_log since mark m, which are
- * the edges that succeeded in this run. 0, or -1 when the log cannot tell
+/* After ninja ran: set ran[i] for each cell (sorted by id) with a
+ * repetition's output in the entries ninja appended to dir's .ninja_log
+ * since mark m, which are the edges that succeeded in this run. 0, or -1 when the log cannot tell
  * (it was rewritten, or is not there). */
 int drive_log_ran(const char *dir, const struct drive_log *m, const struct cell *cells, size_t n,
 		  char *ran);

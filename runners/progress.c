@@ -43,6 +43,7 @@ struct progress {
 	struct pitem *v;   /* the cells ninja has work for, once asked */
 	size_t n;
 	int asked;         /* ninja showed work: its dry run was asked */
+	struct drive_log log; /* .ninja_log before ninja started */
 	int par;           /* cells at once */
 	int tty;
 	int interval;      /* seconds between lines (plain) */
@@ -331,6 +332,9 @@ activate(struct progress *p)
 	p->asked = 1;
 	if (drive_pending(p->dir, p->a, p->cells, p->ncells, due) < 0)
 		memcpy(due, p->keep, p->ncells);
+	/* the dry run runs beside ninja: what ninja finished meanwhile is
+	 * due all the same (at 100,000 cells the dry run takes seconds) */
+	drive_log_ran(p->dir, &p->log, p->cells, p->ncells, due);
 	for (i = 0; i < p->ncells; i++)
 		due[i] = due[i] && p->keep[i];
 	items_make(p, p->cells, p->ncells, due);
@@ -429,6 +433,7 @@ progress_start(const char *dir, const struct drive_argv *a, const struct cell *c
 	memcpy(p->keep, keep, n);
 	p->parallel = parallel;
 	p->fd = fds[0];
+	drive_log_mark(dir, &p->log);
 	p->tty = isatty(STDOUT_FILENO) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
 	p->interval = env && atoi(env) > 0 ? atoi(env) : 10;
 	drive_output(fds[1]);
