@@ -112,3 +112,16 @@ buf_detach(struct buf *b, size_t *len)
 	buf_init(b);
 	return p;
 }
+
+void
+buf_put_html(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '&': buf_puts(b, "&amp;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		default: buf_putc(b, *s);
+		}
+}

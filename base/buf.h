@@ -35,5 +35,8 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_reset(struct buf *b);
 /* Hand the content to the caller (who frees it) and leave b empty. */
 char *buf_detach(struct buf *b, size_t *len);
+/* Append s with HTML's special characters (<, >, &, ") as entities: text
+ * or an attribute value of report.html. */
+void buf_put_html(struct buf *b, const char *s);
 
 #endif

@@ -31,4 +31,16 @@ hash_str(uint64_t h, const char *s)
 	return hash_bytes(h, s, strlen(s));
 }
 
+/* splitmix64's finaliser: spreads the bits of x (FNV alone mixes the last
+ * bytes poorly into the high bits). */
+static inline uint64_t
+hash_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 #endif

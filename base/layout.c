@@ -24,6 +24,9 @@ static const struct {
 	[LAYOUT_CELL_DIR] = { "cells/", "" },
 	[LAYOUT_CELL_JSON] = { "cells/", "/cell.json" },
 	[LAYOUT_CELL_RUN] = { "cells/", "/run.json" },
+	[LAYOUT_CELL_PROFILE] = { "cells/", "/profile.json" },
+	[LAYOUT_CELL_FOLDED] = { "cells/", "/profile.folded" },
+	[LAYOUT_CELL_PROFILE_DIR] = { "cells/", "/profile.d" },
 };
 
 static const char *const rep_files[] = {

@@ -23,7 +23,10 @@
 #define LAYOUT_SUMMARY_MD   "summary.md"
 #define LAYOUT_REPORT_HTML  "report.html"
 #define LAYOUT_HISTORY      "history.jsonl"
+#define LAYOUT_REPEATS_JSON "repeats.json"         /* adaptive cells' repetitions (gen/adaptive.h) */
+#define LAYOUT_AGGREGATE_CACHE "stamps/aggregate.cache" /* the aggregate's collected cells */
 #define LAYOUT_RUN_JSON     "run.json"             /* what 'jockey run' ran, found fresh or failed */
+#define LAYOUT_MACHINE_JSON "machine.json"         /* 'jockey run': the machine before ninja started */
 #define LAYOUT_SELECT_NINJA ".jockey-select.ninja" /* 'jockey run': the cells it was asked for */
 #define LAYOUT_STATUS_NINJA ".jockey-status.ninja" /* 'jockey run': what is still out of date */
 #define LAYOUT_GEN_STAMP    ".jockey-gen"          /* what gen wrote, and from what (gen/stamp.h) */
@@ -46,6 +49,9 @@ enum layout_kind {
 	LAYOUT_CELL_DIR,      /* cells/ID: a cell's folder */
 	LAYOUT_CELL_JSON,     /* cells/ID/cell.json: everything resolved for the cell */
 	LAYOUT_CELL_RUN,      /* cells/ID/run.json: what its runs need */
+	LAYOUT_CELL_PROFILE,  /* cells/ID/profile.json: its profiled repetitions' hot functions */
+	LAYOUT_CELL_FOLDED,   /* cells/ID/profile.folded: their stacks, folded */
+	LAYOUT_CELL_PROFILE_DIR, /* cells/ID/profile.d: their raw files, one folder each */
 };
 
 /* The files of one repetition: cells/ID/REP/FILE, REP from 1. */

@@ -1,6 +1,6 @@
 /* strmap.h: a hash table from strings to indexes: open addressing with
  * linear probing over a power-of-two table kept at most half full, keys
- * hashed with FNV-1a (base/hash.h).
+ * hashed with FNV-1a (base/hash.h) once: each slot keeps its key's hash.
  *
  * Keys are borrowed: each must stay valid and unchanged while the table
  * holds it. There is no removal (nobody needs it). */
@@ -12,6 +12,7 @@
 struct strmap_slot {
 	const char *key;  /* borrowed; NULL: an empty slot */
 	size_t value;
+	size_t hash;      /* the key's: probes and growth compare and reuse it */
 };
 
 struct strmap {

@@ -10,7 +10,8 @@ enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1,     /* the environment is broken: engine, files, network */
 	EXIT_USAGE = 2,       /* bad command line or invalid matrix */
-	EXIT_CELLS_FAILED = 3 /* the run finished but some cells failed */
+	EXIT_CELLS_FAILED = 3, /* the run finished but some cells failed */
+	EXIT_BUSY = 4         /* 'jockey run --quiet-machine' refused a busy machine */
 };
 
 #define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))

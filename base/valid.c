@@ -204,12 +204,15 @@ valid_sweep_in(const char *dir, const char *id, int results)
 		p = layout_path(dir, LAYOUT_CELL_DIR, id);
 		drop_leftovers(p);
 		free(p);
-		p = layout_path(dir, LAYOUT_CELL_RUN, id);
-		if (path_exists(p) && (bad = json_problem(p, NULL))) {
-			n += drop(p, bad);
-			free(bad);
+		/* run.json; profile.json, the profile edge's output (it runs again) */
+		for (i = 0; i < 2; i++) {
+			p = layout_path(dir, i == 0 ? LAYOUT_CELL_RUN : LAYOUT_CELL_PROFILE, id);
+			if (path_exists(p) && (bad = json_problem(p, NULL))) {
+				n += drop(p, bad);
+				free(bad);
+			}
+			free(p);
 		}
-		free(p);
 		return n;
 	}
 	for (i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {

@@ -76,7 +76,8 @@ static json_t *
 json_lifecycle(const struct lifecycle *lc)
 {
 	static const char *const names[LC_NPHASES] = {
-		"pull", "create", "start", "ready", "restart", "commit", "stop", "remove"
+		"push", "pull", "create", "start", "ready", "first_response", "restart", "commit",
+		"stop", "remove"
 	};
 	json_t *phases = json_array(), *o;
 	int i;
@@ -86,10 +87,14 @@ json_lifecycle(const struct lifecycle *lc)
 			json_array_append_new(phases, json_string(names[i]));
 	o = json_pack("{s:o, s:o, s:{s:s, s:i}}", "phases", phases, "ready", json_ready(&lc->ready),
 		      "stop", "signal", lc->stop_signal, "timeout_s", lc->stop_timeout_s);
+	if (lc->push_registry)
+		json_object_set_new(o, "push", json_pack("{s:s}", "registry", lc->push_registry));
 	if (lc->density)
 		json_object_set_new(o, "density", json_pack("{s:i, s:i, s:I}", "containers", lc->density,
 							     "concurrency", lc->concurrency,
 							     "hold_ms", (json_int_t)lc->hold_ms));
+	if (lc->density && lc->pids)
+		json_object_set_new(json_object_get(o, "density"), "pids", json_integer(lc->pids));
 	return o;
 }
 

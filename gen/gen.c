@@ -24,9 +24,11 @@
 #include "base/layout.h"
 #include "base/path.h"
 #include "base/util.h"
+#include "gen/cells_json.h"
 #include "gen/compose.h"
 #include "gen/conf.h"
 #include "gen/from.h"
+#include "gen/adaptive.h"
 #include "gen/gen.h"
 #include "gen/ninja/writer.h"
 #include "gen/plan.h"
@@ -72,14 +74,14 @@ gen_input_load(struct gen_input *in, const char *path, const char *dir, int inde
 	       const char *durations)
 {
 	memset(in, 0, sizeof(*in));
-	if (!(in->m = matrix_load(path)))
+	if (!(in->m = matrix_load_cells(path, &in->cells, &in->ncells)))
 		return -1;
-	if (matrix_expand(in->m, &in->cells, &in->ncells) < 0)
-		goto fail;
 	/* what each Dockerfile builds on, for every cell, before any shard */
 	if (from_check(in->m, in->cells, in->ncells) < 0)
 		goto fail;
 	options_init(&in->o, in->m, path, dir, in->ncells);
+	if (adaptive_apply(in->o.dir, in->cells, in->ncells) < 0)
+		goto fail;
 	if (count > 0) {
 		if (shard_filter(in->cells, &in->ncells, index, count, durations) < 0)
 			goto fail;
@@ -150,68 +152,6 @@ json_repo(const struct gen *g)
 	return o;
 }
 
-/* matrix.json lists every cell: with 100,000 of them it is gen's biggest
- * JSON, so the axis values are made once and shared (jansson counts the
- * references) and each object is built with its keys already in order. */
-static json_t *
-json_cells(const struct gen *g)
-{
-	const struct matrix *m = g->m;
-	json_t *cells = json_array(), **img = xcalloc(m->nimages + 1, sizeof(json_t *));
-	json_t **bench = xcalloc(m->nbenchmarks + 1, sizeof(json_t *));
-	json_t **host = xcalloc(m->nhosts + 1, sizeof(json_t *));
-	json_t **rep = xcalloc(m->nbenchmarks + 1, sizeof(json_t *));
-	json_t **warm = xcalloc(m->nbenchmarks + 1, sizeof(json_t *));
-	json_t *tag = NULL;
-	const char *tagname = NULL;
-	size_t i;
-
-	for (i = 0; i < m->nimages; i++)
-		img[i] = json_string(m->images[i].name);
-	for (i = 0; i < m->nbenchmarks; i++) {
-		bench[i] = json_string(m->benchmarks[i].name);
-		rep[i] = json_integer(m->benchmarks[i].repeat);
-		warm[i] = json_integer(m->benchmarks[i].warmup);
-	}
-	for (i = 0; i < m->nhosts; i++)
-		host[i] = json_string(m->hosts[i].name);
-	for (i = 0; i < g->ncells; i++) {
-		const struct cell *c = &g->cells[i];
-		size_t b = (size_t)(c->bench - m->benchmarks);
-		json_t *o = json_object();
-
-		if (!tagname || strcmp(tagname, c->tag) != 0) {
-			json_decref(tag);
-			tag = json_string(c->tag);
-			tagname = c->tag;
-		}
-		json_object_set(o, "benchmark", bench[b]);
-		json_object_set(o, "host", host[c->host - m->hosts]);
-		json_object_set_new(o, "id", json_string(c->id));
-		json_object_set(o, "image", img[c->image - m->images]);
-		json_object_set(o, "repeat", rep[b]);
-		json_object_set(o, "tag", tag);
-		json_object_set(o, "warmup", warm[b]);
-		json_array_append_new(cells, o);
-	}
-	json_decref(tag);
-	for (i = 0; i < m->nimages; i++)
-		json_decref(img[i]);
-	for (i = 0; i < m->nbenchmarks; i++) {
-		json_decref(bench[i]);
-		json_decref(rep[i]);
-		json_decref(warm[i]);
-	}
-	for (i = 0; i < m->nhosts; i++)
-		json_decref(host[i]);
-	free(img);
-	free(bench);
-	free(host);
-	free(rep);
-	free(warm);
-	return cells;
-}
-
 static json_t *
 json_matrix(const struct gen *g)
 {
@@ -223,10 +163,12 @@ json_matrix(const struct gen *g)
 	else if (m->baseline.image)
 		baseline = json_pack("{s:s, s:o}", "image", m->baseline.image,
 				     "tag", conf_jstr(m->baseline.tag));
-	/* Keys in sorted order: gen_render dumps this one without JSON_SORT_KEYS. */
-	o = json_pack("{s:o, s:o, s:s, s:f, s:s, s:s, s:i}", "baseline", baseline,
-		      "cells", json_cells(g), "dir", g->o->dir, "max_cv", m->max_cv,
-		      "name", m->name, "path", g->o->matrix, "schema", 1);
+	/* Keys in sorted order: gen_render dumps this one without JSON_SORT_KEYS.
+	 * The cells are put in as text by matrix_json_add. */
+	o = json_pack("{s:o, s:[], s:s, s:f, s:s, s:{s:s, s:I}, s:s, s:i}", "baseline", baseline,
+		      "cells", "dir", g->o->dir, "max_cv", m->max_cv,
+		      "name", m->name, "order", "kind", m->sequential ? "sequential" : "interleaved",
+		      "seed", (json_int_t)m->seed, "path", g->o->matrix, "schema", 1);
 	if (g->o->shard_count > 0) {
 		/* What 'jockey merge' checks: the shards of one matrix file
 		 * (its content, not its path) that together hold every cell. */
@@ -319,7 +261,7 @@ ninja_size_guess(const struct gen *g)
 	for (i = 0; i < g->ncells; i++) {
 		const struct cell *c = &g->cells[i];
 
-		n += (strlen(c->id) + 40) * (8 + 6 * (size_t)(c->bench->warmup + c->bench->repeat));
+		n += (strlen(c->id) + 40) * (8 + 6 * (size_t)(c->bench->warmup + c->repeat));
 	}
 	return n;
 }
@@ -364,6 +306,39 @@ ninja_render(void *arg)
 	return NULL;
 }
 
+/* matrix.json: the matrix without its cells dumped by jansson, and its
+ * cells as text where the empty list was (gen/cells_json.h). A string cannot
+ * hold a raw newline, so the list's key at the start of a line is the one. */
+static void
+matrix_json_add(struct gen *g)
+{
+	static const char mark[] = "\n  \"cells\": []";
+	struct buf b = BUF_INIT;
+	struct out r = { xstrdup(LAYOUT_MATRIX_JSON), NULL, 0 };
+	json_t *o = json_matrix(g);
+	char *at;
+	size_t tail;
+
+	out_json_put(&b, o, JSON_INDENT(2) | JSON_REAL_PRECISION(15), 0);
+	json_decref(o);
+	at = strstr(b.data, mark);
+	if (!at)
+		fatal("matrix.json: no cells list in the rendered matrix");
+	at += strlen(mark) - 2;
+	tail = b.len - (size_t)(at + 2 - b.data);
+	{
+		struct buf all = BUF_INIT;
+
+		buf_grow(&all, b.len + 300 * g->ncells);
+		buf_add(&all, b.data, (size_t)(at - b.data));
+		cells_json_put(&all, g->cells, g->ncells);
+		buf_add(&all, at + 2, tail);
+		r.data = buf_detach(&all, &r.len);
+	}
+	buf_release(&b);
+	outs_push(&g->outs, r);
+}
+
 /* build.ninja and matrix.json, side by side. */
 static void
 render_ninja(struct gen *g, struct ninja_job *job)
@@ -373,9 +348,7 @@ render_ninja(struct gen *g, struct ninja_job *job)
 
 	if (!threaded)
 		ninja_render(job);
-	/* Keys are added in sorted order: no JSON_SORT_KEYS needed. */
-	outs_add_json(&g->outs, xstrdup(LAYOUT_MATRIX_JSON), json_matrix(g),
-		      JSON_INDENT(2) | JSON_REAL_PRECISION(15), 4096 + 300 * g->ncells);
+	matrix_json_add(g);
 	if (threaded)
 		pthread_join(thread, NULL);
 	g->bad |= job->bad;

@@ -97,8 +97,8 @@ struct side {
 
 /* The phases of a lifecycle benchmark, in the order they run. */
 enum lc_phase {
-	LC_PULL, LC_CREATE, LC_START, LC_READY, LC_RESTART, LC_COMMIT, LC_STOP, LC_REMOVE,
-	LC_NPHASES
+	LC_PUSH, LC_PULL, LC_CREATE, LC_START, LC_READY, LC_FIRST_RESPONSE, LC_RESTART,
+	LC_COMMIT, LC_STOP, LC_REMOVE, LC_NPHASES
 };
 
 /* A lifecycle benchmark: no command's log is parsed; jockey drives the
@@ -108,10 +108,24 @@ struct lifecycle {
 	struct ready ready;     /* the check of 'ready' and 'restart'; no key set: none */
 	char *stop_signal;      /* the container's StopSignal, "SIGTERM" by default */
 	int stop_timeout_s;     /* before SIGKILL; default 10 */
+	char *push_registry;    /* push: the registry's HOST[:PORT], or NULL: the engine's first mirror */
 	int density;            /* 0, or density: how many containers to start (the phases are then
 	                         * create, start and ready of each, and remove) */
 	int concurrency;        /* density: at most this many being started at once; default 1 */
 	long hold_ms;           /* density: how long all are held running once ready; default 0 */
+	int pids;               /* density: pids.max of the cell's cgroup parent, 0: none */
+	struct mark mark;
+};
+
+/* profile: a cell's extra repetitions run under perf record (docs/matrix.md). */
+enum call_graph { CG_NONE, CG_FP, CG_DWARF };
+
+struct profile {
+	int set;                /* written here (on or off); 0: not written, the other's applies */
+	int on;                 /* profile: true or a map; 0 for profile: false */
+	int frequency;          /* Hz for perf record -F; default 999 */
+	enum call_graph call_graph; /* default CG_FP */
+	int repeat;             /* profiled repetitions, beside the timed ones; default 3 */
 	struct mark mark;
 };
 
@@ -122,12 +136,18 @@ struct benchmark {
 	int is_pair;            /* 1: server + client form; main is unused */
 	struct side server, client; /* complete: keys written beside them (context, base,
 	                         * build_args, env) are already folded in */
-	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3 */
+	int repeat;             /* measured repetitions, >= 1; default from defaults, else 3;
+	                         * adaptive (repeat: {min, max, precision}): the min */
+	int repeat_max;         /* adaptive: the most a cell may get; 0: fixed repeat */
+	double precision;       /* adaptive: the target half-width of the median's
+	                         * interval over the median, e.g. 0.02 */
+	char *precision_metric; /* adaptive: the metric it applies to (owned) */
 	int warmup;             /* repetitions before those, not counted; default 0 */
 	long timeout_ms;        /* per repetition; default 600000 */
 	struct parser *parsers; /* may be empty: the cell still gets its elapsed time */
 	size_t nparsers;
 	struct strlist images;  /* restriction: "name" or "name:tag"; empty means all */
+	struct profile profile; /* wins over the host's when set */
 	struct mark mark;
 };
 
@@ -161,6 +181,7 @@ struct host {
 	size_t nulimits;
 	char *engine;           /* "unix:///path" or "tcp://host:port"; NULL: DOCKER_HOST at gen time */
 	enum apply_to apply_to; /* pairs: which side the settings apply to */
+	struct profile profile; /* for its cells whose benchmark says nothing */
 	struct mark mark;
 };
 
@@ -195,12 +216,20 @@ struct matrix {
 	struct baseline baseline;  /* both NULL: none */
 	double max_cv;          /* noisy above this coefficient of variation; default 0.05 */
 	int parallel;           /* ninja pool depth per engine; default 1 */
+	int sequential;         /* order: sequential: a cell's repetitions back to back */
+	long seed;              /* the interleaved order's shuffles: order.seed, else
+	                         * from the name (gen/order.h) */
 };
 
 /* Load and validate path. On success return a matrix the caller frees with
  * matrix_free. On failure print every problem as "jockey: FILE:LINE:COL: ..."
  * and return NULL. */
 struct matrix *matrix_load(const char *path);
+/* matrix_load, and the cells it expanded to check the matrix put in *cells
+ * and *ncells (as matrix_expand gives them), so that a caller that needs
+ * them does not expand a 100,000-cell matrix twice. */
+struct cell;
+struct matrix *matrix_load_cells(const char *path, struct cell **cells, size_t *ncells);
 void matrix_free(struct matrix *m);
 /* The JSON Schema of a matrix, from the loader's key tables (a new
  * jansson object; gen/matrix/schema.c). */
@@ -220,6 +249,8 @@ struct cell {
 	const struct benchmark *bench;
 	const struct host *host;
 	char *id;               /* owned: "debian-bookworm.sysbench-cpu.bridge" */
+	int repeat;             /* its measured repetitions: bench->repeat, or for an
+	                         * adaptive benchmark more from repeats.json (gen.h) */
 };
 
 /* Expand images x tags x benchmarks x hosts, apply images: restrictions,
@@ -229,5 +260,10 @@ struct cell {
  * returned this does not fail. */
 int matrix_expand(const struct matrix *m, struct cell **cells, size_t *ncells);
 void cells_free(struct cell *cells, size_t n);
+/* The profile settings of c: its benchmark's when written, else its
+ * host's; NULL when its repetitions are not profiled. */
+const struct profile *cell_profile(const struct cell *c);
+/* "none", "fp" or "dwarf". */
+const char *call_graph_name(enum call_graph cg);
 
 #endif

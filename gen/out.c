@@ -17,15 +17,21 @@ dump_to_buf(const char *s, size_t n, void *b)
 }
 
 void
+out_json_put(struct buf *b, json_t *o, size_t flags, size_t guess)
+{
+	/* Straight into one buffer: json_dumps would build and then copy it. */
+	buf_grow(b, guess);
+	json_dump_callback(o, dump_to_buf, b, flags);
+	buf_putc(b, '\n');
+}
+
+void
 outs_add_json(struct outs *outs, char *path, json_t *o, size_t flags, size_t guess)
 {
 	struct buf b = BUF_INIT;
 	struct out r = { path, NULL, 0 };
 
-	/* Straight into one buffer: json_dumps would build and then copy it. */
-	buf_grow(&b, guess);
-	json_dump_callback(o, dump_to_buf, &b, flags);
-	buf_putc(&b, '\n');
+	out_json_put(&b, o, flags, guess);
 	r.data = buf_detach(&b, &r.len);
 	json_decref(o);
 	outs_push(outs, r);

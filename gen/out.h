@@ -26,6 +26,9 @@ struct outs {
 	size_t n;
 };
 
+/* Append o dumped with flags and a newline to b, with room for guess bytes
+ * reserved first (0: none). */
+void out_json_put(struct buf *b, json_t *o, size_t flags, size_t guess);
 /* Add a file: path (stolen) holding o (stolen) dumped with flags and a
  * newline; guess: the size to reserve, 0 if unknown. */
 void outs_add_json(struct outs *outs, char *path, json_t *o, size_t flags, size_t guess);

@@ -363,6 +363,10 @@ plan_reps_max(const struct gen *g)
 	for (i = 0; i < g->m->nbenchmarks; i++)
 		if (g->m->benchmarks[i].warmup + g->m->benchmarks[i].repeat > n)
 			n = g->m->benchmarks[i].warmup + g->m->benchmarks[i].repeat;
+	/* adaptive cells: what repeats.json gave them */
+	for (i = 0; i < g->ncells; i++)
+		if (g->cells[i].bench->warmup + g->cells[i].repeat > n)
+			n = g->cells[i].bench->warmup + g->cells[i].repeat;
 	return n;
 }
 

@@ -34,18 +34,6 @@ bad:
 	return error("shard '%s' is not I/N with 1 <= I <= N <= 4096 (e.g. 2/3)", s);
 }
 
-/* splitmix64's finaliser: FNV alone mixes the last bytes (the shard
- * number) poorly into the high bits. */
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 int
 shard_of(const char *id, int count)
 {
@@ -58,7 +46,7 @@ shard_of(const char *id, int count)
 	for (k = 1; k <= count; k++) {
 		unsigned char kb[4] = { (unsigned char)k, (unsigned char)(k >> 8), 0, 0 };
 
-		w = mix64(hash_bytes(base, kb, sizeof(kb)));
+		w = hash_mix(hash_bytes(base, kb, sizeof(kb)));
 		if (k == 1 || w > best) {
 			best = w;
 			shard = k;

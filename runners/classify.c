@@ -135,7 +135,7 @@ void
 classify_cell(const char *dir, const struct cell *c, int pending, const struct timespec *t0,
 	      const struct engine_use *eng, struct tally *t)
 {
-	int nreps = c->bench->warmup + c->bench->repeat;
+	int nreps = c->bench->warmup + c->repeat;
 	int rep, done = 0, now = 0;
 	char *reason;
 

@@ -23,6 +23,7 @@
 #include "runners/commands.h"
 #include "runners/opts.h"
 #include "runners/report/cellstate.h"
+#include "runners/run/engine.h"
 #include "runners/run/probe.h"
 
 static char *
@@ -34,6 +35,16 @@ one_line(const char *s)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
 	return r;
+}
+
+/* Why the cell has no cgroup totals, or NULL: only a remote engine's cells
+ * can lack them (runners/run/rsampler.h), so only theirs are read. */
+static char *
+ls_cgroup_absent(const char *dir, const struct cell *c)
+{
+	if (c->host->native || !engine_remote(c->host->engine))
+		return NULL;
+	return cellstate_cgroup_absent(dir, c->id, c->bench->warmup + c->bench->repeat);
 }
 
 static int
@@ -57,13 +68,17 @@ ls_text(const char *dir, const struct cell *cells, size_t n)
 	}
 	for (i = 0; i < n; i++) {
 		struct cellstate st;
-		char *text, *line;
+		char *text, *line, *absent;
 
-		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
+		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].repeat);
 		text = cellstate_text(&st);
 		line = one_line(text);
-		printf("%-*s  %-*s  %-*s  %-*s  %s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
-		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line);
+		absent = ls_cgroup_absent(dir, &cells[i]);
+		printf("%-*s  %-*s  %-*s  %-*s  %s%s%s%s%s\n", (int)w[0], cells[i].id, (int)w[1], imgs[i],
+		       (int)w[2], cells[i].bench->name, (int)w[3], cells[i].host->name, line,
+		       absent ? "; no cgroup metrics: " : "", absent ? absent : "",
+		       st.profile ? "  profile: " : "", st.profile ? st.profile : "");
+		free(absent);
 		free(line);
 		free(text);
 		cellstate_release(&st);
@@ -82,10 +97,10 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 
 	for (i = 0; i < n; i++) {
 		struct cellstate st;
-		char *text;
+		char *text, *text2;
 		json_t *o;
 
-		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].bench->repeat);
+		cellstate_read(&st, dir, cells[i].id, cells[i].bench->warmup + cells[i].repeat);
 		text = cellstate_text(&st);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "id", cells[i].id,
 			      "image", cells[i].image->name, "tag", cells[i].tag,
@@ -97,6 +112,11 @@ ls_json(const char *dir, const struct cell *cells, size_t n)
 		}
 		if (st.invalid)
 			json_object_set_new(o, "invalid", json_string(st.invalid));
+		if ((text2 = ls_cgroup_absent(dir, &cells[i])))
+			json_object_set_new(o, "cgroup_absent", json_string(text2));
+		free(text2);
+		if (st.profile)
+			json_object_set_new(o, "profile", json_string(st.profile));
 		json_object_set_new(o, "stale", json_boolean(json_array_size(st.stale) > 0));
 		json_object_set(o, "reasons", st.stale);
 		json_array_append_new(a, o);

@@ -1,4 +1,4 @@
-/* cmd_run.c: jockey run [-j N] [-o DIR] [--offline] [--shard I/N
+/* cmd_run.c: jockey run [-j N] [-o DIR] [--offline] [--quiet-machine] [--shard I/N
  * [--durations RESULTS_JSON]] MATRIX [PATTERN...]: the main job, in steps:
  * generate (gen/gen.h), ping the engines (engine_use.h), run ninja
  * (drive.h), classify the cells (classify.h), write run.json, aggregate and
@@ -17,8 +17,10 @@
  * Before ninja starts, each engine the selected cells use is pinged: the
  * cells of an engine that does not answer are left out of the ninja run and
  * reported as failed with the engine's error, so one engine that is down
- * costs only its own cells. --shard I/N runs the share of the cells that
- * 'jockey gen --shard' gives (see gen/shard.h).
+ * costs only its own cells. Then the machine is checked (machine_check.h):
+ * a busy one is warned about, or with --quiet-machine refused. --shard I/N
+ * runs the share of the cells that 'jockey gen --shard' gives (see
+ * gen/shard.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,12 +42,14 @@
 #include "gen/gen.h"
 #include "gen/shard.h"
 #include "gen/stamp.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/aggregate.h"
 #include "runners/commands.h"
 #include "runners/opts.h"
 #include "runners/report/compare.h"
 #include "runners/drive.h"
 #include "runners/engine_use.h"
+#include "runners/machine_check.h"
 #include "runners/classify.h"
 #include "runners/progress.h"
 #include "runners/report/staleness.h"
@@ -61,6 +65,7 @@ struct run_args {
 	const char *durations;
 	char **patterns;
 	int npatterns;
+	int quiet_machine;      /* --quiet-machine: refuse a busy machine */
 };
 
 /* One run: what it runs, and what became of it. */
@@ -106,6 +111,7 @@ args_parse(int argc, char **argv, struct run_args *a)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "durations", required_argument, NULL, 'D' },
+		{ "quiet-machine", no_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -117,6 +123,7 @@ args_parse(int argc, char **argv, struct run_args *a)
 		case 'o': a->dir = optarg; break;
 		case 'O': setenv("JOCKEY_OFFLINE", "1", 1); break;
 		case 'D': a->durations = optarg; break;
+		case 'Q': a->quiet_machine = 1; break;
 		case 'S':
 			if (shard_parse(optarg, &a->shard_index, &a->shard_count) < 0)
 				return -1;
@@ -241,7 +248,12 @@ cell_touched(const char *dir, const struct cell *c, const struct timespec *clean
 	touched = fstat(cd, &st) < 0 || ctime_since(&st, clean) ||
 		  changed_since(cd, strrchr(run, '/') + 1, clean);
 	free(run);
-	for (rep = 1; !touched && rep <= c->bench->warmup + c->bench->repeat; rep++) {
+	if (!touched) { /* the profile edge's output, which the sweep checks too */
+		run = layout_path(NULL, LAYOUT_CELL_PROFILE, "x");
+		touched = changed_since(cd, strrchr(run, '/') + 1, clean);
+		free(run);
+	}
+	for (rep = 1; !touched && rep <= c->bench->warmup + c->repeat; rep++) {
 		char name[16];
 		int rd;
 
@@ -293,7 +305,7 @@ outputs_sweep(struct run *r)
 		if (!r->sel[i] || (clean.tv_sec && !cell_touched(r->dir, c, &clean)))
 			continue;
 		n += valid_sweep_cell(r->dir, c->id);
-		for (rep = 1; rep <= c->bench->warmup + c->bench->repeat; rep++)
+		for (rep = 1; rep <= c->bench->warmup + c->repeat; rep++)
 			n += valid_sweep_rep(r->dir, c->id, rep);
 	}
 	if (n)
@@ -346,6 +358,8 @@ ninja_run(struct run *r)
 	for (i = 0; i < r->neng; i++)
 		ndown += r->eng[i].error != NULL;
 	orphans_clean(r);
+	if (machine_check(r->dir, r->in.o.dir, r->eng, r->neng, r->a->quiet_machine) && r->a->quiet_machine)
+		return EXIT_BUSY;
 	if (!jobs)
 		jobs = r->jobs = drive_jobs_default(r->neng, r->in.m->parallel);
 	/* A down engine's cells are left out: ninja would only fail them one
@@ -426,6 +440,8 @@ run_json_write(struct run *r)
 			r->a->shard_index, "count", r->a->shard_count, "cells", (json_int_t)r->in.ncells,
 			"cells_total", (json_int_t)r->in.o.cells_total));
 	json_object_set(runj, "moved_bases", moved);
+	json_object_set_new(runj, "order", json_pack("{s:s, s:I}", "kind", r->in.m->sequential ?
+				"sequential" : "interleaved", "seed", (json_int_t)r->in.m->seed));
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = xasprintf("%s/" LAYOUT_RUN_JSON, r->dir);
 	/* the same as last time (a no-op's): its mtime marks the run that
@@ -480,21 +496,28 @@ summarise(struct run *r, json_t *moved)
 	return r->nret != 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
-int
-cmd_run(int argc, char **argv)
+/* One round: gen, ninja, what became of the cells; *dir: the results
+ * folder (fresh), *adaptive: whether some benchmark is adaptive, *locked:
+ * whether an earlier round holds the folder's lock (kept to the end). */
+static int
+run_round(struct run_args *a, char **dir, int *adaptive, int *locked)
 {
-	struct run_args a;
-	struct run r = { .a = &a };
-	char *defdir = NULL;
+	struct run r = { .a = a };
 	json_t *moved;
+	size_t i;
 	int ret;
 
-	if (args_parse(argc, argv, &a) < 0)
+	if (gen_input_load(&r.in, a->matrix, a->dir, a->shard_index, a->shard_count, a->durations) < 0)
 		return EXIT_USAGE;
-	if (gen_input_load(&r.in, a.matrix, a.dir, a.shard_index, a.shard_count, a.durations) < 0)
-		return EXIT_USAGE;
-	r.dir = a.dir ? a.dir : (defdir = xasprintf("results/%s", r.in.m->name));
-	ret = cells_select(&r) < 0 ? EXIT_USAGE : lock_dir(r.dir) < 0 ? EXIT_RUNTIME : generate(&r);
+	r.dir = *dir = a->dir ? xstrdup(a->dir) : xasprintf("results/%s", r.in.m->name);
+	for (i = 0; i < r.in.m->nbenchmarks; i++)
+		*adaptive |= r.in.m->benchmarks[i].repeat_max > 0;
+	if (cells_select(&r) < 0)
+		ret = EXIT_USAGE;
+	else if (!*locked && lock_dir(r.dir) < 0)
+		ret = EXIT_RUNTIME;
+	else
+		ret = (*locked = 1, generate(&r));
 	if (ret == EXIT_OK)
 		native_notice(&r);
 	if (ret == EXIT_OK) {
@@ -511,7 +534,38 @@ cmd_run(int argc, char **argv)
 	engine_use_free(r.eng, r.neng);
 	free(r.jobs);
 	free(r.sel);
-	free(defdir);
 	gen_input_release(&r.in);
+	return ret;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	char *dir = NULL;
+	int ret, adaptive = 0, locked = 0, round = 1, more = 0;
+
+	if (args_parse(argc, argv, &a) < 0)
+		return EXIT_USAGE;
+	/* Adaptive repetitions: after a round that finished (some cells may
+	 * have failed), the cells that missed their target get more
+	 * repetitions (repeats.json) and the next round is an ordinary gen and
+	 * ninja run with more edges. Bounded: each round adds to cells below
+	 * their max only. */
+	for (;;) {
+		ret = run_round(&a, &dir, &adaptive, &locked);
+		if ((ret != EXIT_OK && ret != EXIT_CELLS_FAILED) || !adaptive)
+			break;
+		if ((more = adaptive_next(dir)) <= 0) {
+			if (more < 0)
+				ret = EXIT_RUNTIME;
+			break;
+		}
+		printf("jockey: round %d: %d cell%s short of the precision target get more "
+		       "repetitions\n", ++round, more, more == 1 ? "" : "s");
+		free(dir);
+		dir = NULL;
+	}
+	free(dir);
 	return ret;
 }

@@ -11,13 +11,16 @@
 
 static const struct command commands[] = {
 	{ "run", cmd_run, 0,
-	  "[-j N] [-o DIR] [--offline] [--shard I/N [--durations RESULTS_JSON]] MATRIX [[--] PATTERN...]",
+	  "[-j N] [-o DIR] [--offline] [--quiet-machine] [--shard I/N [--durations RESULTS_JSON]] MATRIX [[--] PATTERN...]",
 	  "generate, run the stale cells with ninja, and report",
 	  "Writes DIR/build.ninja (default results/NAME), runs ninja over the cells\n"
 	  "that are stale (or only those whose id matches a PATTERN, as in fnmatch),\n"
 	  "then aggregates every finished cell into DIR/results.json and DIR/run.json.\n"
 	  "Exit status: 0 all cells fine, 1 broken environment, 2 bad matrix,\n"
-	  "3 some cells failed (they run again next time).\n"
+	  "3 some cells failed (they run again next time), 4 a busy machine refused.\n"
+	  "Before ninja starts it checks the machine: a 1-minute load average above\n"
+	  "0.5 x the CPUs, containers not this run's running on an engine, or swap in\n"
+	  "use each print a warning; --quiet-machine refuses to run instead (exit 4).\n"
 	  "--shard I/N runs a stable, disjoint share of the cells (docs/ci.md).\n"
 	  "Options may follow the operands (jockey run MATRIX -o DIR PATTERN); a\n"
 	  "PATTERN that starts with '-' goes after '--'.\n"
@@ -61,9 +64,13 @@ static const struct command commands[] = {
 	  "write the reports of a results folder again",
 	  "Rewrites DIR/results.json, results.csv, summary.md and report.html from\n"
 	  "what DIR holds.\n" },
-	{ "compare", cmd_compare, 0, "DIR-A [DIR-B]",
+	{ "compare", cmd_compare, 0, "DIR-A [DIR-B] | --profile [--json] [-n LINES] [DIR] CELL-A CELL-B",
 	  "compare two results folders, or one against its history",
-	  "Per cell and metric: the change of the median and whether it is significant.\n" },
+	  "Per cell and metric: the change of the median and whether it is significant.\n"
+	  "With --profile: the LINES (20) functions whose self share of the CPU samples\n"
+	  "changed most between two profiled cells (cell ids of DIR, or cell folders\n"
+	  "DIR/cells/ID), by function and DSO: share in A, in B, the change in\n"
+	  "points and whether it is beyond both intervals (docs/results.md).\n" },
 	{ "merge", cmd_merge, 0, "[--force] -o DIR SHARD-DIR...",
 	  "join the results of CI shards into one results folder",
 	  "Refuses shards of different matrices or Dockerfile repo commits unless\n"
@@ -78,6 +85,8 @@ static const struct command commands[] = {
 	{ "cells", cmd_cells, PLUMBING, "BASE_JSON BENCH_JSON HOST_JSON... -- RUN_JSON...",
 	  "write the cell files of one image:tag and benchmark", NULL },
 	{ "run-cell", cmd_run_cell, PLUMBING, "RUN_JSON REP", "run one repetition of a cell", NULL },
+	{ "profile", cmd_profile, PLUMBING, "RUN_JSON FREQUENCY CALL_GRAPH REPEAT",
+	  "run a cell's profiled repetitions under perf", NULL },
 	{ "parse", cmd_parse, PLUMBING, "cells/ID/REP/log PARSERS_JSON", "parse one repetition's log", NULL },
 	{ "schema", cmd_schema, PLUMBING, "", "print the JSON Schema of a matrix (docs/matrix.schema.json)", NULL },
 	{ "aggregate", cmd_aggregate, PLUMBING, "DIR", "collect every finished cell into results", NULL },

@@ -30,6 +30,7 @@ int cmd_build_image(int argc, char **argv); /* runners/cmd_build_image.c */
 int cmd_cells(int argc, char **argv);      /* runners/cmd_cells.c */
 int cmd_run_cell(int argc, char **argv);   /* runners/cmd_run_cell.c */
 int cmd_parse(int argc, char **argv);      /* runners/cmd_parse.c */
+int cmd_profile(int argc, char **argv);    /* runners/cmd_profile.c */
 int cmd_aggregate(int argc, char **argv);  /* runners/cmd_aggregate.c */
 /* Hidden, not an edge: the matrix's JSON Schema, for docs/matrix.schema.json. */
 int cmd_schema(int argc, char **argv);     /* runners/cmd_schema.c */

@@ -130,7 +130,7 @@ items_make(struct progress *p, const struct cell *cells, size_t n, const char *d
 			continue;
 		it = &p->v[p->n++];
 		it->c = &cells[i];
-		it->reps = cells[i].bench->warmup + cells[i].bench->repeat;
+		it->reps = cells[i].bench->warmup + cells[i].repeat;
 		it->due = reps_due(p->dir, &cells[i], it->reps);
 		if ((s = json_object_get(secs, cells[i].id))) {
 			it->rep_s = json_number_value(s);
@@ -493,7 +493,7 @@ cell_find(const struct cell *cells, size_t n, const char *id)
 static double
 cell_seconds(const char *dir, const struct cell *c)
 {
-	int rep, reps = c->bench->warmup + c->bench->repeat;
+	int rep, reps = c->bench->warmup + c->repeat;
 	double s = 0;
 
 	for (rep = 1; rep <= reps; rep++) {

@@ -128,6 +128,17 @@ test_grep() {
 	return 1
 }
 
+# headless_chromium NAME ARG...: run Chromium headless on ARG... (a
+# --dump-dom or --screenshot and a file:// URL), its profile in $TRASH/NAME,
+# for at most 120 s: report.html's tests render the page with it.
+headless_chromium() {
+	hc_dir=$1
+	shift
+	timeout 120 "${chromium:-chromium}" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --hide-scrollbars --user-data-dir="$TRASH/$hc_dir" "$@"
+}
+
 # test_needs_engine: start the test bed (or reuse the one tests/run started) and
 # import its environment: DOCKER_HOST, JOCKEY_TEST_REGISTRY, JOCKEY_TEST_GIT_URL,
 # JOCKEY_TEST_GIT_ROOT. Skips the script when the bed cannot start and

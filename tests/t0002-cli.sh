@@ -36,6 +36,7 @@ test_expect_success 'ninja install honours DESTDIR and the prefix' '
 	(cd "$TOP" && DESTDIR="$TRASH/dest" ninja install >/dev/null) &&
 	prefix=$(sed -n "s/^prefix = //p" "$TOP/build.ninja") &&
 	test -x "dest$prefix/bin/jockey" && test -x "dest$prefix/bin/jockey-edge" &&
+	{ ! test -x "$TOP/jockey-sampler" || test -x "dest$prefix/bin/jockey-sampler"; } &&
 	test -f "dest$prefix/share/man/man1/jockey.1" &&
 	"dest$prefix/bin/jockey" --version >out && test_grep "^jockey " out
 '

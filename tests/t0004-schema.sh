@@ -34,13 +34,15 @@ test_expect_success 'it is a valid draft-07 schema, keyed by the loader tables' 
 	jsonschema.Draft7Validator.check_schema(s)
 	p = s["properties"]
 	assert list(p) == ["name", "dockerfiles", "images", "benchmarks", "hosts", "include",
-	                   "exclude", "baseline", "defaults", "parallel"], list(p)
+	                   "exclude", "baseline", "defaults", "parallel", "order"], list(p)
 	assert s["required"] == ["name", "images", "benchmarks", "hosts"]
 	host = p["hosts"]["items"]["properties"]
 	assert host["apply_to"]["enum"] == ["both", "server", "client"]
 	assert "nofile" in host["ulimits"]["propertyNames"]["enum"]
 	bench = p["benchmarks"]["items"]["properties"]
-	assert bench["repeat"]["minimum"] == 1 and bench["repeat"]["maximum"] == 100000
+	rep = bench["repeat"]["anyOf"]  # N, or {min, max, precision, metric}
+	assert rep[0]["minimum"] == 1 and rep[0]["maximum"] == 100000
+	assert list(rep[1]["properties"]) == ["min", "max", "precision", "metric"]
 	assert "ready" not in bench, "ready goes inside server"
 	assert bench["timeout"]["description"].startswith("how long one repetition")
 	EOF
@@ -73,7 +75,7 @@ SCHEMA_LEVEL='02-empty-file 03-not-a-map 04-unknown-top-key 05-unknown-key-no-su
 63-baseline-ambiguous 64-bad-defaults 65-parallel-zero 66-repo-bad-scheme 71-multiple-errors
 73-env-bad 76-build-args-bad 77-sysctls-null 79-ulimit-soft-unlimited 81-null-values
 82-parser-command-extra 83-includes-bad-shape 85-dockerfiles-not-map
-89-images-restriction-empty 93-from-mode'
+89-images-restriction-empty 93-from-mode 95-profile'
 export SCHEMA_LEVEL
 
 test_expect_success 'the schema-level bad matrices do not validate, each for its reason' '
@@ -84,7 +86,7 @@ test_expect_success 'the schema-level bad matrices do not validate, each for its
 	cat bad.out &&
 	test_grep "04-unknown-top-key.yaml: .benchmark. does not match any of the regexes: .\^x-." bad.out &&
 	test_grep "21-bad-pull.yaml: .alway. is not one of \[.missing., .always., .never.\]" bad.out &&
-	test_grep "26-repeat-zero.yaml: 0 is less than the minimum of 1" bad.out &&
+	test_grep "26-repeat-zero.yaml: 0 is not valid under any of the given schemas" bad.out &&
 	test_grep "38-ready-port-range.yaml: 70000 is greater than the maximum of 65535" bad.out &&
 	test_grep "93-from-mode.yaml: .rebased. is not one of" bad.out
 '

@@ -40,7 +40,7 @@ test_expect_success 'every unit test passes under ASan + UBSan, with no leak' '
 
 # each target: replay the committed corpus (its crash regressions included),
 # then fuzz from it for FUZZ_SECONDS in a scratch copy
-for target in matrix state parse engine-stream; do
+for target in matrix state parse engine-stream profile; do
 	test_expect_success "fuzz-$target: its corpus replays clean, then ${FUZZ_SECONDS}s of fuzzing find nothing" '
 		corpus="$TOP/tests/fuzz/corpus/'$target'" &&
 		test $(ls "$corpus" | wc -l) -ge 5 &&

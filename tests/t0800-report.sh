@@ -200,15 +200,14 @@ else
 	test_expect_success 'report.html renders in Chromium without errors' '
 		cd p &&
 		test -n "$chromium" &&
-		flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars" &&
-		timeout 120 "$chromium" $flags --user-data-dir="$TRASH/chr1" --enable-logging=stderr --v=0 \
+		headless_chromium chr1 --enable-logging=stderr --v=0 \
 			--dump-dom "file://$TRASH/p/out/report.html#all" >dom.html 2>chromium.log &&
 		{ ! grep -E "CONSOLE|Uncaught|SyntaxError|TypeError|ReferenceError" chromium.log || exit 1; } &&
 		test_grep "data-status=\"ok\"" dom.html &&
 		test_grep "<svg" dom.html &&
 		test_grep "something went wrong: disk on fire &lt;/script&gt;&lt;!-- &lt;b&gt;" dom.html &&
 		test_grep "busybox-latest.shell.host-net" dom.html &&
-		timeout 120 "$chromium" $flags --user-data-dir="$TRASH/chr2" --window-size=1400,2000 \
+		headless_chromium chr2 --window-size=1400,2000 \
 			--screenshot="$TRASH/report.png" "file://$TRASH/p/out/report.html" >/dev/null 2>&1 &&
 		test $(wc -c <"$TRASH/report.png") -gt 40000 &&
 		if [ -n "${JOCKEY_TEST_ARTIFACTS:-}" ]; then

@@ -91,7 +91,7 @@ test_expect_success 'summary.md says which image wins each benchmark, as results
 	    if len(f) == 7 and f[3] in ("higher", "lower"):
 	        f[4] = f[4].strip("*")
 	        rows[tuple(f[:3])] = f
-	system = re.compile(r"^(server_)?(elapsed_s|cpu_s|cpu_user_s|cpu_system_s|mem_peak_bytes|io_read_bytes|io_write_bytes|net_rx_bytes|net_tx_bytes|pids_peak)$")
+	system = re.compile(r"^(server_)?(elapsed_s|cpu_s|cpu_user_s|cpu_system_s|mem_peak_bytes|io_read_bytes|io_write_bytes|net_rx_bytes|net_tx_bytes|pids_peak|image_size_bytes|image_layers|image_compressed_bytes|image_registry_layers)$")
 	groups = {}
 	for c in r["cells"]:
 	    groups.setdefault((c["benchmark"], c["host"]), []).append(c)

@@ -197,6 +197,27 @@ check_restriction(struct ld *ld, yaml_node_t *item, const char *s)
 	return -1;
 }
 
+/* images: a non-empty list of declared images or image:tags. */
+static int
+load_restriction(struct ld *ld, yaml_node_t *x, struct benchmark *b)
+{
+	yaml_node_item_t *it;
+	size_t i;
+	int ret = 0;
+
+	if (value_strlist(ld, x, "images", 0, " (write [name, \"name:tag\", ...])", &b->images) < 0)
+		return -1;
+	if (b->images.n == 0) {
+		ERR(ld, x, "'images' must not be empty (leave it out to run on every image)");
+		return -1;
+	}
+	it = x->data.sequence.items.start;
+	for (i = 0; i < b->images.n; i++, it++)
+		if (check_restriction(ld, nd(ld, *it), b->images.v[i]) < 0)
+			ret = -1;
+	return ret;
+}
+
 int
 load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 {
@@ -207,7 +228,6 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 	int ret = 0;
 
 	b->mark = nmark(v);
-	b->repeat = ld->def.repeat;
 	b->warmup = ld->def.warmup;
 	b->timeout_ms = ld->def.timeout_ms;
 	if (map_load(ld, v, &mp) < 0) {
@@ -245,7 +265,7 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 	} else if (load_side(ld, &mp, &b->main, ROLE_PLAIN, NULL) < 0) {
 		ret = -1;
 	}
-	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_bench, "repeat"), &b->repeat) < 0)
+	if (load_bench_repeat(ld, map_get(&mp, "repeat"), b) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_bench, "warmup"), &b->warmup) < 0)
 		ret = -1;
@@ -262,20 +282,16 @@ load_benchmark(struct ld *ld, yaml_node_t *v, struct benchmark *b)
 			parser_copy(&b->parsers[i], &ld->def.parsers[i]);
 		b->nparsers = ld->def.nparsers;
 	}
-	if ((x = map_get(&mp, "images"))) {
-		if (value_strlist(ld, x, "images", 0, " (write [name, \"name:tag\", ...])", &b->images) < 0) {
+	if ((x = map_get(&mp, "profile"))) {
+		if (load_profile(ld, x, &b->profile) < 0)
 			ret = -1;
-		} else if (b->images.n == 0) {
-			ERR(ld, x, "'images' must not be empty (leave it out to run on every image)");
+		else if (b->lifecycle && b->profile.on) {
+			ERR(ld, x, "'profile' is for a benchmark that runs a command, not a lifecycle");
 			ret = -1;
-		} else {
-			yaml_node_item_t *it = x->data.sequence.items.start;
-
-			for (i = 0; i < b->images.n; i++, it++)
-				if (check_restriction(ld, nd(ld, *it), b->images.v[i]) < 0)
-					ret = -1;
 		}
 	}
+	if ((x = map_get(&mp, "images")) && load_restriction(ld, x, b) < 0)
+		ret = -1;
 	map_release(&mp);
 	return ret;
 }

@@ -31,13 +31,34 @@ same_cell(const struct cell *c, const struct image *im, const char *tag,
 	return c->image == im && strcmp(c->tag, tag) == 0 && c->bench == b && c->host == h;
 }
 
+/* "IMAGE-TAG.BENCHMARK.HOST", made without printf: gen makes one per cell
+ * (fresh string). */
+static char *
+cell_id(const char *img, const char *tag, const char *bench, const char *host)
+{
+	const char *part[4] = { img, tag, bench, host };
+	static const char sep[4] = { '-', '.', '.', '\0' };
+	size_t len[4], total = 0, k;
+	char *id, *p;
+
+	for (k = 0; k < 4; k++)
+		total += (len[k] = strlen(part[k])) + 1;
+	p = id = xmalloc(total);
+	for (k = 0; k < 4; k++) {
+		memcpy(p, part[k], len[k]);
+		p += len[k];
+		*p++ = sep[k];
+	}
+	return id;
+}
+
 /* Add the cell, or revive it if an exclude removed it. Returns 1 if the
  * matrix gained a cell, 0 if it was there, -1 on an id clash (reported). */
 static int
 add_cell(struct expansion *x, const struct image *im, const char *tag,
          const struct benchmark *b, const struct host *h, struct mark from)
 {
-	char *ts = slug_make(tag), *id = xasprintf("%s-%s.%s.%s", im->slug, ts, b->name, h->name);
+	char *ts = slug_make(tag), *id = cell_id(im->slug, ts, b->name, h->name);
 	size_t i;
 
 	free(ts);
@@ -64,6 +85,7 @@ add_cell(struct expansion *x, const struct image *im, const char *tag,
 	x->v[x->n].image = im;
 	x->v[x->n].tag = tag;
 	x->v[x->n].bench = b;
+	x->v[x->n].repeat = b->repeat;
 	x->v[x->n].host = h;
 	x->v[x->n].id = id;
 	x->alive[x->n] = 1;

@@ -386,6 +386,8 @@ load_host(struct ld *ld, yaml_node_t *v, struct host *h)
 		else
 			h->apply_to = a == 0 ? APPLY_BOTH : a == 1 ? APPLY_SERVER : APPLY_CLIENT;
 	}
+	if ((x = map_get(&mp, "profile")) && load_profile(ld, x, &h->profile) < 0)
+		ret = -1;
 	if (h->native)
 		host_native_check(ld, &mp, h);
 	map_release(&mp);

@@ -18,6 +18,8 @@ static const char *const pulls[] = { "missing", "always", "never", NULL };
 static const char *const froms[] = { "base", "rebase", "keep", "build", NULL };
 static const char *const betters[] = { "higher", "lower", NULL };
 static const char *const applies[] = { "both", "server", "client", NULL };
+static const char *const call_graphs[] = { "none", "fp", "dwarf", NULL };
+static const char *const orders[] = { "interleaved", "sequential", NULL };
 
 #define END { NULL, MT_STR, 0, 0, 0, NULL, NULL, NULL }
 #define K(name, type, doc) { name, type, 0, 0, 0, NULL, NULL, doc }
@@ -26,6 +28,7 @@ static const char *const applies[] = { "both", "server", "client", NULL };
 #define CHOICE(name, ch, doc) { name, MT_CHOICE, 0, 0, 0, ch, NULL, doc }
 #define SUB(name, type, flags, sub, doc) { name, type, flags, 0, 0, NULL, sub, doc }
 #define NONEMPTY(name, type, flags, sub, doc) { name, type, (flags) | MK_NONEMPTY, 0, 0, NULL, sub, doc }
+#define OR_MAP(name, ch, lo, hi, sub, doc) { name, MT_OR_MAP, 0, lo, hi, ch, sub, doc }
 #define MISPLACED(name, type, doc) { name, type, MK_MISPLACED, 0, 0, NULL, NULL, doc }
 
 /* The keys a plain benchmark and each side of a pair share, in this order. */
@@ -54,8 +57,17 @@ const struct mkey mkeys_parser[] = {
 	END
 };
 
+const struct mkey mkeys_repeat[] = {
+	RANGE("min", MT_INT, 1, 100000, "repetitions every cell runs"),
+	RANGE("max", MT_INT, 1, 100000, "the most repetitions a cell may get"),
+	K("precision", MT_STR, "the target: the interval of the median within this much of it, e.g. 2%"),
+	K("metric", MT_STR, "the metric the target applies to (default elapsed_s)"),
+	END
+};
+
 const struct mkey mkeys_defaults[] = {
-	RANGE("repeat", MT_INT, 1, 100000, "repetitions of each cell (default 1)"),
+	OR_MAP("repeat", NULL, 1, 100000, mkeys_repeat, "repetitions of each cell (default 3), or "
+	       "{min, max, precision}: more for a cell until its median is that precise"),
 	RANGE("warmup", MT_INT, 0, 100000, "repetitions run first and left out of the statistics"),
 	K("timeout", MT_DURATION, "how long one repetition may take, e.g. 120s"),
 	K("parser", MT_PARSERS, "the parser of every benchmark that names none"),
@@ -97,17 +109,35 @@ const struct mkey mkeys_density[] = {
 	{ "containers", MT_INT, MK_REQUIRED, 1, 10000, NULL, NULL, "how many containers to start" },
 	RANGE("concurrency", MT_INT, 1, 256, "how many start at once (default 1: serially)"),
 	K("hold", MT_DURATION, "how long to hold them all running once ready"),
+	RANGE("pids", MT_INT, 1, 4194304, "at most this many processes in all the containers together "
+	      "(pids.max of the cell's cgroup parent)"),
+	END
+};
+
+const struct mkey mkeys_push[] = {
+	K("registry", MT_STR, "the registry to push to, HOST[:PORT] (default: the engine's first registry mirror)"),
 	END
 };
 
 const struct mkey mkeys_lifecycle[] = {
-	NONEMPTY("phases", MT_STRLIST, 0, NULL, "the phases to time: pull, create, start, ready, "
-		 "restart, commit, stop, remove (create, start and remove always run)"),
+	NONEMPTY("phases", MT_STRLIST, 0, NULL, "the phases to time: push, pull, create, start, ready, "
+		 "first_response, restart, commit, stop, remove (create, start and remove always run)"),
+	SUB("push", MT_MAP, 0, mkeys_push, "where the push phase pushes: registry"),
 	SUB("ready", MT_MAP, 0, mkeys_ready, "when the container is ready: one of tcp, log, command, http"),
 	SUB("stop", MT_MAP, 0, mkeys_stop, "how the container is stopped: signal and timeout"),
 	SUB("density", MT_MAP, 0, mkeys_density, "start many containers of the image: containers, concurrency, hold"),
 	END
 };
+
+const struct mkey mkeys_profile[] = {
+	RANGE("frequency", MT_INT, 1, 100000, "samples per second asked of perf record -F (default 999)"),
+	CHOICE("call_graph", call_graphs, "stacks: none, fp (frame pointers, the default) or dwarf"),
+	RANGE("repeat", MT_INT, 1, 1000, "profiled repetitions, run after the timed ones (default 3)"),
+	END
+};
+
+#define PROFILE K("profile", MT_PROFILE, "run extra repetitions under perf record: true, or " \
+		  "{frequency, call_graph, repeat}; they are never among the timed samples")
 
 const struct mkey mkeys_side[] = {
 	SIDE("this side"),
@@ -118,7 +148,8 @@ const struct mkey mkeys_side[] = {
 const struct mkey mkeys_bench[] = {
 	REQ("name", MT_NAME, "the benchmark's name, a slug"),
 	SIDE("the benchmark"),
-	RANGE("repeat", MT_INT, 1, 100000, "repetitions of each cell"),
+	OR_MAP("repeat", NULL, 1, 100000, mkeys_repeat, "repetitions of each cell, or {min, max, "
+	       "precision}: more for a cell until its median is that precise"),
 	RANGE("warmup", MT_INT, 0, 100000, "repetitions run first and left out of the statistics"),
 	K("timeout", MT_DURATION, "how long one repetition may take, e.g. 120s"),
 	K("parser", MT_PARSERS, "how to read the log: a built-in name, {regex, metric} or {command}"),
@@ -128,6 +159,7 @@ const struct mkey mkeys_bench[] = {
 	MISPLACED("ready", MT_MAP, "goes inside 'server'"),
 	SUB("lifecycle", MT_MAP, 0, mkeys_lifecycle, "drive the engine through the container's life "
 	    "and time each phase, instead of a command whose log is parsed"),
+	PROFILE,
 	END
 };
 
@@ -159,6 +191,7 @@ const struct mkey mkeys_host[] = {
 	K("ulimits", MT_ULIMITS, "ulimits: nofile: 1024, or SOFT:HARD, or {soft, hard}"),
 	K("engine", MT_STR, "another Docker engine: unix:///PATH or tcp://HOST:PORT"),
 	CHOICE("apply_to", applies, "which side of a pair these settings apply to: both (default), server, client"),
+	PROFILE,
 	END
 };
 
@@ -176,6 +209,11 @@ const struct mkey mkeys_baseline[] = {
 	END
 };
 
+const struct mkey mkeys_order[] = {
+	RANGE("seed", MT_INT, 0, 2147483647, "the seed of the shuffle of each round (default: from the matrix's name)"),
+	END
+};
+
 const struct mkey mkeys_top[] = {
 	REQ("name", MT_NAME, "the matrix's name: its results go to results/NAME"),
 	SUB("dockerfiles", MT_MAP, 0, mkeys_dockerfiles, "the Dockerfile repo, fetched with libgit2"),
@@ -187,6 +225,8 @@ const struct mkey mkeys_top[] = {
 	SUB("baseline", MT_MAP, 0, mkeys_baseline, "what the reports compare against: {host} or {image}"),
 	SUB("defaults", MT_MAP, 0, mkeys_defaults, "settings of every benchmark that does not say otherwise"),
 	RANGE("parallel", MT_INT, 1, 1024, "benchmarks run at once on one engine (default 1)"),
+	OR_MAP("order", orders, 0, 0, mkeys_order, "the repetitions' order: interleaved (default: "
+	       "round by round across the cells, shuffled), sequential, or {seed: N}"),
 	END
 };
 

@@ -24,6 +24,9 @@ enum mtype {
 	MT_PARSERS,  /* a parser (a built-in name or a map of parser keys) or a list of them */
 	MT_VOLUMES,  /* a list of SOURCE:TARGET[:ro] or maps of volume keys */
 	MT_ULIMITS,  /* a map of ulimit names to N, SOFT:HARD or {soft, hard} */
+	MT_PROFILE,  /* true, false or a map of mkeys_profile */
+	MT_OR_MAP,   /* one of choices, or without choices a whole number in [min, max];
+	              * or a map of the keys in sub */
 };
 
 enum {
@@ -46,7 +49,8 @@ struct mkey {
 extern const struct mkey mkeys_top[], mkeys_dockerfiles[], mkeys_defaults[], mkeys_image[],
 	mkeys_bench[], mkeys_side[], mkeys_ready[], mkeys_parser[], mkeys_host[],
 	mkeys_volume[], mkeys_ulimit[], mkeys_selector[], mkeys_baseline[], mkeys_http[],
-	mkeys_stop[], mkeys_density[], mkeys_lifecycle[];
+	mkeys_stop[], mkeys_density[], mkeys_push[], mkeys_lifecycle[], mkeys_profile[], mkeys_order[],
+	mkeys_repeat[];
 /* The built-in parsers' names and the ulimits' names, NULL-terminated. */
 extern const char *const mkeys_builtin_parsers[], *const mkeys_ulimit_names[];
 

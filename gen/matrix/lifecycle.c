@@ -12,7 +12,8 @@
 #include "gen/matrix/words.h"
 
 static const char *const phase_names[] = {
-	"pull", "create", "start", "ready", "restart", "commit", "stop", "remove", NULL
+	"push", "pull", "create", "start", "ready", "first_response", "restart", "commit", "stop",
+	"remove", NULL
 };
 
 /* The keys a lifecycle benchmark has no use for, and why. */
@@ -35,6 +36,7 @@ lifecycle_free(struct lifecycle *lc)
 		return;
 	ready_release(&lc->ready);
 	free(lc->stop_signal);
+	free(lc->push_registry);
 	free(lc);
 }
 
@@ -160,7 +162,66 @@ load_density(struct ld *ld, yaml_node_t *v, struct lifecycle *lc)
 		ret = -1;
 	if ((x = map_get(&mp, "hold")) && value_duration(ld, x, "hold", &lc->hold_ms) < 0)
 		ret = -1;
+	if ((x = map_get(&mp, "pids")) && value_int(ld, x, "pids", 1, 4194304, &lc->pids) < 0)
+		ret = -1;
 	map_release(&mp);
+	return ret;
+}
+
+/* push: {registry: HOST[:PORT]} */
+static int
+load_push(struct ld *ld, yaml_node_t *v, struct lifecycle *lc)
+{
+	struct map mp;
+	yaml_node_t *x;
+	char t[64];
+	const char *s;
+	int ret = 0;
+
+	if (map_load(ld, v, &mp) < 0) {
+		ERR(ld, v, "'push' must be a map such as {registry: 127.0.0.1:5000}, not %s",
+		    node_describe(v, t, sizeof(t)));
+		return -1;
+	}
+	map_check_keys(ld, &mp, mkeys_push, "'push'");
+	if ((x = map_get(&mp, "registry"))) {
+		free(lc->push_registry);
+		if (!(lc->push_registry = value_str(ld, x, "registry", 0))) {
+			ret = -1;
+		} else {
+			s = lc->push_registry;
+			if (!*s || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+				   != strlen(s)) {
+				ERR(ld, x, "'registry' must be a registry's HOST[:PORT] such as 127.0.0.1:5000, "
+				    "not '%s'", s);
+				ret = -1;
+			}
+		}
+	}
+	map_release(&mp);
+	return ret;
+}
+
+/* The phases that need something beside them: first_response an http
+ * ready check, a push map the push phase. */
+static int
+check_phases(struct ld *ld, const struct map *mp, struct lifecycle *lc)
+{
+	int ret = 0;
+
+	if ((lc->phases & (1u << LC_FIRST_RESPONSE)) && !lc->ready.http_port) {
+		ERR(ld, map_get(mp, "phases"), "phase 'first_response' needs an http ready check: "
+		    "lifecycle: {ready: {http: {port: PORT}}}");
+		ret = -1;
+	}
+	if ((lc->phases & (1u << LC_FIRST_RESPONSE)) && !(lc->phases & (1u << LC_READY))) {
+		ERR(ld, map_get(mp, "phases"), "phase 'first_response' needs phase 'ready' before it");
+		ret = -1;
+	}
+	if (map_get(mp, "push") && !(lc->phases & (1u << LC_PUSH))) {
+		ERR(ld, map_pair(mp, "push")->knode, "'push' is given but 'phases' does not list 'push'");
+		ret = -1;
+	}
 	return ret;
 }
 
@@ -208,6 +269,8 @@ load_lifecycle(struct ld *ld, const struct map *bmp, yaml_node_t *v, struct benc
 		ret = -1;
 	if ((x = map_get(&mp, "stop")) && load_stop(ld, x, lc) < 0)
 		ret = -1;
+	if ((x = map_get(&mp, "push")) && load_push(ld, x, lc) < 0)
+		ret = -1;
 	phases = map_get(&mp, "phases");
 	if ((x = map_get(&mp, "density")) && load_density(ld, x, lc) < 0)
 		ret = -1;
@@ -231,6 +294,8 @@ load_lifecycle(struct ld *ld, const struct map *bmp, yaml_node_t *v, struct benc
 		    "'ready'");
 		ret = -1;
 	}
+	if (check_phases(ld, &mp, lc) < 0)
+		ret = -1;
 	/* a container is always made, started and removed */
 	lc->phases |= 1u << LC_CREATE | 1u << LC_START | 1u << LC_REMOVE;
 	map_release(&mp);

@@ -96,7 +96,8 @@ load_defaults(struct ld *ld, yaml_node_t *v)
 		return -1;
 	}
 	map_check_keys(ld, &mp, mkeys_defaults, "'defaults'");
-	if ((x = map_get(&mp, "repeat")) && value_int_key(ld, x, mkey(mkeys_defaults, "repeat"), &ld->def.repeat) < 0)
+	if ((x = map_get(&mp, "repeat")) && load_repeat(ld, x, &ld->def.repeat, &ld->def.repeat_max,
+							&ld->def.precision, &ld->def.precision_metric) < 0)
 		ret = -1;
 	if ((x = map_get(&mp, "warmup")) && value_int_key(ld, x, mkey(mkeys_defaults, "warmup"), &ld->def.warmup) < 0)
 		ret = -1;
@@ -276,6 +277,7 @@ load_top(struct ld *ld, yaml_node_t *root)
 		m->repo = path_clean(m->dir, "../dockerfiles");
 	if ((x = map_get(&mp, "parallel")))
 		value_int_key(ld, x, mkey(mkeys_top, "parallel"), &m->parallel);
+	load_order(ld, map_get(&mp, "order"));
 	if ((x = map_get(&mp, "defaults")))
 		load_defaults(ld, x);
 	if (!(x = map_get(&mp, "images")))
@@ -391,12 +393,22 @@ load_document(struct ld *ld, yaml_parser_t *parser, const char *data, size_t len
 struct matrix *
 matrix_load(const char *path)
 {
+	return matrix_load_cells(path, NULL, NULL);
+}
+
+struct matrix *
+matrix_load_cells(const char *path, struct cell **keep, size_t *nkeep)
+{
 	struct matrix *m;
 	struct ld ld;
 	yaml_parser_t parser;
 	char *data;
 	size_t len;
 
+	if (keep) {
+		*keep = NULL;
+		*nkeep = 0;
+	}
 	if (read_file(path, &data, &len) < 0)
 		return NULL;
 	memset(&ld, 0, sizeof(ld));
@@ -423,8 +435,12 @@ matrix_load(const char *path)
 		struct cell *cells = NULL;
 		size_t ncells = 0;
 
-		if (matrix_expand_diag(m, &cells, &ncells, &ld.d) == 0)
+		if (matrix_expand_diag(m, &cells, &ncells, &ld.d) == 0 && keep && ld.d.n == 0) {
+			*keep = cells;
+			*nkeep = ncells;
+		} else {
 			cells_free(cells, ncells);
+		}
 	}
 	if (ld.d.n > 0) {
 		diag_print(&ld.d);
@@ -434,6 +450,7 @@ matrix_load(const char *path)
 	diag_release(&ld.d);
 	parsers_free(ld.def.parsers, ld.def.nparsers);
 	kvlist_release(&ld.def.env);
+	free(ld.def.precision_metric);
 	free(ld.state);
 	free(ld.size);
 	free(ld.height);
@@ -461,6 +478,7 @@ matrix_free(struct matrix *m)
 		side_release(&b->server);
 		side_release(&b->client);
 		lifecycle_free(b->lifecycle);
+		free(b->precision_metric);
 		parsers_free(b->parsers, b->nparsers);
 		strlist_release(&b->images);
 	}

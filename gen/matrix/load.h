@@ -22,6 +22,9 @@
 /* What defaults: gives every benchmark that does not say otherwise. */
 struct defaults {
 	int repeat, warmup;
+	int repeat_max;         /* see struct benchmark */
+	double precision;
+	char *precision_metric;
 	long timeout_ms;
 	struct parser *parsers;
 	size_t nparsers;
@@ -164,6 +167,8 @@ void ready_release(struct ready *r);
 int load_lifecycle(struct ld *ld, const struct map *mp, yaml_node_t *v, struct benchmark *b);
 void lifecycle_free(struct lifecycle *lc);
 
+/* profile.c: profile: true, false or {frequency, call_graph, repeat}. */
+int load_profile(struct ld *ld, yaml_node_t *v, struct profile *p);
 /* image.c */
 int load_image(struct ld *ld, yaml_node_t *v, struct image *im);
 /* A tag "1.27" or a digest "sha256:<hex>" of image (NULL: unknown). */
@@ -193,5 +198,15 @@ int load_host(struct ld *ld, yaml_node_t *v, struct host *h);
  * above. */
 int load_selectors(struct ld *ld, yaml_node_t *v, const char *key, struct selector **out, size_t *n);
 int load_baseline(struct ld *ld, yaml_node_t *v);
+/* order.c: the top's order: (v may be NULL: the default, whose seed comes
+ * from the name, so the name is loaded first). */
+int load_order(struct ld *ld, yaml_node_t *v);
+/* repeat: N or {min, max, precision, metric} into *repeat and, adaptive,
+ * *max, *precision and *metric (replaced: the old one is freed). */
+int load_repeat(struct ld *ld, yaml_node_t *v, int *repeat, int *max, double *precision,
+		char **metric);
+/* A benchmark's repeat and adaptive settings: the defaults', or its own
+ * repeat: v (may be NULL). */
+int load_bench_repeat(struct ld *ld, yaml_node_t *v, struct benchmark *b);
 
 #endif

@@ -127,6 +127,12 @@ value(const struct mkey *k)
 		return volumes();
 	case MT_ULIMITS:
 		return ulimits();
+	case MT_PROFILE:
+		return json_pack("{s:[{s:s}, o]}", "anyOf", "type", "boolean", object(mkeys_profile));
+	case MT_OR_MAP:
+		return json_pack("{s:[o, o]}", "anyOf", k->choices ? choices(k->choices) :
+				 json_pack("{s:s, s:f, s:f}", "type", "integer", "minimum", k->min,
+					   "maximum", k->max), object(k->sub));
 	}
 	fatal("key '%s' has no type", k->name);
 }

@@ -15,6 +15,7 @@
 #include "base/util.h"
 #include "gen/names.h"
 #include "gen/ninja/writer.h"
+#include "gen/order.h"
 
 /* Samples are gathered under phony chunks: ninja checks every input of an
  * edge each time one of them finishes, so one aggregate edge with 100,000
@@ -260,19 +261,21 @@ ninja_cell_files(struct cellwriter *w, size_t i, size_t j, int e)
 		buf_printf(w->b, "  pool = %s\n", w->pools[e]);
 }
 
-/* One repetition's run and parse edges. */
+/* cells/ID/REP/log (rep as text) in p->log. */
 static void
-ninja_rep(struct cellwriter *w, const struct cell *c, int rep)
+rep_log(struct cellpaths *p, const struct cell *c, const char *rep_s)
 {
-	struct cellpaths *p = &w->p;
-	char rep_s[16];
-
-	snprintf(rep_s, sizeof(rep_s), "%d", rep);
 	buf_reset(&p->log);
 	layout_put_rep(&p->log, c->id, rep_s, LAYOUT_LOG);
-	buf_reset(&p->samples);
-	layout_put_rep(&p->samples, c->id, rep_s, LAYOUT_SAMPLES);
-	/* run: cells/ID/REP/log (and metrics.json, metrics.tsv) */
+}
+
+/* One repetition's run edge: cells/ID/REP/log (and metrics.json,
+ * metrics.tsv) from p->run and p->log. */
+static void
+ninja_run(struct cellwriter *w, const struct cell *c, int rep)
+{
+	struct cellpaths *p = &w->p;
+
 	buf_puts(w->b, "build");
 	put_text(w, w->b, p->log.data);
 	buf_printf(w->b, ": run-cell.%d", rep);
@@ -280,6 +283,22 @@ ninja_rep(struct cellwriter *w, const struct cell *c, int rep)
 	buf_putc(w->b, '\n');
 	if (w->g->nengines > 1)
 		buf_printf(w->b, "  pool = %s\n", w->pools[plan_cell_engine(w->g, c)]);
+}
+
+/* One repetition's parse edge, and its run edge unless the run edges come
+ * interleaved at the end (ninja_order). */
+static void
+ninja_rep(struct cellwriter *w, const struct cell *c, int rep)
+{
+	struct cellpaths *p = &w->p;
+	char rep_s[16];
+
+	snprintf(rep_s, sizeof(rep_s), "%d", rep);
+	rep_log(p, c, rep_s);
+	buf_reset(&p->samples);
+	layout_put_rep(&p->samples, c->id, rep_s, LAYOUT_SAMPLES);
+	if (!order_interleaved(w->g))
+		ninja_run(w, c, rep);
 	/* parse: the log and the benchmark's parsers */
 	buf_puts(w->b, "build");
 	put_text(w, w->b, p->samples.data);
@@ -289,6 +308,55 @@ ninja_rep(struct cellwriter *w, const struct cell *c, int rep)
 	put_text(w, &w->phony, p->samples.data);
 }
 
+/* A profiled cell's profile edge: its extra repetitions under perf, after
+ * its timed ones (order-only: a rerun of those does not rerun it), in the
+ * engine's pool (the rule's). */
+static void
+ninja_profile(struct cellwriter *w, const struct cell *c, const struct profile *pr, int reps)
+{
+	struct buf *b = w->b;
+	char rep_s[16];
+	int rep;
+
+	buf_puts(b, "build");
+	put_file(w, b, LAYOUT_CELL_PROFILE, c->id);
+	buf_puts(b, " |");
+	put_file(w, b, LAYOUT_CELL_FOLDED, c->id);
+	buf_printf(b, ": profile.%s", ninja_profile_rule(pr));
+	buf_add(b, w->p.run.data, w->p.run.len);
+	buf_puts(b, " ||");
+	for (rep = 1; rep <= reps; rep++) {
+		snprintf(rep_s, sizeof(rep_s), "%d", rep);
+		buf_reset(&w->p.log);
+		layout_put_rep(&w->p.log, c->id, rep_s, LAYOUT_LOG);
+		put_text(w, b, w->p.log.data);
+	}
+	buf_putc(b, '\n');
+	if (w->g->nengines > 1)
+		buf_printf(b, "  pool = %s\n", w->pools[plan_cell_engine(w->g, c)]);
+	put_file(w, &w->phony, LAYOUT_CELL_PROFILE, c->id);
+}
+
+/* The run edges in the interleaved order (order.h). */
+static void
+ninja_order(struct cellwriter *w)
+{
+	size_t i, n;
+	struct order_step *v = order_steps(w->g, &n);
+	char rep_s[16];
+
+	for (i = 0; i < n; i++) {
+		const struct cell *c = &w->g->cells[v[i].cell];
+
+		snprintf(rep_s, sizeof(rep_s), "%d", v[i].rep);
+		buf_reset(&w->p.run);
+		put_file(w, &w->p.run, LAYOUT_CELL_RUN, c->id);
+		rep_log(&w->p, c, rep_s);
+		ninja_run(w, c, v[i].rep);
+	}
+	free(v);
+}
+
 /* A cell's run and parse edges, one each per repetition, and cell:ID: in
  * build.ninja, or for a big matrix in cells.ninja (see gen.h). */
 static void
@@ -296,13 +364,15 @@ ninja_cell(struct cellwriter *w, const struct cell *c)
 {
 	const struct gen *g = w->g;
 	struct buf *cb = g->ncells <= GEN_CELL_TARGETS ? w->b : w->cb;
-	int rep, reps = c->bench->warmup + c->bench->repeat;
+	int rep, reps = c->bench->warmup + c->repeat;
 
 	buf_reset(&w->p.run);
 	put_file(w, &w->p.run, LAYOUT_CELL_RUN, c->id);
 	buf_reset(&w->phony);
 	for (rep = 1; rep <= reps; rep++)
 		ninja_rep(w, c, rep);
+	if (cell_profile(c))
+		ninja_profile(w, c, cell_profile(c), reps);
 	buf_puts(cb, "build");
 	put_target(w, cb, "cell:", c->id);
 	buf_puts(cb, ": phony");
@@ -424,6 +494,8 @@ ninja_cells(const struct gen *g, struct buf *b, struct buf *cb, struct buf *top)
 		ninja_group(&w, i, j);
 	}
 	samples_flush(&w);
+	if (order_interleaved(g))
+		ninja_order(&w);
 	images_group(g, &w.groups[G_IMAGE], &w.ngroups[G_IMAGE], w.groups[G_IMAGE_TAG], w.ngroups[G_IMAGE_TAG]);
 	for (k = 0; k < NGROUPS; k++)
 		r |= groups_write(b, w.groups[k], w.ngroups[k]);

@@ -92,6 +92,37 @@ head_pools(const struct gen *g, struct buf *b)
 	return r;
 }
 
+/* A profile rule per distinct setting of the profiled cells: the settings
+ * are in the command, not in run.json, so that a change of them reruns
+ * the profile edges only (ninja reruns an edge whose command changed),
+ * never the timed repetitions that read run.json. */
+static void
+head_profile_rules(const struct gen *g, struct buf *b)
+{
+	const struct profile **seen = NULL;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < g->ncells; i++) {
+		const struct profile *p = cell_profile(&g->cells[i]);
+
+		if (!p)
+			continue;
+		for (j = 0; j < n && !(seen[j]->frequency == p->frequency &&
+				       seen[j]->call_graph == p->call_graph && seen[j]->repeat == p->repeat); j++)
+			;
+		if (j < n)
+			continue;
+		seen = xreallocarray(seen, n + 1, sizeof(*seen));
+		seen[n++] = p;
+		buf_printf(b, "rule profile.%s\n  command = $jockey profile $in %d %s %d\n"
+			   "  description = PROFILE $in\n", ninja_profile_rule(p), p->frequency,
+			   call_graph_name(p->call_graph), p->repeat);
+		if (g->nengines == 1)
+			buf_puts(b, one_pool);
+	}
+	free(seen);
+}
+
 static void
 head_rules(const struct gen *g, struct buf *b)
 {
@@ -127,6 +158,7 @@ head_rules(const struct gen *g, struct buf *b)
 		layout_put(b, LAYOUT_PARSE_JSON, g->m->benchmarks[i].name);
 		buf_printf(b, " # parsers %s\n  description = PARSE $out\n", g->parse_hash[i]);
 	}
+	head_profile_rules(g, b);
 	ninja_rule(b, "aggregate", rule_aggregate);
 }
 

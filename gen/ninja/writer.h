@@ -13,6 +13,8 @@
 #ifndef JOCKEY_NINJA_WRITER_H
 #define JOCKEY_NINJA_WRITER_H
 
+#include <stdio.h>
+
 #include "base/buf.h"
 #include "gen/ninja/syntax.h"
 #include "gen/plan.h"
@@ -22,6 +24,17 @@ int ninja_images(const struct gen *g, struct buf *b);
 /* cb: cells.ninja's cell:ID targets for a big matrix (see gen.h); top: the
  * aggregate's inputs, " samples$:N" each. */
 int ninja_cells(const struct gen *g, struct buf *b, struct buf *cb, struct buf *top);
+
+/* The qualifier of the profile rule of settings p: "F.CG.N" (static
+ * storage, overwritten by the next call). */
+static inline const char *
+ninja_profile_rule(const struct profile *p)
+{
+	static char s[64];
+
+	snprintf(s, sizeof(s), "%d.%s.%d", p->frequency, call_graph_name(p->call_graph), p->repeat);
+	return s;
+}
 
 /* One build statement from lists (ninja_build without the struct). */
 static inline int

@@ -24,15 +24,18 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "build/version.h"
+#include "runners/report/adaptive.h"
+#include "runners/report/aggcache.h"
 #include "runners/report/aggregate.h"
+#include "runners/report/conditions.h"
 #include "runners/report/history.h"
 #include "runners/report/report.h"
 #include "runners/report/stats.h"
 
 struct cell_state {
 	const char *status;   /* "done", "failed", "partial", "never run" (static) */
-	int done, total;      /* repetitions with samples, repetitions wanted */
 	int failed;           /* some repetition left a failed.json */
+	int invalid;          /* some repetition did not count (warned): not cached */
 };
 
 /* Add one sample of a metric to the cell's metric table, creating the entry
@@ -73,6 +76,7 @@ metric_finish(json_t *entry, double max_cv, int *noisy)
 	v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++)
 		v[i] = json_number_value(json_array_get(samples, i));
+	conditions_warmup(entry, v, n);
 	stats_compute(v, n, &st);
 	free(v);
 	json_object_set_new(entry, "n", json_integer(st.n));
@@ -112,7 +116,7 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	int repeat = json_integer_value(json_object_get(c, "repeat"));
 	int warmup = json_integer_value(json_object_get(c, "warmup"));
 	json_t *out, *metrics = json_object(), *failures = json_array();
-	json_t *provenance = NULL;
+	json_t *provenance = NULL, *absent = NULL, *busy = json_array();
 	const char *name;
 	json_t *entry;
 	int rep, done = 0, noisy = 0;
@@ -123,8 +127,10 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 		json_t *s = v == VALID_DONE ? json_load_path(path, 0) : NULL;
 
 		free(path);
-		if (v == VALID_INVALID)
+		if (v == VALID_INVALID) {
 			warn("cell '%s' repetition %d does not count: %s", id, rep, why);
+			state->invalid = 1;
+		}
 		free(why);
 		if (s) {
 			json_t *m;
@@ -134,16 +140,14 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 			if (rep > warmup)
 				json_array_foreach(json_object_get(s, "metrics"), i, m)
 					metric_add(metrics, m, rep);
+			if (json_is_string(json_object_get(s, "cgroup_absent")) && !absent)
+				absent = json_incref(json_object_get(s, "cgroup_absent"));
 			json_decref(s);
-			if (!provenance) {
-				char *mpath = layout_rep_path(NULL, id, rep, LAYOUT_METRICS_JSON);
-				json_t *mj = path_exists(mpath) ? json_load_path(mpath, 1) : NULL;
-
-				if (mj)
-					provenance = json_incref(json_object_get(mj, "provenance"));
-				json_decref(mj);
-				free(mpath);
-			}
+			s = conditions_rep(busy, id, rep, rep > warmup);
+			if (!provenance)
+				provenance = s;
+			else
+				json_decref(s);
 			continue;
 		}
 		path = layout_rep_path(NULL, id, rep, LAYOUT_FAILED);
@@ -157,10 +161,8 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	json_object_foreach(metrics, name, entry)
 		metric_finish(entry, max_cv, &noisy);
 
-	state->done = done;
-	state->total = warmup + repeat;
 	state->failed = json_array_size(failures) > 0;
-	if (done == state->total)
+	if (done == warmup + repeat)
 		state->status = "done";
 	else if (state->failed)
 		state->status = "failed";
@@ -172,11 +174,16 @@ cell_collect(json_t *c, double max_cv, struct cell_state *state)
 	out = json_deep_copy(c);
 	json_object_set_new(out, "status", json_string(state->status));
 	json_object_set_new(out, "reps_done", json_integer(done));
-	json_object_set_new(out, "reps_total", json_integer(state->total));
+	json_object_set_new(out, "reps_total", json_integer(warmup + repeat));
 	json_object_set_new(out, "noisy", json_boolean(noisy));
 	json_object_set_new(out, "failures", failures);
 	json_object_set_new(out, "metrics", metrics);
 	json_object_set_new(out, "provenance", provenance ? provenance : json_object());
+	/* why the cgroup totals are missing (a remote engine's sampler could not run) */
+	if (absent)
+		json_object_set_new(out, "cgroup_absent", absent);
+	json_object_set_new(out, "machine_busy", busy);
+	adaptive_judge(out);
 	return out;
 }
 
@@ -431,12 +438,55 @@ matrix_cells_check(json_t *cells)
 	return 0;
 }
 
+/* Every cell of matrix.json collected, with its history hashes: from the
+ * aggregate's cache when the stamps of its files did not move (aggcache.h),
+ * else from its files; sum counts them. */
+static json_t *
+cells_collect(json_t *cells, double max_cv, struct aggregate_summary *sum)
+{
+	char *global = aggcache_global_key(max_cv);
+	struct aggcache *cache = aggcache_load(LAYOUT_AGGREGATE_CACHE, global);
+	json_t *out = json_array(), *c;
+	size_t i;
+
+	memset(sum, 0, sizeof(*sum));
+	json_array_foreach(cells, i, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		char *key = aggcache_cell_key(c);
+		json_t *cell = aggcache_get(cache, id, key);
+		struct cell_state st = { NULL, 0, 0 };
+
+		if (cell) {
+			st.status = json_string_value(json_object_get(cell, "status"));
+			st.failed = json_array_size(json_object_get(cell, "failures")) > 0;
+		} else {
+			cell = cell_collect(c, max_cv, &st);
+			history_hash_cell(cell);
+			if (!st.invalid)
+				aggcache_put(cache, id, key, cell);
+		}
+		free(key);
+		json_array_append_new(out, cell);
+		sum->cells++;
+		if (st.status && strcmp(st.status, "done") == 0)
+			sum->done++;
+		else if (st.failed)
+			sum->failed++;
+		else
+			sum->incomplete++;
+	}
+	/* only a cache: one that cannot be written (said why) is no error */
+	aggcache_save(cache, LAYOUT_AGGREGATE_CACHE);
+	aggcache_free(cache);
+	free(global);
+	return out;
+}
+
 int
 aggregate_dir(const char *dir, struct aggregate_summary *sum)
 {
-	json_t *matrix, *cells, *c, *results, *out_cells;
+	json_t *matrix, *cells, *results, *out_cells, *hist;
 	double max_cv;
-	size_t i;
 	char *commit;
 	struct buf csv = BUF_INIT;
 	int ret = -1;
@@ -454,23 +504,8 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	max_cv = json_number_value(json_object_get(matrix, "max_cv"));
 	if (max_cv <= 0)
 		max_cv = 0.05;
-	memset(sum, 0, sizeof(*sum));
-	out_cells = json_array();
-	json_array_foreach(cells, i, c) {
-		struct cell_state st;
-
-		json_array_append_new(out_cells, cell_collect(c, max_cv, &st));
-		sum->cells++;
-		if (strcmp(st.status, "done") == 0)
-			sum->done++;
-		else if (st.failed)
-			sum->failed++;
-		else
-			sum->incomplete++;
-	}
+	out_cells = cells_collect(cells, max_cv, sum);
 	commit = stamp_read(LAYOUT_REPO_COMMIT);
-	json_array_foreach(out_cells, i, c)
-		history_hash_cell(c);
 	baseline_apply(out_cells, json_object_get(matrix, "baseline"));
 	/* One key at a time: a value that is missing, or a stamp that is not
 	 * UTF-8 (json_string gives NULL), is null instead of failing the whole
@@ -481,14 +516,18 @@ aggregate_dir(const char *dir, struct aggregate_summary *sum)
 	json_object_set_new(results, "repo_commit", string_or_null(commit));
 	json_object_set(results, "baseline", null_if_missing(json_object_get(matrix, "baseline")));
 	json_object_set(results, "max_cv", null_if_missing(json_object_get(matrix, "max_cv")));
+	json_object_set_new(results, "machine", conditions_run());
 	relative_decide(results, out_cells);
 	free(commit);
 	csv_write(out_cells, &csv);
+	hist = history_load(HISTORY_FILE);
 	if (write_file_atomic("results.csv", csv.data, csv.len) == 0 &&
 	    json_write_path("results.json", results,
 			    JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(17), 0) == 0 &&
-	    history_record(HISTORY_FILE, results) >= 0 && report_write(results) == 0)
+	    history_record_into(HISTORY_FILE, results, hist) >= 0 &&
+	    report_write_hist(results, hist) == 0)
 		ret = 0;
+	json_decref(hist);
 	buf_release(&csv);
 	json_decref(results);
 	json_decref(matrix);

@@ -1,5 +1,5 @@
-/* assets.h: the files report.html is made of, runners/report/report.css and
- * report.js, embedded by the build (embed.sh writes build/runners/report/
+/* assets.h: the files report.html is made of, runners/report/report.css,
+ * report.js and flame.js, embedded by the build (embed.sh writes build/runners/report/
  * assets.c from them): NUL-terminated, as the files hold them. */
 #ifndef JOCKEY_REPORT_ASSETS_H
 #define JOCKEY_REPORT_ASSETS_H
@@ -12,5 +12,11 @@ extern const char report_css[];
  * provenance (drawn when the cell is opened, so 1000 cells stay fast).
  * body[data-status] becomes "ok" when it finished, or the first error. */
 extern const char report_js[];
+/* After it, the lifecycle charts (phases stacked per cell, density's
+ * containers ready over time), when the cells have them. */
+extern const char lifecycle_js[];
+/* The flame graphs' search (profhtml.c draws them): it marks the frames
+ * whose function or DSO matches and shows the share of samples they hold. */
+extern const char flame_js[];
 
 #endif

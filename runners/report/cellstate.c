@@ -8,6 +8,7 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "runners/report/cellstate.h"
+#include "runners/report/profile.h"
 #include "runners/report/staleness.h"
 
 char *
@@ -52,6 +53,7 @@ cellstate_read(struct cellstate *st, const char *dir, const char *id, int reps)
 		free(p);
 	}
 	st->stale = staleness_cell(dir, id);
+	st->profile = profile_read_text(dir, id);
 }
 
 void
@@ -59,6 +61,7 @@ cellstate_release(struct cellstate *st)
 {
 	free(st->reason);
 	free(st->invalid);
+	free(st->profile);
 	json_decref(st->stale);
 }
 
@@ -80,4 +83,27 @@ cellstate_text(const struct cellstate *st)
 	if (st->done == 0)
 		return xstrdup("never run");
 	return xasprintf("partial %d/%d", st->done, st->reps);
+}
+
+char *
+cellstate_cgroup_absent(const char *dir, const char *id, int reps)
+{
+	char *why = NULL, *p, *bad;
+	json_t *s;
+	int rep;
+
+	for (rep = 1; rep <= reps && !why; rep++) {
+		bad = NULL;
+		if (valid_rep(dir, id, rep, &bad) != VALID_DONE) {
+			free(bad);
+			continue;
+		}
+		p = layout_rep_path(dir, id, rep, LAYOUT_SAMPLES);
+		s = json_load_path(p, 1);
+		if (json_is_string(json_object_get(s, "cgroup_absent")))
+			why = xstrdup(json_string_value(json_object_get(s, "cgroup_absent")));
+		json_decref(s);
+		free(p);
+	}
+	return why;
 }

@@ -11,6 +11,7 @@
 #include "base/files.h"
 #include "base/hash.h"
 #include "base/layout.h"
+#include "base/strmap.h"
 #include "base/util.h"
 #include "build/version.h"
 #include "runners/report/history.h"
@@ -241,28 +242,75 @@ entry_make(json_t *results, json_t *c, const char *now, double now_unix)
 			 "metrics", metrics);
 }
 
+/* The "CELL\nKEY" pairs of a history, owned by the list that indexes them. */
+struct pairs {
+	char **v;
+	size_t n;
+};
+
+/* Index every cell and key the history holds, so that recording 10,000
+ * cells does not scan 10,000 lines for each (history_find would). */
+static void
+recorded_index(json_t *hist, struct strmap *seen, struct pairs *names)
+{
+	json_t *e;
+	size_t i;
+
+	names->v = xcalloc(json_array_size(hist) + 1, sizeof(*names->v));
+	json_array_foreach(hist, i, e) {
+		const char *c = json_string_value(json_object_get(e, "cell"));
+		const char *k = json_string_value(json_object_get(e, "key"));
+
+		if (!c || !k)
+			continue;
+		names->v[names->n] = xasprintf("%s\n%s", c, k);
+		if (strmap_add(seen, names->v[names->n], 0, NULL))
+			names->n++;
+		else
+			free(names->v[names->n]);
+	}
+}
+
 int
 history_record(const char *path, json_t *results)
 {
-	json_t *hist = history_load(path), *c;
+	json_t *hist = history_load(path);
+	int r = history_record_into(path, results, hist);
+
+	json_decref(hist);
+	return r;
+}
+
+int
+history_record_into(const char *path, json_t *results, json_t *hist)
+{
+	json_t *c;
 	struct buf b = BUF_INIT;
 	struct timespec ts;
 	struct tm tm;
 	char now[32], *old = NULL;
 	size_t i, oldlen = 0;
 	int added = 0, ret;
+	struct strmap seen = STRMAP_INIT;
+	struct pairs names = { NULL, 0 };
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	recorded_index(hist, &seen, &names);
 	json_array_foreach(json_object_get(results, "cells"), i, c) {
 		const char *id = json_string_value(json_object_get(c, "id"));
 		const char *key = json_string_value(json_object_get(c, "result_hash"));
 		json_t *e;
-		char *line;
+		char *line, *pair;
+		int known;
 
-		if (!id || !key || strcmp(json_string_value(json_object_get(c, "status")), "done") != 0 ||
-		    history_find(hist, id, key))
+		if (!id || !key || strcmp(json_string_value(json_object_get(c, "status")), "done") != 0)
+			continue;
+		pair = xasprintf("%s\n%s", id, key);
+		known = strmap_get(&seen, pair, NULL);
+		free(pair);
+		if (known)
 			continue;
 		e = entry_make(results, c, now, ts.tv_sec + ts.tv_nsec / 1e9);
 		line = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
@@ -271,10 +319,16 @@ history_record(const char *path, json_t *results)
 			continue;
 		buf_puts(&b, line);
 		buf_putc(&b, '\n');
+		/* as history_load would read it back */
+		if ((e = json_loads(line, 0, NULL)))
+			json_array_append_new(hist, e);
 		free(line);
 		added++;
 	}
-	json_decref(hist);
+	strmap_release(&seen);
+	for (i = 0; i < names.n; i++)
+		free(names.v[i]);
+	free(names.v);
 	if (!added) {
 		buf_release(&b);
 		return 0;

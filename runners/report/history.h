@@ -25,6 +25,11 @@ void history_hash_cell(json_t *cell);
  * not recorded yet; rewrites the file atomically. Returns the number of
  * lines added, or -1 with a message. */
 int history_record(const char *path, json_t *results);
+/* history_record with PATH's lines already loaded in hist (history_load),
+ * to which the lines it adds are appended as history_load would read them:
+ * the aggregate then hands hist to the report instead of reading the file
+ * again. */
+int history_record_into(const char *path, json_t *results, json_t *hist);
 
 /* Every well-formed line of PATH, oldest first (new reference; an empty
  * array when there is no file). A damaged line is skipped with a warning. */

@@ -10,7 +10,8 @@ var D = JSON.parse(document.getElementById("data").textContent);
 var SVGNS = "http://www.w3.org/2000/svg";
 var COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 var SYSTEM = ["elapsed_s", "cpu_s", "cpu_user_s", "cpu_system_s", "mem_peak_bytes", "io_read_bytes",
-	"io_write_bytes", "net_rx_bytes", "net_tx_bytes", "pids_peak"];
+	"io_write_bytes", "net_rx_bytes", "net_tx_bytes", "pids_peak", "image_size_bytes", "image_layers",
+	"image_compressed_bytes", "image_registry_layers"];
 var app = document.getElementById("app");
 var cells = D.cells || [];
 
@@ -107,6 +108,27 @@ var sub = el("div", { "class": "sub" }, app,
 	" not finished · Dockerfile repo " + (D.repo_commit ? D.repo_commit.slice(0, 12) : "unknown") +
 	(D.repo_dirty ? " (uncommitted edits)" : "") + " · jockey " + D.jockey_version +
 	" · noisy above cv " + Math.round((D.max_cv || 0.05) * 100) + "%");
+/* the machine before the last run (machine.json, runners/run/machine.h) */
+if (D.machine) {
+	var mm = D.machine, ml = Array.isArray(mm.load) ? mm.load.map(function (v) { return v.toFixed(2); }).join(" / ") : "unknown";
+	el("div", { "class": "sub", id: "machine" }, app, "Machine before the last run: load average " + ml + " on " +
+		mm.ncpu + " CPUs, " + mm.other_containers + " other containers, swap used " + (mm.swap_used_bytes || 0) +
+		" bytes, CPU frequency " + (typeof mm.cpufreq === "string" ? mm.cpufreq : (mm.cpufreq || {}).governor) +
+		(Array.isArray(mm.busy) && mm.busy.length ? " · busy: " + mm.busy.join("; ") : " · quiet"));
+}
+/* what a cell's repetitions ran under: warm-up trends, a busy machine */
+function conditions(c) {
+	var out = [];
+	Object.keys(c.metrics || {}).sort().forEach(function (n) {
+		var t = c.metrics[n].warmup_trend;
+		if (t && t.trend) out.push("warm-up trend: first " + t.first + " reps " + Math.round(t.change * 100) + "% " +
+			(c.metrics[n].unit === "bytes" ? "worse" : "slower") + " (" + n + ", p = " + t.p.toPrecision(2) + ")");
+	});
+	if (c.machine_busy && c.machine_busy.length) out.push(c.machine_busy.length + " measured repetition" +
+		(c.machine_busy.length === 1 ? "" : "s") + " on a busy machine: " + c.machine_busy.map(function (b) {
+			return "#" + b.rep + " " + [].concat(b.reasons || []).join(", "); }).join("; "));
+	return out;
+}
 var blText = D.baseline ? (D.baseline.host ? "host " + D.baseline.host : "image " + D.baseline.image + (D.baseline.tag ? ":" + D.baseline.tag : "")) : null;
 if (blText) el("div", { "class": "sub" }, app, "Baseline: " + blText);
 var nav = el("nav", {}, app);
@@ -198,6 +220,29 @@ function legend(parent, hosts) {
 	});
 }
 
+/* the hot-function changes of profiled cell c against the cell report.c
+ * chose (profhtml.c): the functions whose self share changed most */
+function profileDiff(parent, c) {
+	var pd = c.profile_diff;
+	el("h4", {}, parent, "Hot-function changes: " + c.id + " (B) against " + pd.against + " (A)");
+	var t = el("table", { "class": "profdiff" }, parent), r = el("tr", {}, t);
+	["function", "DSO", "self share in A", "in B", "change", "beyond both intervals"].forEach(function (h, i) {
+		el("th", i < 2 ? { "class": "l" } : {}, r, h);
+	});
+	pd.functions.forEach(function (f) {
+		var tr = el("tr", {}, t);
+		el("td", { "class": "l" }, tr, f.symbol);
+		el("td", { "class": "l" }, tr, f.dso + (f.stripped ? " (stripped)" : ""));
+		el("td", { title: "interval " + pct2(f.a_interval[0]) + " .. " + pct2(f.a_interval[1]) }, tr, pct2(f.a));
+		el("td", { title: "interval " + pct2(f.b_interval[0]) + " .. " + pct2(f.b_interval[1]) }, tr, pct2(f.b));
+		el("td", {}, tr, (f.delta >= 0 ? "+" : "") + (f.delta * 100).toFixed(2) + " pt");
+		el("td", f.beyond ? { "class": "noisy" } : {}, tr, f.beyond ? "yes" : "no");
+	});
+	var a = el("p", { "class": "sub" }, parent);
+	el("a", { href: "#profiles" }, a, "flame graphs");
+}
+function pct2(v) { return (v * 100).toFixed(2) + "%"; }
+
 /* charts */
 var sec = el("section", { id: "charts" }, app);
 el("h2", {}, sec, "Charts");
@@ -208,6 +253,7 @@ benches.forEach(function (b) {
 	legend(sec, uniq(bc.map(function (c) { return c.host; })));
 	var box = el("div", { "class": "cards" }, sec);
 	ms.own.concat(ms.sys).forEach(function (n) { barChart(box, bc, n); });
+	bc.forEach(function (c) { if (c.profile_diff) profileDiff(sec, c); });
 	if (!ms.own.length && !ms.sys.length)
 		el("p", { "class": "sub" }, sec, "No cell of this benchmark has numbers yet" +
 			(bc.some(function (c) { return c.status === "failed"; }) ? ": see the failures below." : "."));
@@ -360,6 +406,7 @@ function cellBody(box, c) {
 		spark(el("td", { "class": "l", style: "white-space:nowrap" }, row), hist.map(function (e) { return e.medians[n]; }), labels);
 		el("td", { "class": "l" }, row, (m.samples || []).map(function (v, i) { return "#" + m.reps[i] + " " + fmt(v, m.unit); }).join(", "));
 	});
+	conditions(c).forEach(function (w) { el("div", { "class": "noisy" }, box, w); });
 	if (c.series && c.series.length) {
 		el("h4", {}, box, "Time series (sampled from the cgroup)");
 		seriesChart(el("div", {}, box), c.series);
@@ -371,8 +418,10 @@ function cellBody(box, c) {
 	el("h4", {}, box, "Provenance");
 	var dl = el("dl", { "class": "prov" }, box), p = c.provenance || {};
 	var rows = [["cell", c.id], ["status", c.status + ", " + c.reps_done + "/" + c.reps_total + " repetitions (" + (c.warmup || 0) + " warmup)"],
+		["precision target", c.adaptive && c.adaptive.verdict && c.adaptive.metric + " within ±" +
+			+(c.adaptive.precision * 100).toFixed(2) + "%: " + c.adaptive.verdict],
 		["inputs hash", c.inputs_hash], ["result hash", c.result_hash], ["Dockerfile repo commit", D.repo_commit],
-		["jockey", D.jockey_version]];
+		["jockey", D.jockey_version], ["profile", c.profile ? c.profile.text : undefined]];
 	Object.keys(p).sort().forEach(function (k) { rows.push([k, typeof p[k] === "object" ? JSON.stringify(p[k]) : String(p[k])]); });
 	rows.forEach(function (r) {
 		if (r[1] === undefined || r[1] === null) return;
@@ -402,6 +451,10 @@ cells.forEach(function (c) {
 	s.appendChild(document.createTextNode(c.id + " "));
 	el("span", { "class": "status-" + c.status.split(" ")[0] }, s, c.status);
 	if (c.noisy) el("span", { "class": "noisy" }, s, " · noisy");
+	if (c.cgroup_absent) el("span", { "class": "noisy" }, s, " · no cgroup metrics: " + c.cgroup_absent);
+	if (Object.keys(c.metrics || {}).some(function (n) { var t = c.metrics[n].warmup_trend; return t && t.trend; }))
+		el("span", { "class": "noisy" }, s, " · warm-up trend");
+	if (c.machine_busy && c.machine_busy.length) el("span", { "class": "noisy" }, s, " · busy machine");
 	var box = el("div", {}, d), drawn = false;
 	function draw() { if (!drawn && d.open) { drawn = true; cellBody(box, c); } }
 	d.addEventListener("toggle", draw);

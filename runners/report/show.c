@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "base/valid.h"
 #include "runners/report/cellstate.h"
+#include "runners/report/profile.h"
 #include "runners/report/show.h"
 
 enum { SPARK_WIDTH = 48, TAIL_BYTES = 65536 };
@@ -140,6 +141,8 @@ rep_json(const char *dir, const char *id, int rep, int warmup)
 	else if (!why && (j = json_load_path(p, 1))) {
 		status = "done";
 		json_object_set(o, "metrics", json_object_get(j, "metrics"));
+		if (json_object_get(j, "cgroup_absent"))
+			json_object_set(o, "cgroup_absent", json_object_get(j, "cgroup_absent"));
 		json_decref(j);
 	}
 	free(why);
@@ -218,6 +221,8 @@ show_cell(const char *dir, const json_t *mcell, int tail)
 		      "benchmark", json_object_get(mcell, "benchmark"),
 		      "host", json_object_get(mcell, "host"), "repeat", repeat, "warmup", warmup,
 		      "state", text, "stale", st.stale, "done", st.done);
+	if (st.profile)
+		json_object_set_new(o, "profile", json_string(st.profile));
 	free(text);
 	cellstate_release(&st);
 	for (rep = 1; rep <= warmup + repeat; rep++)
@@ -225,6 +230,8 @@ show_cell(const char *dir, const json_t *mcell, int tail)
 	files_add(files, "dir", layout_path(dir, LAYOUT_CELL_DIR, id));
 	files_add(files, "cell", layout_path(dir, LAYOUT_CELL_JSON, id));
 	files_add(files, "run", layout_path(dir, LAYOUT_CELL_RUN, id));
+	files_add(files, "profile", profile_file(dir, id, PROFILE_JSON));
+	files_add(files, "profile.folded", profile_file(dir, id, PROFILE_FOLDED));
 	last_series_and_log(o, reps, tail);
 	json_object_set_new(o, "reps", reps);
 	json_object_set_new(o, "files", files);
@@ -286,6 +293,8 @@ print_reps(FILE *f, const json_t *reps)
 			fprintf(f, "  (warmup)");
 		if (why)
 			fprintf(f, "  %s", why);
+		if ((why = json_string_value(json_object_get(r, "cgroup_absent"))))
+			fprintf(f, "  no cgroup metrics: %s", why);
 		fputc('\n', f);
 	}
 }
@@ -419,6 +428,8 @@ show_print(FILE *f, const json_t *o)
 		json_string_value(json_object_get(o, "state")),
 		(int)json_integer_value(json_object_get(o, "done")),
 		(int)json_array_size(json_object_get(o, "reps")));
+	if (json_object_get(o, "profile"))
+		fprintf(f, "  profile    %s\n", json_string_value(json_object_get(o, "profile")));
 	print_reps(f, json_object_get(o, "reps"));
 	print_metrics(f, json_object_get(o, "reps"));
 	print_series(f, o);

@@ -8,16 +8,20 @@
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "runners/report/conditions.h"
+#include "runners/report/adaptive.h"
 #include "runners/report/summary.h"
 #include "runners/report/winner.h"
 
 static const char *const system_metrics[] = {
 	"elapsed_s", "cpu_s", "cpu_user_s", "cpu_system_s", "mem_peak_bytes", "io_read_bytes",
 	"io_write_bytes", "net_rx_bytes", "net_tx_bytes", "pids_peak",
+	/* the image's facts (runners/run/imagefacts.h): size beside speed */
+	"image_size_bytes", "image_layers", "image_compressed_bytes", "image_registry_layers",
 };
 
-/* 1 if the metric is one jockey measures for every cell (cgroup totals and
- * the wall time), 0 if a parser found it. */
+/* 1 if the metric is one jockey measures for every cell (cgroup totals, the
+ * wall time, the image's facts), 0 if a parser found it. */
 static int
 is_system_metric(const char *name)
 {
@@ -225,6 +229,7 @@ md_benchmark(struct buf *b, json_t *cells, json_t *index, const char *bench, dou
 		}
 	if (any_system)
 		buf_puts(b, "</details>\n\n");
+	adaptive_md(b, cells, bench);
 	json_decref(rows);
 	json_decref(hosts);
 	json_decref(metrics);
@@ -234,15 +239,25 @@ void
 summary_write(json_t *results, struct buf *b)
 {
 	json_t *cells = json_object_get(results, "cells"), *benches = json_array(), *c, *v, *index;
-	json_t *bl = json_object_get(results, "baseline");
+	json_t *bl = json_object_get(results, "baseline"), *by_bench = json_object();
 	double max_cv = json_number_value(json_object_get(results, "max_cv"));
 	const char *commit = str(results, "repo_commit");
 	size_t i, done = 0, failed = 0;
 
 	if (max_cv <= 0)
 		max_cv = 0.05;
+	/* each benchmark's cells, in order: its tables look at those only (at
+	 * 10,000 cells, scanning them all per benchmark was a tenth of the
+	 * aggregate) */
 	json_array_foreach(cells, i, c) {
-		uniq_add(benches, str(c, "benchmark"));
+		json_t *list = json_object_get(by_bench, str(c, "benchmark"));
+
+		if (!list) {
+			list = json_array();
+			json_object_set_new(by_bench, str(c, "benchmark"), list);
+			json_array_append_new(benches, json_string(str(c, "benchmark")));
+		}
+		json_array_append(list, c);
 		done += strcmp(str(c, "status"), "done") == 0;
 		failed += strcmp(str(c, "status"), "failed") == 0;
 	}
@@ -265,11 +280,18 @@ summary_write(json_t *results, struct buf *b)
 			   (long long)json_integer_value(json_object_get(json_object_get(results,
 				"baseline_tests"), "tests")));
 	buf_puts(b, "\n\n");
+	json_array_foreach(cells, i, c)
+		if (*str(c, "cgroup_absent"))
+			buf_printf(b, "No cgroup metrics for `%s`: %s.\n\n", str(c, "id"), str(c, "cgroup_absent"));
 	index = cells_index(cells);
 	/* which image wins each benchmark, before the tables (winner.c) */
 	winner_write(cells, b);
 	json_array_foreach(benches, i, v)
-		md_benchmark(b, cells, index, json_string_value(v), max_cv);
+		md_benchmark(b, json_object_get(by_bench, json_string_value(v)), index,
+			     json_string_value(v), max_cv);
+	json_decref(by_bench);
+	/* the machine and the warm-up (conditions.c) */
+	conditions_md(results, b);
 	json_decref(index);
 	json_decref(benches);
 }

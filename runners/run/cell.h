@@ -20,4 +20,18 @@
  * SIGINT or SIGTERM, when run_signal says which (run.h). */
 enum outcome cell_run(const char *run_json, int rep);
 
+/* Called around the benchmark of one repetition: before, once the sides'
+ * cgroup parents exist and before anything starts (-1: an error, printed;
+ * the repetition stops); after, once it has exited, before the cleanup. */
+struct run;
+struct cell_hooks {
+	int (*before)(struct run *r, void *arg);
+	void (*after)(struct run *r, void *arg);
+	void *arg;
+};
+/* As cell_run, with its outputs in dir (NULL: cells/ID/REP) and hooks h
+ * (may be NULL): the profile edge's extra repetitions. */
+enum outcome cell_run_hooked(const char *run_json, int rep, const char *dir,
+			     const struct cell_hooks *h);
+
 #endif

@@ -47,6 +47,105 @@ struct cgmounts {
 	size_t n;
 };
 
+/* --- limits on a parent ------------------------------------------------------- */
+
+static int
+has_file(const char *dir, const char *file)
+{
+	char *path = xasprintf("%s/%s", dir, file);
+	int has = access(path, F_OK) == 0;
+
+	free(path);
+	return has;
+}
+
+int
+cgparent_limit(const struct cgparent *cg, enum cglimit what, long long v)
+{
+	const char *dir = what == CGLIMIT_MEMORY ? cg->mem_dir : cg->pids_dir;
+	const char *file, *swap;
+	char s[32];
+
+	if (!dir) {
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(s, sizeof(s), "%lld", v);
+	if (what == CGLIMIT_PIDS)
+		return kernfile_write(dir, "pids.max", s);
+	file = cg->v2 ? "memory.max" : "memory.limit_in_bytes";
+	swap = cg->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
+	if (kernfile_write(dir, file, s) < 0)
+		return -1;
+	return has_file(dir, swap) ? kernfile_write(dir, swap, cg->v2 ? "0" : s) : 0;
+}
+
+/* The value of key in dir/file ("key value" lines), 0 when none. */
+static long long
+keyed(const char *dir, const char *file, const char *key)
+{
+	char buf[2048];
+	long long v = 0;
+
+	if (dir && kernfile_read(dir, file, buf, sizeof(buf)) > 0)
+		kernfile_parse_keyed(buf, key, &v);
+	return v;
+}
+
+/* The refused forks under dir: its pids.events max and its children's (a
+ * kernel may count them where the fork was tried, in a container's own
+ * folder), and 1 more when its peak reached pids.max. */
+static long long
+pids_hits(const char *dir)
+{
+	long long n = keyed(dir, "pids.events", "max"), max, peak;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	char *sub;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		sub = xasprintf("%s/%s", dir, de->d_name);
+		n += keyed(sub, "pids.events", "max");
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+	max = kernfile_integer(dir, "pids.max");
+	peak = kernfile_integer(dir, "pids.peak");
+	return n + (max > 0 && peak >= max);
+}
+
+long long
+cgparent_limit_hits(const struct cgparent *cg, enum cglimit what)
+{
+	if (what == CGLIMIT_PIDS)
+		return cg->pids_dir ? pids_hits(cg->pids_dir) : 0;
+	/* v2's memory.events count the whole subtree; v1's failcnt each time
+	 * the usage met the limit, oom_kill the kills. A kernel may count
+	 * neither at the parent (v1 here: a container's start failed at the
+	 * parent's limit with both 0), so a peak within 10% of the limit counts
+	 * too. */
+	long long n, peak, max;
+
+	if (!cg->mem_dir)
+		return 0;
+	if (cg->v2) {
+		n = keyed(cg->mem_dir, "memory.events", "max") + keyed(cg->mem_dir, "memory.events", "oom_kill");
+		peak = kernfile_integer(cg->mem_dir, "memory.peak");
+		max = kernfile_integer(cg->mem_dir, "memory.max");
+	} else {
+		n = keyed(cg->mem_dir, "memory.oom_control", "oom_kill");
+		if ((peak = kernfile_integer(cg->mem_dir, "memory.failcnt")) > 0)
+			n += peak;
+		peak = kernfile_integer(cg->mem_dir, "memory.max_usage_in_bytes");
+		max = kernfile_integer(cg->mem_dir, "memory.limit_in_bytes");
+	}
+	/* no limit reads as "max" (-1) or a huge number */
+	return n + (max > 0 && max < (1LL << 50) && peak >= max - max / 10);
+}
+
 /* --- reading a parent -------------------------------------------------------- */
 
 static void
@@ -112,6 +211,14 @@ cgparent_read(const struct cgparent *cg, struct cgreading *r)
 	if ((v = kernfile_integer(cg->pids_dir, "pids.current")) >= 0)
 		r->pids = v;
 	r->pids_peak = kernfile_integer(cg->pids_dir, "pids.peak");
+}
+
+int
+cgreading_row(FILE *f, double t_s, const struct cgreading *r, long long net_rx, long long net_tx)
+{
+	return fprintf(f, "%.3f\t%.6f\t%.6f\t%.6f\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n", t_s,
+		       r->cpu_s, r->cpu_user_s, r->cpu_system_s, r->mem_bytes, r->io_read_bytes,
+		       r->io_write_bytes, net_rx, net_tx, r->pids);
 }
 
 /* --- the mount table ----------------------------------------------------- */
@@ -268,6 +375,18 @@ cg_add_path(struct cgparent *cg, char *dir)
 	cg->paths[cg->npaths++] = dir;
 }
 
+/* Where each counter and limit lives on v1, from the folder per controller. */
+static void
+set_v1_dirs(struct cgparent *cg, const char *const dirs[NV1])
+{
+	cg->cpu_dir = dirs[C_CPUACCT];
+	cg->mem_dir = dirs[C_MEMORY];
+	cg->io_dir = dirs[C_BLKIO];
+	cg->pids_dir = dirs[C_PIDS];
+	cg->quota_dir = dirs[C_CPU];
+	cg->cpuset_dir = dirs[C_CPUSET];
+}
+
 /* v1 and hybrid: the parent in every cgroup hierarchy, not only those read.
  * runc makes the container's folder in every mounted hierarchy (devices,
  * freezer, name=systemd, the controller-less cgroup2 one...), creating the
@@ -304,12 +423,7 @@ create_v1(struct cgparent *cg, const struct cgmounts *ms, const char *rel)
 		    kernfile_write(dir, "memory.use_hierarchy", "1") < 0)
 			return error("cannot set '%s/memory.use_hierarchy':", dir);
 	}
-	cg->cpu_dir = dirs[C_CPUACCT];
-	cg->mem_dir = dirs[C_MEMORY];
-	cg->io_dir = dirs[C_BLKIO];
-	cg->pids_dir = dirs[C_PIDS];
-	cg->quota_dir = dirs[C_CPU];
-	cg->cpuset_dir = dirs[C_CPUSET];
+	set_v1_dirs(cg, dirs);
 	return 0;
 }
 
@@ -336,6 +450,23 @@ create_v2(struct cgparent *cg, const struct cgmount *m, const char *rel)
 	return 0;
 }
 
+/* name without its leading '/', a folder's name, with cg->name set; NULL
+ * with a message when it is not one folder. */
+static const char *
+parent_rel(struct cgparent *cg, const char *name)
+{
+	const char *rel;
+
+	for (rel = name; *rel == '/'; rel++)
+		;
+	if (!*rel || strstr(rel, "..") || strchr(rel, '/')) {
+		error("invalid cgroup parent name '%s'", name);
+		return NULL;
+	}
+	cg->name = xasprintf("/%s", rel);
+	return rel;
+}
+
 int
 cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinfo)
 {
@@ -345,11 +476,8 @@ cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinf
 	int rc;
 
 	memset(cg, 0, sizeof(*cg));
-	for (rel = name; *rel == '/'; rel++)
-		;
-	if (!*rel || strstr(rel, "..") || strchr(rel, '/'))
-		return error("invalid cgroup parent name '%s'", name);
-	cg->name = xasprintf("/%s", rel);
+	if (!(rel = parent_rel(cg, name)))
+		return -1;
 	if (mounts_load(&ms, mountinfo) < 0)
 		return -1;
 	/* hybrid systems have a controller-less cgroup2 mount beside v1: the
@@ -374,6 +502,51 @@ cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinf
 		error("cannot make cgroup parent '%s'", cg->name);
 	}
 	return rc;
+}
+
+/* A folder of root (a bound cgroup mount point) exists. */
+static int
+root_has(const char *root, const char *what)
+{
+	char *path = xasprintf("%s/%s", root, what);
+	struct stat st;
+	int ok = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(path);
+	return ok;
+}
+
+int
+cgparent_locate(struct cgparent *cg, const char *name, const char *root)
+{
+	const char *dirs[NV1] = { 0 };
+	char buf[512];
+	const char *rel;
+	int c;
+
+	memset(cg, 0, sizeof(*cg));
+	if (!(rel = parent_rel(cg, name)))
+		return -1;
+	/* the engine's choice, as in cgparent_create_from: v1 as soon as it
+	 * has the cpuacct or memory controller (hybrid included) */
+	if (root_has(root, "cpuacct") || root_has(root, "memory")) {
+		for (c = 0; c < NV1; c++) {
+			if (!root_has(root, v1_ctrls[c]))
+				continue;
+			cg_add_path(cg, xasprintf("%s/%s/%s", root, v1_ctrls[c], rel));
+			dirs[c] = cg->paths[cg->npaths - 1];
+		}
+		set_v1_dirs(cg, dirs);
+		return 0;
+	}
+	if (kernfile_read(root, "cgroup.controllers", buf, sizeof(buf)) > 0 && buf[0] != '\n') {
+		cg->v2 = 1;
+		cg_add_path(cg, xasprintf("%s/%s", root, rel));
+		cg->cpu_dir = cg->mem_dir = cg->io_dir = cg->pids_dir = cg->paths[0];
+		cg->quota_dir = cg->cpuset_dir = cg->paths[0];
+		return 0;
+	}
+	return error("no cgroup file system with controllers in '%s'", root);
 }
 
 int
@@ -450,6 +623,57 @@ cgparent_remove(struct cgparent *cg)
 	for (i = 0; i < cg->npaths; i++)
 		if (cg_remove_tree(cg->paths[i], 0) < 0)
 			rc = -1;
+	return rc;
+}
+
+/* Add dir (taken) to cg's folders when it is one. */
+static void
+add_if_dir(struct cgparent *cg, char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		cg_add_path(cg, dir);
+	else
+		free(dir);
+}
+
+int
+cgparent_remove_under(const char *root, const char *name)
+{
+	struct cgparent cg;
+	struct dirent *e;
+	struct stat st, seen[64];
+	size_t nseen = 0, i;
+	char *dir;
+	const char *rel;
+	DIR *d;
+	int rc;
+
+	memset(&cg, 0, sizeof(cg));
+	if (!(rel = parent_rel(&cg, name)))
+		return -1;
+	/* v2: root is the hierarchy; v1: each folder of root is one, some
+	 * twice (cpuacct -> cpu,cpuacct): each folder once */
+	add_if_dir(&cg, xasprintf("%s/%s", root, rel));
+	if ((d = opendir(root))) {
+		while ((e = readdir(d)) && nseen < 64) {
+			dir = xasprintf("%s/%s", root, e->d_name);
+			if (e->d_name[0] != '.' && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				for (i = 0; i < nseen && (seen[i].st_dev != st.st_dev ||
+							       seen[i].st_ino != st.st_ino); i++)
+					;
+				if (i == nseen) {
+					seen[nseen++] = st;
+					add_if_dir(&cg, xasprintf("%s/%s", dir, rel));
+				}
+			}
+			free(dir);
+		}
+		closedir(d);
+	}
+	rc = cgparent_remove(&cg);
+	cgparent_release(&cg);
 	return rc;
 }
 

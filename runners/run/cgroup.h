@@ -18,6 +18,7 @@
 #define JOCKEY_RUN_CGROUP_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct cgparent {
@@ -43,12 +44,23 @@ int cgparent_create(struct cgparent *cg, const char *name);
 /* As cgparent_create, with the mount table read from mountinfo (a file in
  * /proc/self/mountinfo's format): for tests. */
 int cgparent_create_from(struct cgparent *cg, const char *name, const char *mountinfo);
+/* Where the parent NAME's folders are under root, the mount point of a
+ * cgroup file system bound from elsewhere (the engine host's /sys/fs/cgroup
+ * in the remote sampler, runners/sampler): v1 when root has a cpuacct or
+ * memory folder, else v2. Makes nothing; the folders need not exist yet.
+ * 0, or -1 with a message when root holds no cgroup hierarchy. */
+int cgparent_locate(struct cgparent *cg, const char *name, const char *root);
 /* Move process pid into the parent (native runs). */
 int cgparent_attach(const struct cgparent *cg, pid_t pid);
 /* Remove the parent in every controller; call once nothing runs in it. Waits
  * briefly for the engine to remove the container's own cgroup first, and
  * removes empty child folders left behind. */
 int cgparent_remove(struct cgparent *cg);
+/* Remove the parent NAME, and empty folders under it, from every hierarchy
+ * of root (a cgroup file system bound from elsewhere, as for
+ * cgparent_locate: the remote sampler's clean-up). A hierarchy without it
+ * is skipped. 0, or -1 with a message. */
+int cgparent_remove_under(const char *root, const char *name);
 void cgparent_release(struct cgparent *cg);
 
 /* One reading of a parent's counters. A peak is -1 when the kernel does not
@@ -63,5 +75,23 @@ struct cgreading {
 
 /* Read every counter of cg; missing files read as 0 (peaks as -1). */
 void cgparent_read(const struct cgparent *cg, struct cgreading *r);
+
+/* metrics.tsv's header line and one row of it: the time since the sampler
+ * started, r and the network counters. fprintf's result. */
+#define CGREADING_TSV_HEADER "t_s\tcpu_s\tcpu_user_s\tcpu_system_s\tmem_bytes\tio_read_bytes\t" \
+	"io_write_bytes\tnet_rx_bytes\tnet_tx_bytes\tpids\n"
+int cgreading_row(FILE *f, double t_s, const struct cgreading *r, long long net_rx, long long net_tx);
+
+/* What limits a parent as a whole (a density cell's containers together). */
+enum cglimit { CGLIMIT_MEMORY, CGLIMIT_PIDS };
+/* Set limit what of the parent to v (bytes, no swap on top; processes):
+ * 0, or -1 with errno (ENOENT: the kernel has no controller for it). */
+int cgparent_limit(const struct cgparent *cg, enum cglimit what, long long v);
+/* How often the parent hit limit what so far: the OOM kills and limit hits
+ * (memory.events max and oom_kill, or memory.failcnt and oom_control's
+ * oom_kill), plus 1 when its memory peak came within 10% of the limit; the
+ * refused forks (pids.events max, the parent's and its children's), plus 1
+ * when pids.peak reached pids.max. 0 when the kernel counts none. */
+long long cgparent_limit_hits(const struct cgparent *cg, enum cglimit what);
 
 #endif

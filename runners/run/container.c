@@ -229,7 +229,7 @@ container_start(struct run *r, struct proc *p)
 		run_error(r, "create");
 		return OUTCOME_ERROR;
 	}
-	p->sampler = sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
+	p->sampler = run_sampler_start(r, p);
 	if (!p->sampler)
 		return OUTCOME_ERROR;
 	if (container_call(r, p, "POST", "/start", NULL) < 0) {

@@ -119,6 +119,12 @@ engine_dup(const struct engine *e)
 	return d;
 }
 
+int
+engine_remote(const char *endpoint)
+{
+	return strncmp(engine_endpoint(endpoint), "unix://", 7) != 0;
+}
+
 void
 engine_free(struct engine *e)
 {

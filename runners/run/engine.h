@@ -75,6 +75,11 @@ const char *engine_endpoint(const char *endpoint);
  * thread-safe). NULL with a message as engine_open. */
 struct engine *engine_dup(const struct engine *e);
 void engine_free(struct engine *e);
+/* 1 when the engine endpoint names (as engine_endpoint) is not provably on
+ * this machine: every tcp:// engine (a loopback port may lead into a VM or
+ * a tunnel); 0 for a unix socket. Its cells are sampled on its host
+ * (rsampler.h). */
+int engine_remote(const char *endpoint);
 /* The last error, "engine: ..." or "cannot reach the engine at ...". */
 const char *engine_error(const struct engine *e);
 /* Set the last error (what the endpoints of engine_api.c find wrong in a

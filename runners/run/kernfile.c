@@ -172,3 +172,19 @@ kernfile_parse_netdev(const char *text, long long *rx, long long *tx)
 	}
 	return found ? 0 : -1;
 }
+
+void
+kernfile_proc_counters(long pid, long long net[2], long long io[2])
+{
+	char buf[8192], dir[64];
+	long long a, b;
+
+	snprintf(dir, sizeof(dir), "/proc/%ld/net", pid);
+	if (kernfile_read(dir, "dev", buf, sizeof(buf)) > 0 && kernfile_parse_netdev(buf, &a, &b) == 0)
+		net[0] = a, net[1] = b;
+	snprintf(dir, sizeof(dir), "/proc/%ld", pid);
+	if (kernfile_read(dir, "io", buf, sizeof(buf)) > 0 &&
+	    kernfile_parse_keyed(buf, "read_bytes:", &a) == 0 &&
+	    kernfile_parse_keyed(buf, "write_bytes:", &b) == 0)
+		io[0] = a, io[1] = b;
+}

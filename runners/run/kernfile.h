@@ -14,6 +14,12 @@ long long kernfile_integer(const char *dir, const char *file);
 /* Write s to dir/file; 0 or -1 with errno set. */
 int kernfile_write(const char *dir, const char *file, const char *s);
 
+/* The network counters of process pid's namespace (/proc/PID/net/dev) into
+ * net[0] (received) and net[1] (sent), and its storage I/O with its reaped
+ * descendants' (/proc/PID/io) into io[0] (read) and io[1] (written); a pair
+ * whose file cannot be read is left as it is. */
+void kernfile_proc_counters(long pid, long long net[2], long long io[2]);
+
 /* The parsers, exposed for the unit tests too. Each returns 0, or -1 when
  * the text holds nothing it understands. */
 /* "key value" lines (cpuacct.stat, cpu.stat, memory.stat). */

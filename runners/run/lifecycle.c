@@ -5,6 +5,9 @@
  * start, restart, commit, stop or removal once it is done, and a pull's
  * stream ends once the image is in place):
  *
+ *   push     the image under test, tagged REGISTRY/jockey-push-...:push, a
+ *            fresh repository each repetition, pushed to a registry, and
+ *            what it put there deleted again (push.c); not part of to_ready
  *   pull     the image reference is removed first (DELETE /images/REF, not
  *            timed, never forced), so the pull is cold; layers that another
  *            local image shares stay, and the pull fetches only what is
@@ -16,6 +19,10 @@
  *            succeeds, the container's address lookup included; a log
  *            check also succeeds on a container that printed its line and
  *            exited (HelloBench's "hello")
+ *            (with first_response: until the http check's port accepts a
+ *            connection)
+ *   first_response
+ *            from ready until the http check's GET answers its status
  *   restart  POST /containers/ID/restart (the engine stops it with the
  *            signal and timeout, then starts it) until it is ready again
  *   commit   POST /commit (the container paused meanwhile, as docker
@@ -25,7 +32,8 @@
  *   remove   DELETE /containers/ID?force=1
  *
  * to_ready is measured on its own: from the beginning of the first phase
- * (pull, else create) until ready (else started), so that the phases can be
+ * after push (pull, else create) until ready or first_response (else
+ * started), so that the phases can be
  * checked to add up to it. A ready check that never succeeds fails the cell
  * at its timeout with the phase named ("ready: not ready after 5s (tcp
  * 80)"); so does the cell's timeout ("pull: timeout after 60s").
@@ -50,6 +58,7 @@
 #include "runners/run/density.h"
 #include "runners/run/lifecycle.h"
 #include "runners/run/proc.h"
+#include "runners/run/push.h"
 #include "runners/run/ready.h"
 #include "runners/run/regauth.h"
 
@@ -57,10 +66,14 @@
  * ready is what is measured. */
 #define LC_POLL_MS 10
 
-enum phase { P_PULL, P_CREATE, P_START, P_READY, P_RESTART, P_COMMIT, P_STOP, P_REMOVE, NPHASE };
+enum phase {
+	P_PUSH, P_PULL, P_CREATE, P_START, P_READY, P_FIRST_RESPONSE, P_RESTART, P_COMMIT, P_STOP,
+	P_REMOVE, NPHASE
+};
 
 static const char *const phase_names[NPHASE] = {
-	"pull", "create", "start", "ready", "restart", "commit", "stop", "remove"
+	"push", "pull", "create", "start", "ready", "first_response", "restart", "commit", "stop",
+	"remove"
 };
 
 /* A layer in the pull's progress stream. */
@@ -157,6 +170,43 @@ lc_fail(struct lc *lc, enum phase ph, const char *what)
 				       engine_error(r->e));
 	else
 		return run_error(r, "%s", phase_names[ph]);
+	return 0;
+}
+
+/* ---- push ---- */
+
+static int
+lc_push(struct lc *lc)
+{
+	struct run *r = lc->r;
+	const char *registry = json_string_value(json_object_get(json_object_get(lc->spec, "push"),
+								 "registry"));
+	struct push_facts f;
+	char repo[96], *failure = NULL;
+	int rc;
+
+	/* fresh for each repetition (and each run), so the registry has none of it */
+	snprintf(repo, sizeof(repo), "jockey-push-%016llx-%ld-%d",
+		 (unsigned long long)hash_str(HASH_INIT, r->cell), (long)getpid(), r->rep);
+	lc_limit(lc);
+	rc = push_image(r->e, lc->p->image_id, registry, repo, &f, &failure);
+	r->e->timeout_ms = 0;
+	if (rc < 0) {
+		push_facts_release(&f);
+		return run_signal ? -1 : run_error(r, "push");
+	}
+	if (failure) {
+		r->failure = failure;
+	} else {
+		fprintf(lc->p->log, "# push: %s\n", f.repo);
+		lc_put(lc, "push_ms", f.ms);
+		lc_put(lc, "push_bytes", f.bytes);
+		lc_put(lc, "push_layers", f.layers);
+		lc_put(lc, "push_layers_present", f.present);
+		lc_put(lc, "image_compressed_bytes", f.image_bytes);
+		lc_put(lc, "image_registry_layers", f.image_layers);
+	}
+	push_facts_release(&f);
 	return 0;
 }
 
@@ -304,7 +354,7 @@ lc_create(struct lc *lc)
 	json_decref(body);
 	if (rc < 0)
 		return lc_fail(lc, P_CREATE, NULL);
-	p->sampler = sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
+	p->sampler = run_sampler_start(r, p);
 	return p->sampler ? 0 : -1;
 }
 
@@ -400,10 +450,33 @@ static int
 lc_ready(struct lc *lc)
 {
 	double t0 = now_us();
+	json_t *full = lc->ready;
+	int rc;
 
-	if (lc_wait_ready(lc, P_READY, 0) < 0 || lc->r->failure)
+	/* with first_response, ready is the http check's port accepting */
+	if (lc->phases & (1u << P_FIRST_RESPONSE))
+		lc->ready = json_pack("{s:O, s:O}", "tcp",
+				      json_object_get(json_object_get(full, "http"), "port"),
+				      "timeout_ms", json_object_get(full, "timeout_ms"));
+	rc = lc_wait_ready(lc, P_READY, 0);
+	if (lc->ready != full) {
+		json_decref(lc->ready);
+		lc->ready = full;
+	}
+	if (rc < 0 || lc->r->failure)
 		return lc->r->failure ? 0 : -1;
 	lc_timed(lc, P_READY, t0);
+	return 0;
+}
+
+static int
+lc_first_response(struct lc *lc)
+{
+	double t0 = now_us();
+
+	if (lc_wait_ready(lc, P_FIRST_RESPONSE, 0) < 0 || lc->r->failure)
+		return lc->r->failure ? 0 : -1;
+	lc_timed(lc, P_FIRST_RESPONSE, t0);
 	return 0;
 }
 
@@ -596,7 +669,8 @@ static int
 lc_phases(struct lc *lc)
 {
 	static int (*const run_phase[NPHASE])(struct lc *) = {
-		lc_pull, lc_create, lc_start, lc_ready, lc_restart, lc_commit, lc_stop, lc_remove
+		lc_push, lc_pull, lc_create, lc_start, lc_ready, lc_first_response, lc_restart,
+		lc_commit, lc_stop, lc_remove
 	};
 	int k;
 
@@ -613,7 +687,8 @@ lc_phases(struct lc *lc)
 			return -1;
 		if (lc->r->failure)
 			return 0;
-		if (k == P_READY || (k == P_START && !(lc->phases & (1u << P_READY))))
+		if ((k == P_READY && !(lc->phases & (1u << P_FIRST_RESPONSE))) || k == P_FIRST_RESPONSE ||
+		    (k == P_START && !(lc->phases & (1u << P_READY))))
 			lc_put(lc, "to_ready_ms", now_us() - lc->t_first);
 	}
 	return 0;

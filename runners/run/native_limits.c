@@ -39,17 +39,6 @@ static const struct {
 	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
 };
 
-/* 1 when the kernel has dir/file (memsw and swap.max need swap accounting). */
-static int
-has_file(const char *dir, const char *file)
-{
-	char *path = xasprintf("%s/%s", dir, file);
-	int has = access(path, F_OK) == 0;
-
-	free(path);
-	return has;
-}
-
 /* Write value into dir/file for the limit what; dir NULL: no controller. */
 static int
 cg_set(const struct run *r, const char *dir, const char *file, const char *value, const char *what)
@@ -66,21 +55,14 @@ cg_set(const struct run *r, const char *dir, const char *file, const char *value
 static int
 limit_memory(const struct run *r, const struct cgparent *cg, long long mem)
 {
-	char v[32], *what = xasprintf("memory %lld", mem);
-	int ret;
-
-	snprintf(v, sizeof(v), "%lld", mem);
 	/* no swap on top: a benchmark over its limit is OOM killed, not slowed */
-	if (cg->v2)
-		ret = cg_set(r, cg->mem_dir, "memory.max", v, what) < 0 ||
-		      (has_file(cg->mem_dir, "memory.swap.max") &&
-		       cg_set(r, cg->mem_dir, "memory.swap.max", "0", what) < 0) ? -1 : 0;
-	else
-		ret = cg_set(r, cg->mem_dir, "memory.limit_in_bytes", v, what) < 0 ||
-		      (has_file(cg->mem_dir, "memory.memsw.limit_in_bytes") &&
-		       cg_set(r, cg->mem_dir, "memory.memsw.limit_in_bytes", v, what) < 0) ? -1 : 0;
-	free(what);
-	return ret;
+	if (!cg->mem_dir)
+		return error("cell '%s': cannot apply memory %lld natively: the kernel has no cgroup "
+			     "controller for it", r->cell, mem);
+	if (cgparent_limit(cg, CGLIMIT_MEMORY, mem) < 0)
+		return error("cell '%s': cannot apply memory %lld natively: write it to '%s':", r->cell,
+			     mem, cg->mem_dir);
+	return 0;
 }
 
 static int

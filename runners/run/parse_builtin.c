@@ -49,7 +49,8 @@
  *              commit_layer_bytes, image_size_bytes
  *              pull_layers, pull_layers_present, layers    lower
  *              image_layers
- *              pull_share                      ratio       lower   pull / (pull + create + start + ready)
+ *              pull_share                      ratio       lower   pull / (pull + create + start + ready
+ *                                                                 + first_response)
  *              density_ready (higher), density_failed   containers  (density: N containers)
  *              density_first_ready_ms, density_last_ready_ms  ms  lower
  *              density_start_rate              containers/s higher
@@ -554,6 +555,9 @@ static int
 parse_lifecycle(const char *log, json_t *out)
 {
 	static const struct { const char *key, *unit; } keys[] = {
+		{ "push_ms", "ms" }, { "push_bytes", "bytes" }, { "push_layers", "layers" },
+		{ "push_layers_present", "layers" }, { "image_compressed_bytes", "bytes" },
+		{ "image_registry_layers", "layers" }, { "first_response_ms", "ms" },
 		{ "pull_ms", "ms" }, { "create_ms", "ms" }, { "start_ms", "ms" }, { "ready_ms", "ms" },
 		{ "restart_ms", "ms" }, { "commit_ms", "ms" }, { "stop_ms", "ms" }, { "remove_ms", "ms" },
 		{ "to_ready_ms", "ms" }, { "pull_bytes", "bytes" }, { "pull_layers", "layers" },
@@ -562,7 +566,8 @@ parse_lifecycle(const char *log, json_t *out)
 		{ "image_layers", "layers" }, { "density_ready", "containers" },
 		{ "density_failed", "containers" }, { "density_first_ready_ms", "ms" },
 		{ "density_last_ready_ms", "ms" }, { "density_mem_per_container_bytes", "bytes" },
-		{ "density_cpu_per_container_s", "s" },
+		{ "density_cpu_per_container_s", "s" }, { "density_limit_memory", "hit" },
+		{ "density_limit_pids", "hit" }, { "density_limit_engine", "hit" },
 	};
 	const char *end = log + strlen(log);
 	char label[64];
@@ -579,7 +584,8 @@ parse_lifecycle(const char *log, json_t *out)
 		       "containers/s", "higher");
 	/* HelloBench's figure: the pull's share of the time to ready */
 	to = metric_value(out, "pull_ms") + metric_value(out, "create_ms") +
-	     metric_value(out, "start_ms") + metric_value(out, "ready_ms");
+	     metric_value(out, "start_ms") + metric_value(out, "ready_ms") +
+	     metric_value(out, "first_response_ms");
 	if (metric_find(out, "pull_ms") && to > 0) {
 		metric_add(out, "pull_share", metric_value(out, "pull_ms") / to, "ratio", "lower");
 		n++;

@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "runners/run/conf.h"
 #include "runners/run/proc.h"
+#include "runners/run/rsampler.h"
 
 int
 proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
@@ -21,6 +22,7 @@ proc_load(struct run *r, struct proc *p, const char *role, int host_settings)
 		return -1;
 	p->host_settings = host_settings;
 	p->native = host_settings && r->rc.native;
+	p->remote = !p->native && engine_remote(r->rc.engine);
 	p->ops = p->native ? &native_ops : &container_ops;
 	if (p->native)
 		p->net_mode = "host";
@@ -43,7 +45,12 @@ proc_open(struct proc *p)
 	p->log = fopen(p->log_tmp, "w");
 	if (!p->log)
 		return error("open '%s':", p->log_tmp);
-	if (cgparent_create(&p->cg, p->name) < 0)
+	/* a remote engine makes the parent on its host (runc does, as it makes
+	 * the container's folder); only its name is ours, and a clean-up
+	 * container removes it there (remote_parent_remove) */
+	if (p->remote)
+		p->cg.name = xasprintf("/%s", p->name);
+	else if (cgparent_create(&p->cg, p->name) < 0)
 		return -1;
 	p->have_cg = 1;
 	return 0;
@@ -138,6 +145,24 @@ proc_run(struct run *r, struct proc *p)
 	return proc_finish(r, p, deadline);
 }
 
+/* A remote engine's parent, on its host: when its sampler could start
+ * there, so can the clean-up; after a signal too. */
+static void
+remote_parent_remove(struct run *r, struct proc *p)
+{
+	char *name, *why = NULL;
+
+	if (!p->remote_started)
+		return;
+	name = xasprintf("%s-cgclean", p->name);
+	/* quiet after a signal, as run_error: the edge's output may be gone */
+	if (rsampler_remove_parent(r->e, name, p->cg.name, r->rc.labels, &why) < 0 && !run_signal)
+		warn("run '%s' rep %d: cannot remove cgroup parent '%s' from the engine's host: %s",
+		     r->cell, r->rep, p->cg.name, why);
+	free(why);
+	free(name);
+}
+
 void
 proc_cleanup(struct run *r, struct proc *p)
 {
@@ -151,7 +176,10 @@ proc_cleanup(struct run *r, struct proc *p)
 	if (p->ops && p->ops->remove)
 		p->ops->remove(r, p);
 	if (p->have_cg) {
-		cgparent_remove(&p->cg);
+		if (p->remote)
+			remote_parent_remove(r, p);
+		else
+			cgparent_remove(&p->cg);
 		cgparent_release(&p->cg);
 		p->have_cg = 0;
 	}

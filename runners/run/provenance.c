@@ -10,10 +10,13 @@
 #include "base/files.h"
 #include "base/layout.h"
 #include "base/util.h"
+#include "runners/run/imagefacts.h"
+#include "runners/run/machine.h"
 #include "runners/run/provenance.h"
 
 /* /info is provenance only, and the engine takes ~8 ms to answer it (more
- * on a busy engine): it is asked on a connection of its own (r->info_e)
+ * on a busy engine): it is asked, and then the image's facts (imagefacts.h:
+ * the engine's and its registry's), on a connection of its own (r->info_e)
  * while the containers are removed, so that it is off the critical path,
  * and not while the benchmark runs, so that it does not disturb it. */
 static void *
@@ -22,6 +25,15 @@ info_main(void *arg)
 	struct run *r = arg;
 
 	r->info_rc = engine_get_json(r->info_e, "/info", &r->info);
+	/* the containers running beside this results folder's own (labelled
+	 * with it): unknown (null) when the engine cannot list them, which is
+	 * no reason to fail the repetition */
+	if (r->info_rc == 0 && machine_other_containers(r->info_e, r->rc.dir, &r->other_containers) < 0)
+		r->other_containers = -1;
+	/* the facts of the image under test; the registry is asked too */
+	if (!run_signal)
+		r->image_facts = image_facts(r->info_e, r->rc.image ? r->rc.image : r->main.image_id,
+					     r->info);
 	return NULL;
 }
 
@@ -43,6 +55,7 @@ provenance_begin(struct run *r)
 	sigset_t all, old;
 	int rc;
 
+	r->other_containers = -1;
 	r->info_e = engine_dup(r->e);
 	if (!r->info_e)
 		return -1;
@@ -68,6 +81,12 @@ provenance_join(struct run *r)
 }
 
 static char *
+xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static char *
 cpu_model(void)
 {
 	char *data, *p, *model = NULL;
@@ -85,18 +104,18 @@ cpu_model(void)
 	return model ? model : xstrdup("unknown");
 }
 
-/* The engine runs on this machine: a unix socket, or TCP to a loopback
- * address. Only then is our /proc/cpuinfo its CPU's. */
-static int
-engine_local(const struct engine *e)
-{
-	const char *h = strstr(e->base_url, "://");
 
-	if (e->socket_path)
-		return 1;
-	h = h ? h + 3 : e->base_url;
-	return strncmp(h, "localhost", 9) == 0 || strncmp(h, "127.", 4) == 0 ||
-	       strncmp(h, "[::1]", 5) == 0;
+char *
+provenance_not_here(const struct run *r)
+{
+	const char *kernel = json_string_value(json_object_get(r->info, "KernelVersion"));
+	struct utsname u;
+
+	if (!kernel || uname(&u) < 0 || strcmp(kernel, u.release) == 0)
+		return NULL;
+	return xasprintf("the engine at %s runs kernel %s, this machine %s: its containers' cgroups "
+			 "are not this machine's, so what was sampled here is dropped (name it by "
+			 "tcp:// to have them sampled on its host)", r->e->endpoint, kernel, u.release);
 }
 
 /* What the image of side p was built on, from its images/KEY.inputs.json
@@ -124,22 +143,53 @@ build_provenance(json_t *prov, const struct proc *p)
 	free(key);
 }
 
+/* The machine's state before the run, the other containers beside it, and
+ * whether that made the machine busy (machine.h). The state is of the
+ * machine jockey runs on: "local" says whether the engine's is the same. */
+static void
+machine_provenance(json_t *prov, const struct run *r)
+{
+	json_t *m = r->machine ? json_deep_copy(r->machine) : machine_read();
+	char *elsewhere = provenance_not_here(r);
+
+	json_object_set_new(m, "other_containers",
+			    r->other_containers >= 0 ? json_integer(r->other_containers) : json_null());
+	/* the rule of engine_remote and provenance_not_here */
+	json_object_set_new(m, "local", json_boolean(!engine_remote(r->e->endpoint) && !elsewhere));
+	free(elsewhere);
+	json_object_set_new(m, "busy", machine_busy(m));
+	json_object_set_new(prov, "machine", m);
+}
+
 /* What produced the result. GET /info has it all on Docker and Podman;
- * the kernel falls back to ours (a local engine's), the version to /_ping's
- * Server header. /info names no CPU model: it is ours for a local engine,
- * null for a remote one, whose machine ncpu, mem_total_bytes, architecture
- * and operating_system (all from /info) describe. */
+ * the version falls back to /_ping's Server header. The kernel and the CPU
+ * are the engine host's, never this machine's for a remote engine
+ * (engine_remote): /info's kernel, else ours for a local engine and what
+ * the remote sampler read there (metrics.json's engine_host) for a remote
+ * one; /info names no CPU model: ours for a local engine (null when its
+ * kernel is not ours: provenance_not_here), the sampler's (that host's
+ * /proc/cpuinfo) for a remote one, null when it could not run; ncpu is
+ * /info's, else the sampler's. */
 json_t *
 provenance_json(const struct run *r)
 {
 	json_t *info = r->info, *p;
+	json_t *seen = json_object_get(r->main.summary, "engine_host");
 	const char *kernel = json_string_value(json_object_get(info, "KernelVersion"));
 	const char *version = json_string_value(json_object_get(info, "ServerVersion"));
+	json_t *ncpu = json_object_get(info, "NCPU");
 	struct utsname u;
-	char *model = engine_local(r->e) ? cpu_model() : NULL;
+	int remote = r->main.remote;
+	char *elsewhere = remote ? NULL : provenance_not_here(r);
+	char *model = remote ? xstrdup_or_null(json_string_value(json_object_get(seen, "cpu_model")))
+			     : elsewhere ? NULL : cpu_model();
 
-	if (!kernel && uname(&u) == 0)
+	if (!kernel && !remote && uname(&u) == 0)
 		kernel = u.release;
+	if (!kernel && remote)
+		kernel = json_string_value(json_object_get(seen, "kernel"));
+	if (!ncpu && remote)
+		ncpu = json_object_get(seen, "ncpu");
 	if (!version && r->e->server[0])
 		version = r->e->server;
 	p = json_pack("{s:s,s:s?,s:s,s:s?,s:s,s:s?,s:s?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?,s:O?}",
@@ -155,12 +205,18 @@ provenance_json(const struct run *r)
 		      "engine_host", json_object_get(info, "Name"),
 		      "operating_system", json_object_get(info, "OperatingSystem"),
 		      "architecture", json_object_get(info, "Architecture"),
-		      "ncpu", json_object_get(info, "NCPU"),
+		      "ncpu", ncpu,
 		      "mem_total_bytes", json_object_get(info, "MemTotal"));
 	free(model);
+	free(elsewhere);
+	if (remote)
+		json_object_set_new(p, "sampled_on", json_string(seen ? "engine host" : "none"));
 	if (r->pair)
 		json_object_set_new(p, "server_image_id", json_string(r->server.image_id));
 	json_object_set_new(p, "native", json_boolean(r->main.native));
 	build_provenance(p, &r->main);
+	machine_provenance(p, r);
+	if (json_object_size(r->image_facts) > 0)
+		json_object_set(p, "image_facts", r->image_facts);
 	return p;
 }

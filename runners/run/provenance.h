@@ -14,6 +14,11 @@ int provenance_begin(struct run *r);
 /* Wait for it into r->info; a no-op when it was not asked. 0, or -1 with a
  * message. */
 int provenance_join(struct run *r);
+/* Why a local (unix://) engine, by its /info, is not on this machine: its
+ * kernel is not ours (a VM behind a forwarded socket), so the cgroup files
+ * read here were not its containers'. Fresh, or NULL when nothing says so
+ * (the same kernel, or no /info). */
+char *provenance_not_here(const struct run *r);
 /* The provenance object (new reference). */
 json_t *provenance_json(const struct run *r);
 

@@ -1,4 +1,5 @@
-/* registry.c: a manifest's digest, asked of a registry directly (registry.h). */
+/* registry.c: a registry asked directly (registry.h): a manifest's digest,
+ * a manifest, the removal of what a push put there. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +76,10 @@ registry_timeout_ms(void)
 	return (secs > 0 ? secs : 30) * 1000L;
 }
 
-/* One request; the status, or 0 with err set when nothing answered. */
+/* One request (method HEAD, GET or DELETE); the status, or 0 with err set
+ * when nothing answered. */
 static long
-request(const char *url, int head, const char *login, const char *bearer, struct reply *r,
+request(const char *method, const char *url, const char *login, const char *bearer, struct reply *r,
 	struct buf *err)
 {
 	CURL *c = curl_easy_init();
@@ -87,10 +89,11 @@ request(const char *url, int head, const char *login, const char *bearer, struct
 	long status = 0;
 	size_t i;
 	CURLcode rc;
+	int head = strcmp(method, "HEAD") == 0;
 
 	if (!c)
 		fatal("cannot start libcurl");
-	for (i = 0; head && i < sizeof(accepts) / sizeof(accepts[0]); i++)
+	for (i = 0; strcmp(method, "DELETE") != 0 && i < sizeof(accepts) / sizeof(accepts[0]); i++)
 		h = curl_slist_append(h, accepts[i]);
 	if (bearer) {
 		auth = xasprintf("Authorization: Bearer %s", bearer);
@@ -103,6 +106,8 @@ request(const char *url, int head, const char *login, const char *bearer, struct
 	buf_reset(&r->body);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_NOBODY, head ? 1L : 0L);
+	if (strcmp(method, "DELETE") == 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -144,7 +149,8 @@ challenge_param(const char *challenge, const char *key)
 
 /* A bearer token for repo from the realm the challenge names, or NULL. */
 static char *
-bearer_token(const char *challenge, const char *repo, const char *login, struct buf *err)
+bearer_token(const char *challenge, const char *repo, const char *action, const char *login,
+	     struct buf *err)
 {
 	char *realm = challenge_param(challenge, "realm");
 	char *service = challenge_param(challenge, "service"), *url, *token = NULL;
@@ -157,9 +163,9 @@ bearer_token(const char *challenge, const char *repo, const char *login, struct 
 		free(service);
 		return NULL;
 	}
-	url = xasprintf("%s%sservice=%s&scope=repository:%s:pull", realm,
-			strchr(realm, '?') ? "&" : "?", service ? service : "", repo);
-	status = request(url, 0, login, NULL, &r, err);
+	url = xasprintf("%s%sservice=%s&scope=repository:%s:%s", realm,
+			strchr(realm, '?') ? "&" : "?", service ? service : "", repo, action);
+	status = request("GET", url, login, NULL, &r, err);
 	j = status == 200 ? json_loadb(r.body.data, r.body.len, 0, NULL) : NULL;
 	if (json_string_value(json_object_get(j, "token")))
 		token = xstrdup(json_string_value(json_object_get(j, "token")));
@@ -201,44 +207,81 @@ say_status(struct buf *err, long status, const struct buf *body)
 	json_decref(j);
 }
 
-int
-registry_manifest_digest(const char *url, const char *repo, const char *tag,
-			 struct registry_answer *a)
+/* METHOD URL/v2/REPO/WHAT/REF, with the credentials it asks for (a bearer
+ * token for action, else HTTP Basic): a->status, a->err; the reply in *r. */
+static void
+ask(const char *method, const char *url, const char *repo, const char *what, const char *ref,
+    const char *action, struct reply *r, struct registry_answer *a)
 {
 	size_t n = strlen(url);
-	char *full = xasprintf("%.*s/v2/%s/manifests/%s", (int)(n && url[n - 1] == '/' ? n - 1 : n),
-			       url, repo, tag);
+	char *full = xasprintf("%.*s/v2/%s/%s/%s", (int)(n && url[n - 1] == '/' ? n - 1 : n),
+			       url, repo, what, ref);
 	char *host = url_host(url), *login = regauth_login(host), *token = NULL;
-	struct reply r = { .body = BUF_INIT };
 
 	a->status = 0;
 	a->digest = NULL;
 	buf_init(&a->err);
-	a->status = request(full, 1, NULL, NULL, &r, &a->err);
-	if (a->status == 401 && strncasecmp(r.challenge, "Bearer", 6) == 0) {
-		token = bearer_token(r.challenge, repo, login, &a->err);
+	a->status = request(method, full, NULL, NULL, r, &a->err);
+	if (a->status == 401 && strncasecmp(r->challenge, "Bearer", 6) == 0) {
+		token = bearer_token(r->challenge, repo, action, login, &a->err);
 		if (token)
-			a->status = request(full, 1, NULL, token, &r, &a->err);
+			a->status = request(method, full, NULL, token, r, &a->err);
 	} else if (a->status == 401 && login) {
-		a->status = request(full, 1, login, NULL, &r, &a->err);
+		a->status = request(method, full, login, NULL, r, &a->err);
 	}
 	/* A HEAD has no body: ask again for the error's words. */
-	if (a->status >= 400 && !token)
-		request(full, 0, a->status == 401 ? NULL : login, NULL, &r, &a->err);
-	if (a->status == 200 && strncmp(r.digest, "sha256:", 7) == 0)
-		a->digest = xstrdup(r.digest);
-	else if (a->status == 200)
-		buf_puts(&a->err, "no sha256 Docker-Content-Digest in its reply");
-	else if (a->status)
-		say_status(&a->err, a->status, &r.body);
+	if (a->status >= 400 && !token && strcmp(method, "HEAD") == 0)
+		request("GET", full, a->status == 401 ? NULL : login, NULL, r, &a->err);
+	if (a->status >= 300 || (a->status && a->status < 200))
+		say_status(&a->err, a->status, &r->body);
 	if (a->status == 401 && !login)
 		buf_printf(&a->err, "; no credentials for '%s' in the docker config file", host);
-	buf_release(&r.body);
 	free(token);
 	free(login);
 	free(host);
 	free(full);
+}
+
+int
+registry_manifest_digest(const char *url, const char *repo, const char *tag,
+			 struct registry_answer *a)
+{
+	struct reply r = { .body = BUF_INIT };
+
+	ask("HEAD", url, repo, "manifests", tag, "pull", &r, a);
+	if (a->status == 200 && strncmp(r.digest, "sha256:", 7) == 0)
+		a->digest = xstrdup(r.digest);
+	else if (a->status == 200)
+		buf_puts(&a->err, "no sha256 Docker-Content-Digest in its reply");
+	buf_release(&r.body);
 	return a->digest ? 0 : -1;
+}
+
+int
+registry_manifest(const char *url, const char *repo, const char *ref, json_t **manifest,
+		  struct registry_answer *a)
+{
+	struct reply r = { .body = BUF_INIT };
+
+	*manifest = NULL;
+	ask("GET", url, repo, "manifests", ref, "pull", &r, a);
+	if (a->status == 200 && !(*manifest = json_loadb(r.body.data, r.body.len, 0, NULL)))
+		buf_puts(&a->err, "its manifest is not JSON");
+	if (a->status == 200 && strncmp(r.digest, "sha256:", 7) == 0)
+		a->digest = xstrdup(r.digest);
+	buf_release(&r.body);
+	return *manifest ? 0 : -1;
+}
+
+int
+registry_delete(const char *url, const char *repo, const char *what, const char *digest,
+		struct registry_answer *a)
+{
+	struct reply r = { .body = BUF_INIT };
+
+	ask("DELETE", url, repo, what, digest, "delete", &r, a);
+	buf_release(&r.body);
+	return a->status == 202 || a->status == 200 ? 0 : -1;
 }
 
 void

@@ -12,6 +12,8 @@
 #ifndef JOCKEY_RUN_REGISTRY_H
 #define JOCKEY_RUN_REGISTRY_H
 
+#include <jansson.h>
+
 #include "base/buf.h"
 
 struct registry_answer {
@@ -27,6 +29,16 @@ struct registry_answer {
 int registry_manifest_digest(const char *url, const char *repo, const char *tag,
 			     struct registry_answer *a);
 void registry_answer_release(struct registry_answer *a);
+/* GET URL/v2/REPO/manifests/REF (a tag or digest), with the Accept headers
+ * above: 0, *manifest (fresh) and a->digest, or -1 with a->status and a->err
+ * (a initialised here, as above). */
+int registry_manifest(const char *url, const char *repo, const char *ref, json_t **manifest,
+		      struct registry_answer *a);
+/* DELETE URL/v2/REPO/WHAT/DIGEST, what being "manifests" or "blobs" (the
+ * registry must allow deletes): 0 when it accepted, else -1 with a->status
+ * and a->err (a initialised here, as above). */
+int registry_delete(const char *url, const char *repo, const char *what, const char *digest,
+		    struct registry_answer *a);
 
 /* How long a question to a registry may take, in ms: JOCKEY_REGISTRY_TIMEOUT
  * seconds (default 30), for each request here and for the engine's

@@ -1,6 +1,7 @@
 /* run.c: what every module of a repetition shares: the signal flag, the
  * clock and the engine error with the cell's context; see run.h. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -61,6 +62,21 @@ run_time_left(const struct run *r, long long deadline)
 	if (!r->timeout_ms && !deadline)
 		return 0;
 	return left > 0 ? (long)left : 1;
+}
+
+struct sampler *
+run_sampler_start(struct run *r, struct proc *p)
+{
+	char *name;
+	struct sampler *s;
+
+	if (!p->remote)
+		return sampler_start(&p->cg, SAMPLE_MS, p->tsv_tmp);
+	name = xasprintf("%s-sampler", p->name);
+	s = sampler_start_remote(r->e, name, p->cg.name, r->rc.labels, p->net_mode, SAMPLE_MS, p->tsv_tmp);
+	free(name);
+	p->remote_started = sampler_remote_started(s);
+	return s;
 }
 
 int

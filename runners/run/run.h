@@ -45,6 +45,9 @@ struct proc {
 	struct runconf_side *side; /* run.json's "main", "server" or "client" (in run->rc) */
 	char *image_id;        /* from the side's image_stamp */
 	int native;            /* chrooted process, not a container */
+	int remote;            /* a container on an engine not on this machine (engine_remote):
+	                        * its cgroup parent is that host's, sampled there */
+	int remote_started;    /* its sampler container started there: the parent is removed there */
 	int host_settings;     /* the host config applies to this side (apply_to) */
 	const char *net_mode;  /* container: its NetworkMode (borrowed); native: "host" */
 	char *name;            /* the container's name and the cgroup parent's, unique */
@@ -77,9 +80,12 @@ struct run {
 	long timeout_ms;       /* 0: none */
 	struct engine *e;
 	json_t *info;          /* GET /info, for provenance (owned, may be NULL) */
+	json_t *image_facts;   /* the image under test's sizes (imagefacts.h; owned, may be NULL) */
 	struct engine *info_e; /* the client fetching it in info_thread; NULL once joined */
 	pthread_t info_thread;
 	int info_rc;           /* info_thread's result: 0, or -1 (info_e's error says why) */
+	json_t *machine;       /* the machine's state before the run (machine.h; owned) */
+	int other_containers;  /* running containers not jockey's, asked with /info; -1: unknown */
 	int pair;              /* server + client; main is the client */
 	struct proc main;      /* the plain container, or the client: its log is the cell's */
 	struct proc server;    /* pairs only */
@@ -99,6 +105,11 @@ long long now_ms(void);
 char *run_rfc3339_now(void);
 /* The time left before deadline for a request, 0 (no limit) without a timeout. */
 long run_time_left(const struct run *r, long long deadline);
+/* Side p's sampler: this machine's thread on its cgroup parent, or for a
+ * remote engine (p->remote) the sampler container on that engine's host
+ * (sampler_start_remote), named after p. NULL with a message as
+ * sampler_start. */
+struct sampler *run_sampler_start(struct run *r, struct proc *p);
 /* A failed engine call, "run 'ID' rep N: WHAT: <engine's message>" (WHAT a
  * printf format); quiet after a signal. Returns -1. */
 int run_error(const struct run *r, const char *fmt, ...) ATTR_PRINTF(2, 3);

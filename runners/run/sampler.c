@@ -18,6 +18,7 @@
 
 #include "base/util.h"
 #include "runners/run/kernfile.h"
+#include "runners/run/rsampler.h"
 #include "runners/run/sampler.h"
 
 struct sampler {
@@ -34,12 +35,19 @@ struct sampler {
 	struct timespec start;
 	/* owned by the thread until it is joined, then by sampler_stop */
 	struct cgreading last;
-	long long mem_max, pids_max, net_rx, net_tx;
-	long long pio_read, pio_write; /* /proc/PID/io of the pid, last read */
+	long long mem_max, pids_max;
+	long long net[2];              /* the pid's network counters: received, sent */
+	long long pio[2];              /* /proc/PID/io of the pid, last read: read, written */
 	const char *io_source;         /* "cgroup", or "proc" once that stood in */
 	long samples;
 	int write_failed;
 	double thread_cpu_s;
+	/* a remote engine's: the sampler runs on its host (rsampler.h) */
+	int is_remote;
+	struct engine *e;              /* borrowed: the engine, for the stop */
+	struct rsampler *remote;       /* NULL when it could not start */
+	struct rsampler_host host;     /* what it saw of the host */
+	char *absent;                  /* why there are no cgroup metrics (owned), or NULL */
 };
 
 static double
@@ -53,8 +61,6 @@ sampler_sample(struct sampler *s)
 {
 	struct cgreading *r = &s->last;
 	struct timespec now;
-	char buf[8192], dir[64];
-	long long rx, tx;
 	pid_t pid;
 
 	cgparent_read(s->cg, r);
@@ -62,24 +68,15 @@ sampler_sample(struct sampler *s)
 	pid = s->pid;
 	pthread_mutex_unlock(&s->lock);
 	/* the last reading stands once the process is gone */
-	if (pid > 0) {
-		snprintf(dir, sizeof(dir), "/proc/%ld/net", (long)pid);
-		if (kernfile_read(dir, "dev", buf, sizeof(buf)) > 0 &&
-		    kernfile_parse_netdev(buf, &rx, &tx) == 0)
-			s->net_rx = rx, s->net_tx = tx;
-		snprintf(dir, sizeof(dir), "/proc/%ld", (long)pid);
-		if (kernfile_read(dir, "io", buf, sizeof(buf)) > 0 &&
-		    kernfile_parse_keyed(buf, "read_bytes:", &rx) == 0 &&
-		    kernfile_parse_keyed(buf, "write_bytes:", &tx) == 0)
-			s->pio_read = rx, s->pio_write = tx;
-	}
+	if (pid > 0)
+		kernfile_proc_counters(pid, s->net, s->pio);
 	/* v1 blkio on recent kernels lists no device, whatever the I/O: then
 	 * the storage I/O of the container's init, which the kernel adds its
 	 * reaped descendants' to, stands in (sampled, so the last interval's
 	 * I/O of processes still running at exit is missed) */
 	if (!r->io_counted && pid > 0) {
-		r->io_read_bytes = s->pio_read;
-		r->io_write_bytes = s->pio_write;
+		r->io_read_bytes = s->pio[0];
+		r->io_write_bytes = s->pio[1];
 		s->io_source = "proc";
 	}
 	if (r->mem_bytes > s->mem_max)
@@ -88,10 +85,8 @@ sampler_sample(struct sampler *s)
 		s->pids_max = r->pids;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	s->samples++;
-	if (fprintf(s->tsv, "%.3f\t%.6f\t%.6f\t%.6f\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n",
-	            ts_since(&s->start, &now), r->cpu_s, r->cpu_user_s, r->cpu_system_s,
-	            r->mem_bytes, r->io_read_bytes, r->io_write_bytes, s->net_rx, s->net_tx,
-	            r->pids) < 0 || fflush(s->tsv) == EOF)
+	if (cgreading_row(s->tsv, ts_since(&s->start, &now), r, s->net[0], s->net[1]) < 0 ||
+	    fflush(s->tsv) == EOF)
 		s->write_failed = 1;
 }
 
@@ -142,18 +137,17 @@ sampler_free(struct sampler *s)
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s->tsv_path);
+	free(s->absent);
 	free(s);
 }
 
-struct sampler *
-sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path)
+/* The common part: the series' file with its header. */
+static struct sampler *
+sampler_new(int interval_ms, const char *tsv_path)
 {
 	struct sampler *s = xcalloc(1, sizeof(*s));
 	pthread_condattr_t ca;
-	sigset_t all, old;
-	int rc;
 
-	s->cg = cg;
 	s->interval_ms = interval_ms > 0 ? interval_ms : 200;
 	s->net_scope = "none";
 	s->io_source = "cgroup";
@@ -169,8 +163,21 @@ sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path)
 		sampler_free(s);
 		return NULL;
 	}
-	fputs("t_s\tcpu_s\tcpu_user_s\tcpu_system_s\tmem_bytes\tio_read_bytes\tio_write_bytes\t"
-	      "net_rx_bytes\tnet_tx_bytes\tpids\n", s->tsv);
+	fputs(CGREADING_TSV_HEADER, s->tsv);
+	fflush(s->tsv);
+	return s;
+}
+
+struct sampler *
+sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path)
+{
+	struct sampler *s = sampler_new(interval_ms, tsv_path);
+	sigset_t all, old;
+	int rc;
+
+	if (!s)
+		return NULL;
+	s->cg = cg;
 	clock_gettime(CLOCK_MONOTONIC, &s->start);
 	/* signals are the caller's business (timeouts, ^C): keep them off this thread */
 	sigfillset(&all);
@@ -186,6 +193,24 @@ sampler_start(const struct cgparent *cg, int interval_ms, const char *tsv_path)
 	return s;
 }
 
+struct sampler *
+sampler_start_remote(struct engine *e, const char *name, const char *cgname, json_t *labels,
+		     const char *net_mode, int interval_ms, const char *tsv_path)
+{
+	struct sampler *s = sampler_new(interval_ms, tsv_path);
+
+	if (!s)
+		return NULL;
+	s->is_remote = 1;
+	s->e = e;
+	/* as sampler_set_pid decides: host networking counts the host's traffic */
+	s->net_scope = net_mode && strcmp(net_mode, "host") == 0 ? "host" : "container";
+	s->remote = rsampler_start(e, name, cgname, labels, s->interval_ms, s->tsv, &s->host, &s->absent);
+	if (!s->remote && strcmp(s->absent, RSAMPLER_INTERRUPTED) != 0)
+		warn("%s: no cgroup metrics: %s", name, s->absent);
+	return s;
+}
+
 void
 sampler_set_pid(struct sampler *s, pid_t pid)
 {
@@ -193,6 +218,8 @@ sampler_set_pid(struct sampler *s, pid_t pid)
 	struct stat self, other;
 	const char *scope = "container";
 
+	if (s->is_remote)
+		return; /* the remote sampler finds the container's init itself */
 	snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)pid);
 	/* same network namespace as jockey: host networking or a native run,
 	 * and the counters are the whole host's */
@@ -212,12 +239,81 @@ peak_of(long long exact, long long sampled)
 	return exact >= 0 ? exact : sampled;
 }
 
+/* The summary, the same for both samplers. */
+static json_t *
+summary_json(const struct sampler *s, const struct cgreading *r, int v2, long long mem_max,
+	     long long pids_max, double self_cpu_s)
+{
+	return json_pack("{s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:s, s:I, s:I, s:s, s:I, s:i, s:i, s:f}",
+	                 "cgroup", v2 ? "v2" : "v1",
+	                 "cpu_s", r->cpu_s,
+	                 "cpu_user_s", r->cpu_user_s,
+	                 "cpu_system_s", r->cpu_system_s,
+	                 "mem_peak_bytes", (json_int_t)peak_of(r->mem_peak_bytes, mem_max),
+	                 "io_read_bytes", (json_int_t)r->io_read_bytes,
+	                 "io_write_bytes", (json_int_t)r->io_write_bytes,
+	                 "io_source", s->io_source,
+	                 "net_rx_bytes", (json_int_t)s->net[0],
+	                 "net_tx_bytes", (json_int_t)s->net[1],
+	                 "net_scope", s->net_scope,
+	                 "pids_peak", (json_int_t)peak_of(r->pids_peak, pids_max),
+	                 "samples", (int)s->samples,
+	                 "interval_ms", s->interval_ms,
+	                 "sampler_cpu_s", self_cpu_s);
+}
+
+int
+sampler_remote_started(const struct sampler *s)
+{
+	return s && s->is_remote && s->remote;
+}
+
+json_t *
+sampler_absent(const char *sampler, const char *why, int interval_ms)
+{
+	return json_pack("{s:s, s:s, s:i}", "sampler", sampler, "cgroup_absent", why,
+			 "interval_ms", interval_ms);
+}
+
+/* A remote sampler's end: its final reading, or why there is none. */
+static json_t *
+remote_stop(struct sampler *s)
+{
+	struct rsampler_end end;
+	char *why = NULL;
+	json_t *j;
+
+	if (s->remote && rsampler_stop(s->remote, s->e, &end, &why) < 0) {
+		s->absent = why;
+		if (strcmp(why, RSAMPLER_INTERRUPTED) != 0)
+			warn("%s: no cgroup metrics: %s", s->tsv_path, why);
+	}
+	s->remote = NULL;
+	if (s->absent) {
+		j = sampler_absent("remote", s->absent, s->interval_ms);
+		sampler_free(s);
+		return j;
+	}
+	s->net[0] = end.net_rx;
+	s->net[1] = end.net_tx;
+	s->samples = end.samples;
+	s->io_source = strcmp(end.io_source, "proc") == 0 ? "proc" : "cgroup";
+	j = summary_json(s, &end.r, s->host.v2, end.mem_max, end.pids_max, end.self_cpu_s);
+	json_object_set_new(j, "sampler", json_string("remote"));
+	json_object_set_new(j, "engine_host", json_pack("{s:s, s:s, s:i}", "kernel", s->host.kernel,
+			    "cpu_model", s->host.cpu_model, "ncpu", s->host.ncpu));
+	sampler_free(s);
+	return j;
+}
+
 json_t *
 sampler_stop(struct sampler *s)
 {
 	struct cgreading *r = &s->last;
 	json_t *j;
 
+	if (s->is_remote)
+		return remote_stop(s);
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
 	pthread_cond_signal(&s->wake);
@@ -227,22 +323,7 @@ sampler_stop(struct sampler *s)
 	if (s->write_failed || fclose(s->tsv) == EOF)
 		warn("cannot write '%s': the time series is incomplete", s->tsv_path);
 	s->tsv = NULL;
-	j = json_pack("{s:s, s:f, s:f, s:f, s:I, s:I, s:I, s:s, s:I, s:I, s:s, s:I, s:i, s:i, s:f}",
-	              "cgroup", s->cg->v2 ? "v2" : "v1",
-	              "cpu_s", r->cpu_s,
-	              "cpu_user_s", r->cpu_user_s,
-	              "cpu_system_s", r->cpu_system_s,
-	              "mem_peak_bytes", (json_int_t)peak_of(r->mem_peak_bytes, s->mem_max),
-	              "io_read_bytes", (json_int_t)r->io_read_bytes,
-	              "io_write_bytes", (json_int_t)r->io_write_bytes,
-	              "io_source", s->io_source,
-	              "net_rx_bytes", (json_int_t)s->net_rx,
-	              "net_tx_bytes", (json_int_t)s->net_tx,
-	              "net_scope", s->net_scope,
-	              "pids_peak", (json_int_t)peak_of(r->pids_peak, s->pids_max),
-	              "samples", (int)s->samples,
-	              "interval_ms", s->interval_ms,
-	              "sampler_cpu_s", s->thread_cpu_s);
+	j = summary_json(s, r, s->cg->v2, s->mem_max, s->pids_max, s->thread_cpu_s);
 	sampler_free(s);
 	return j;
 }

@@ -19,11 +19,24 @@ static const struct {
 	{ "net_rx_bytes", "bytes" }, { "net_tx_bytes", "bytes" }, { "pids_peak", "pids" },
 };
 
+/* The image's facts that become metrics, from metrics.json's
+ * provenance.image_facts (imagefacts.h): size beside speed. */
+static const struct {
+	const char *key, *metric, *unit;
+} facts[] = {
+	{ "size_bytes", "image_size_bytes", "bytes" }, { "layers", "image_layers", "layers" },
+	{ "compressed_bytes", "image_compressed_bytes", "bytes" },
+	{ "registry_layers", "image_registry_layers", "layers" },
+};
+
 int
 samples_is_system(const char *name)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		if (strcmp(name, facts[i].metric) == 0)
+			return 1;
 	if (strncmp(name, "server_", 7) == 0)
 		name += 7;
 	if (strcmp(name, "elapsed_s") == 0)
@@ -86,10 +99,24 @@ add_resources(json_t *out, json_t *res, const char *prefix)
 	}
 }
 
+/* The image's facts (a lifecycle's own, from its log, first). */
+static void
+add_facts(json_t *out, json_t *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		if (json_is_number(json_object_get(f, facts[i].key)) && !metric_find(out, facts[i].metric))
+			metric_add(out, facts[i].metric, json_number_value(json_object_get(f, facts[i].key)),
+				   facts[i].unit, "lower");
+}
+
 /* elapsed_s and the resource totals from metrics.json: OUTCOME_OK, or
- * OUTCOME_FAILED with *failure (the file's text goes into it: not printed). */
+ * OUTCOME_FAILED with *failure (the file's text goes into it: not printed).
+ * *absent (left NULL when both sides have them) gets why a side has no
+ * cgroup totals (a new reference). */
 static enum outcome
-add_run_metrics(json_t *out, const char *path, char **failure)
+add_run_metrics(json_t *out, const char *path, char **failure, json_t **absent)
 {
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *v;
@@ -110,6 +137,13 @@ add_run_metrics(json_t *out, const char *path, char **failure)
 	add_resources(out, json_object_get(root, "metrics"), "");
 	/* a pair: the server's totals beside the client's */
 	add_resources(out, json_object_get(root, "server_metrics"), "server_");
+	/* a remote engine's sampler could not run (rsampler.h) */
+	v = json_object_get(json_object_get(root, "metrics"), "cgroup_absent");
+	if (!json_is_string(v))
+		v = json_object_get(json_object_get(root, "server_metrics"), "cgroup_absent");
+	if (json_is_string(v))
+		*absent = json_incref(v);
+	add_facts(out, json_object_get(json_object_get(root, "provenance"), "image_facts"));
 	json_decref(root);
 	return OUTCOME_OK;
 }
@@ -122,7 +156,7 @@ run_parsers(json_t *spec, const char *dir, const char *cell, long rep)
 	char *spath = xasprintf("%s/%ld/samples.json", dir, rep);
 	char *fpath = xasprintf("%s/%ld/failed.json", dir, rep);
 	char *log = NULL, *failure = NULL;
-	json_t *out = json_array(), *p, *samples;
+	json_t *out = json_array(), *p, *samples, *absent = NULL;
 	size_t len, i;
 	enum outcome rc = OUTCOME_OK;
 
@@ -133,10 +167,10 @@ run_parsers(json_t *spec, const char *dir, const char *cell, long rep)
 	json_array_foreach(json_object_get(spec, "parsers"), i, p)
 		if (parse_run(p, log, len, log_path, out, &failure) == 0)
 			goto fail;
-	if (add_run_metrics(out, mpath, &failure) != OUTCOME_OK)
+	if (add_run_metrics(out, mpath, &failure, &absent) != OUTCOME_OK)
 		goto fail;
-	samples = json_pack("{s:i, s:s, s:I, s:O}", "schema", 1, "cell", cell, "rep",
-	                    (json_int_t)rep, "metrics", out);
+	samples = json_pack("{s:i, s:s, s:I, s:O, s:o?}", "schema", 1, "cell", cell, "rep",
+	                    (json_int_t)rep, "metrics", out, "cgroup_absent", absent);
 	if (write_json(spath, samples) < 0) {
 		rc = OUTCOME_ERROR;
 	} else if (unlink(fpath) < 0 && errno != ENOENT) {

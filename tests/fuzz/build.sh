@@ -39,12 +39,12 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 	echo "rule embed"
 	echo "  command = sh runners/report/embed.sh \$in > \$out.tmp && mv \$out.tmp \$out"
 	objs=
-	for src in $(find base gen runners -name '*.c' ! -path 'runners/edge/*' | LC_ALL=C sort); do
+	for src in $(find base gen runners -name '*.c' ! -path 'runners/edge/*' ! -path 'runners/sampler/*' | LC_ALL=C sort); do
 		case $src in runners/main.c|runners/run/native_null.c) continue ;; esac
 		echo "build $out/${src%.c}.o: cc $src || $out/build/version.h"
 		objs="$objs $out/${src%.c}.o"
 	done
-	echo "build $out/assets.c: embed runners/report/report.css runners/report/report.js | runners/report/embed.sh"
+	echo "build $out/assets.c: embed runners/report/report.css runners/report/report.js runners/report/lifecycle.js runners/report/flame.js | runners/report/embed.sh"
 	echo "build $out/assets.o: cc $out/assets.c"
 	objs="$objs $out/assets.o"
 	for src in tests/unit/t-*.c; do

@@ -4,7 +4,7 @@
 #
 #   tests/fuzz/run.sh TARGET|all [SECONDS] [LIBFUZZER-ARGS...]   (default 60 seconds)
 #
-# TARGET is matrix, state, parse or engine-stream (tests/fuzz/fuzz-TARGET.c).
+# TARGET is matrix, state, parse, engine-stream or profile (tests/fuzz/fuzz-TARGET.c).
 # Works in build/fuzz/: the binaries, a working corpus per target
 # (corpus/TARGET, seeded from the committed tests/fuzz/corpus/TARGET and kept
 # between runs) and any crash-*/leak-*/timeout-* input (TARGET-crash-...).
@@ -21,7 +21,7 @@ shift
 [ $# -gt 0 ] && shift
 out=build/fuzz
 tests/fuzz/build.sh "$out" >/dev/null
-[ "$target" = all ] && target="matrix state parse engine-stream"
+[ "$target" = all ] && target="matrix state parse engine-stream profile"
 for t in $target; do
 	[ -x "$out/fuzz-$t" ] || { echo "run.sh: no target '$t'" >&2; exit 2; }
 	mkdir -p "$out/corpus/$t"

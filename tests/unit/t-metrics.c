@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "runners/run/cgroup.h"
 #include "runners/run/kernfile.h"
 #include "runners/run/native.h"
+#include "runners/run/provenance.h"
 #include "runners/run/sampler.h"
 #include "tap.h"
 
@@ -493,6 +495,80 @@ test_live(const char *tmp)
 	free(name);
 }
 
+/* A unix:// engine whose /info kernel is not ours is not this machine. */
+static void
+test_not_here(void)
+{
+	struct engine e;
+	struct run r;
+	struct utsname u;
+	char *why;
+
+	memset(&r, 0, sizeof(r));
+	memset(&e, 0, sizeof(e));
+	e.endpoint = "unix:///run/vm.sock";
+	r.e = &e;
+	ok(provenance_not_here(&r) == NULL, "not_here: no /info says nothing");
+	uname(&u);
+	r.info = json_pack("{s:s}", "KernelVersion", u.release);
+	ok(provenance_not_here(&r) == NULL, "not_here: our kernel");
+	json_decref(r.info);
+	r.info = json_pack("{s:s}", "KernelVersion", "6.6.0-linuxkit");
+	why = provenance_not_here(&r);
+	ok(why && strstr(why, "the engine at unix:///run/vm.sock runs kernel 6.6.0-linuxkit, this machine ") == why,
+	   "not_here: another kernel");
+	free(why);
+	json_decref(r.info);
+}
+
+/* The remote sampler's view: a host's /sys/fs/cgroup bound elsewhere. */
+static void
+test_locate(const char *tmp)
+{
+	struct cgparent cg;
+	char *root = xasprintf("%s/bound-v1", tmp), *p;
+
+	p = xasprintf("%s/memory", root), ok(mkdirs(p) == 0, "locate: a v1 root"), free(p);
+	p = xasprintf("%s/cpuacct", root), mkdirs(p), free(p);
+	p = xasprintf("%s/pids", root), mkdirs(p), free(p);
+	ok(cgparent_locate(&cg, "/jockey-r", root) == 0, "locate: v1");
+	is_int(cg.v2, 0, "locate: v1 detected");
+	p = xasprintf("%s/cpuacct/jockey-r", root);
+	is_str(cg.cpu_dir, p, "locate: v1 cpuacct folder, not made");
+	ok(!is_dir(p), "locate: makes nothing");
+	free(p);
+	p = xasprintf("%s/memory/jockey-r", root);
+	is_str(cg.mem_dir, p, "locate: v1 memory folder");
+	free(p);
+	ok(cg.io_dir == NULL, "locate: no blkio folder, no io counter");
+	cgparent_release(&cg);
+	/* the clean-up: the parent and an empty child in every hierarchy */
+	p = xasprintf("%s/memory/jockey-r/0123abc", root), mkdirs(p), free(p);
+	p = xasprintf("%s/pids/jockey-r", root), mkdirs(p), free(p);
+	p = xasprintf("%s/pids/other", root), mkdirs(p), free(p);
+	ok(cgparent_remove_under(root, "/jockey-r") == 0, "remove_under: v1");
+	p = xasprintf("%s/memory/jockey-r", root), ok(!is_dir(p), "remove_under: memory's gone"), free(p);
+	p = xasprintf("%s/pids/jockey-r", root), ok(!is_dir(p), "remove_under: pids' gone"), free(p);
+	p = xasprintf("%s/pids/other", root), ok(is_dir(p), "remove_under: others stay"), free(p);
+	free(root);
+	root = xasprintf("%s/bound-v2", tmp);
+	p = xasprintf("%s/cgroup.controllers", root), put(p, "cpu io memory pids\n"), free(p);
+	ok(cgparent_locate(&cg, "jockey-r", root) == 0, "locate: v2");
+	is_int(cg.v2, 1, "locate: v2 detected");
+	p = xasprintf("%s/jockey-r", root);
+	ok(cg.cpu_dir && strcmp(cg.cpu_dir, p) == 0 && cg.pids_dir == cg.cpu_dir, "locate: v2 one folder");
+	free(p);
+	cgparent_release(&cg);
+	free(root);
+	root = xasprintf("%s/bound-none", tmp);
+	mkdirs(root);
+	ok(cgparent_locate(&cg, "jockey-r", root) < 0, "locate: no hierarchy is an error");
+	cgparent_release(&cg);
+	ok(cgparent_locate(&cg, "a/b", tmp) < 0, "locate: a name with a '/' is refused");
+	cgparent_release(&cg);
+	free(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,6 +594,8 @@ main(int argc, char **argv)
 	test_create_hybrid(tmp);
 	test_create_joint(tmp);
 	test_create_v2(tmp);
+	test_locate(tmp);
+	test_not_here();
 	test_native_limits(tmp);
 	test_live(tmp);
 	rm_rf(tmp);
