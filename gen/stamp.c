@@ -60,6 +60,8 @@ put_content(struct buf *b, const char *name, const char *path)
 static void
 stamp_inputs(struct buf *b, const struct gen_options *o)
 {
+	char *repeats;
+
 	buf_puts(b, STAMP_VERSION);
 	put_identity(b, "jockey", o->jockey);
 	put_identity(b, "edge", o->edge);
@@ -67,6 +69,10 @@ stamp_inputs(struct buf *b, const struct gen_options *o)
 	buf_printf(b, "dir %s\nengine %s\nshard %d/%d\n", o->dir, o->engine ? o->engine : "",
 		   o->shard_index, o->shard_count);
 	put_content(b, "durations", o->durations);
+	/* adaptive cells' repetitions, which gen reads (gen/adaptive.h) */
+	repeats = xasprintf("%s/" LAYOUT_REPEATS_JSON, o->dir);
+	put_content(b, "repeats", path_exists(repeats) ? repeats : NULL);
+	free(repeats);
 }
 
 static char *

@@ -2,7 +2,8 @@
  * rendering it: gen leaves DIR/.jockey-gen (LAYOUT_GEN_STAMP) naming what
  * decides its output (the jockey and jockey-edge binaries by path, size,
  * mtime and inode; the matrix file by its path and a hash of its content;
- * the folder, $DOCKER_HOST, the shard and the durations file's content) and
+ * the folder, $DOCKER_HOST, the shard, the durations file's content and
+ * the folder's repeats.json, adaptive cells' repetitions) and
  * each file it wrote by mtime and size. 'jockey run' skips gen when all of
  * that still holds (docs/design.md, "jockey run"). Generate layer. */
 #ifndef JOCKEY_STAMP_H
