@@ -29,6 +29,8 @@
 #define LAYOUT_MACHINE_JSON "machine.json"         /* 'jockey run': the machine before ninja started */
 #define LAYOUT_SELECT_NINJA ".jockey-select.ninja" /* 'jockey run': the cells it was asked for */
 #define LAYOUT_STATUS_NINJA ".jockey-status.ninja" /* 'jockey run': what is still out of date */
+#define LAYOUT_GEN_STAMP    ".jockey-gen"          /* what gen wrote, and from what (gen/stamp.h) */
+#define LAYOUT_RUN_CLEAN    ".jockey-clean"        /* 'jockey run': its last run ended cleanly then */
 
 /* Files named after one thing: the comment shows PREFIX NAME SUFFIX. */
 enum layout_kind {

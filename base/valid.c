@@ -175,8 +175,23 @@ drop_empty_stamps(const char *folder)
 	return n;
 }
 
+static int valid_sweep_in(const char *dir, const char *id, int results);
+
 int
 valid_sweep_cell(const char *dir, const char *id)
+{
+	return id ? valid_sweep_in(dir, id, 1) : valid_sweep_top(dir, 1);
+}
+
+int
+valid_sweep_top(const char *dir, int results)
+{
+	return valid_sweep_in(dir, NULL, results);
+}
+
+/* valid_sweep_cell, results.json only when results is set. */
+static int
+valid_sweep_in(const char *dir, const char *id, int results)
 {
 	static const char *const folders[] = { "", "/stamps", "/stamps/img", "/stamps/base",
 		"/stamps/ctx", "/images", "/base", "/conf/bench", "/conf/host", "/conf/parse",
@@ -211,7 +226,7 @@ valid_sweep_cell(const char *dir, const char *id)
 	n += drop_if_empty(p);
 	free(p);
 	p = xasprintf("%s/" LAYOUT_RESULTS_JSON, dir);
-	if (path_exists(p) && (bad = json_problem(p, "cells"))) {
+	if (results && path_exists(p) && (bad = json_problem(p, "cells"))) {
 		n += drop(p, bad);
 		free(bad);
 	}

@@ -33,5 +33,8 @@ int valid_sweep_rep(const char *dir, const char *id, int rep);
  * cells/ID/run.json, an empty stamp, *.tmp.* leftovers (id NULL: only the
  * folder's own: the top, stamps/, images/, base/, conf/). */
 int valid_sweep_cell(const char *dir, const char *id);
+/* valid_sweep_cell(dir, NULL), with results.json (which at 10,000 cells
+ * takes seconds to parse) checked only when results is set. */
+int valid_sweep_top(const char *dir, int results);
 
 #endif

@@ -34,6 +34,7 @@
 #include "gen/plan.h"
 #include "gen/repo.h"
 #include "gen/shard.h"
+#include "gen/stamp.h"
 
 /* The options for the matrix m read from path, written to dir (NULL:
  * results/NAME), both made absolute; its ncells cells, not sharded. */
@@ -398,6 +399,8 @@ gen_write(struct gen *g)
 		written += r > 0;
 	}
 	free(p);
+	if (ret == 0 && stamp_write(g) < 0)
+		warn("no stamp in '%s': the next run generates again", g->o->dir);
 	if (ret == 0 && !g->o->quiet && g->o->shard_count > 0)
 		fprintf(stderr, "%s: %s: shard %d/%d: %zu of %zu cells, %zu files written, %zu unchanged\n",
 			progname, g->o->dir, g->o->shard_index, g->o->shard_count, g->ncells,

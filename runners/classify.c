@@ -125,6 +125,13 @@ tally_release(struct tally *t)
 }
 
 void
+classify_fresh(const struct cell *c, struct tally *t)
+{
+	t->fresh++;
+	json_array_append_new(t->jfresh, json_string(c->id));
+}
+
+void
 classify_cell(const char *dir, const struct cell *c, int pending, const struct timespec *t0,
 	      const struct engine_use *eng, struct tally *t)
 {

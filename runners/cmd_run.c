@@ -22,11 +22,14 @@
  * runs the share of the cells that 'jockey gen --shard' gives (see
  * gen/shard.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +41,7 @@
 #include "base/valid.h"
 #include "gen/gen.h"
 #include "gen/shard.h"
+#include "gen/stamp.h"
 #include "runners/report/adaptive.h"
 #include "runners/report/aggregate.h"
 #include "runners/commands.h"
@@ -78,8 +82,25 @@ struct run {
 	struct timespec t0;     /* when ninja started */
 	int nret;               /* ninja's exit status */
 	struct tally t;
+	struct drive_log log;   /* .ninja_log before ninja ran */
 	int lost;               /* run.json or the results could not be written */
 };
+
+/* Mark the end of a run after which every cell's files are sound: its
+ * mtime is what the next sweep compares with. Not synced: lost in a crash,
+ * it leaves the older mark, or none, and the next sweep looks further. */
+static void
+clean_mark(const struct run *r)
+{
+	char *p = xasprintf("%s/" LAYOUT_RUN_CLEAN, r->dir);
+	int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0 || futimens(fd, NULL) < 0)
+		warn("cannot write '%s':", p);
+	if (fd >= 0)
+		close(fd);
+	free(p);
+}
 
 static int
 args_parse(int argc, char **argv, struct run_args *a)
@@ -165,30 +186,123 @@ native_notice(const struct run *r)
 		}
 }
 
-/* gen, in process: an exit code. */
+/* gen, in process, unless its stamp says the folder holds what it would
+ * write (gen/stamp.h): an exit code. */
 static int
 generate(struct run *r)
 {
-	struct gen *g = gen_render(r->in.m, r->in.cells, r->in.ncells, &r->in.o);
-	int ret = !g ? EXIT_USAGE : gen_write(g) < 0 ? EXIT_RUNTIME : EXIT_OK;
+	struct gen *g;
+	int ret;
+
+	if (stamp_fresh(&r->in.o)) {
+		fprintf(stderr, "%s: %s: %zu cells, generated files up to date\n", progname, r->in.o.dir,
+			r->in.ncells);
+		return EXIT_OK;
+	}
+	g = gen_render(r->in.m, r->in.cells, r->in.ncells, &r->in.o);
+	ret = !g ? EXIT_USAGE : gen_write(g) < 0 ? EXIT_RUNTIME : EXIT_OK;
 
 	gen_free(g);
 	return ret;
 }
 
+static int
+ctime_since(const struct stat *st, const struct timespec *t)
+{
+	return st->st_ctim.tv_sec > t->tv_sec ||
+	       (st->st_ctim.tv_sec == t->tv_sec && st->st_ctim.tv_nsec >= t->tv_nsec);
+}
+
+/* 1 when name under the folder at (or path, with at AT_FDCWD) changed (its
+ * inode: content, name or entries) at or after t, or cannot be looked at;
+ * 0 when it did not, or is not there. */
+static int
+changed_since(int at, const char *name, const struct timespec *t)
+{
+	struct stat st;
+
+	if (fstatat(at, name, &st, 0) < 0)
+		return errno != ENOENT;
+	return ctime_since(&st, t);
+}
+
+/* Whether cell c's folder may hold what the sweep removes: anything in it
+ * changed since clean, when the last run that ended cleanly did (its
+ * edges write whole files, so what was there then was sound). Each
+ * folder is opened once and its files looked up in it: at 100,000 cells
+ * the path lookups are most of a no-op's time before ninja. */
+static int
+cell_touched(const char *dir, const struct cell *c, const struct timespec *clean)
+{
+	static const enum layout_rep_file files[] = { LAYOUT_LOG, LAYOUT_METRICS_JSON, LAYOUT_SAMPLES,
+						      LAYOUT_FAILED };
+	char *p = layout_path(dir, LAYOUT_CELL_DIR, c->id), *run = layout_path(NULL, LAYOUT_CELL_RUN, "x");
+	int cd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC), rep, k, touched;
+	struct stat st;
+
+	free(p);
+	if (cd < 0) {
+		free(run);
+		return errno != ENOENT;
+	}
+	touched = fstat(cd, &st) < 0 || ctime_since(&st, clean) ||
+		  changed_since(cd, strrchr(run, '/') + 1, clean);
+	free(run);
+	if (!touched) { /* the profile edge's output, which the sweep checks too */
+		run = layout_path(NULL, LAYOUT_CELL_PROFILE, "x");
+		touched = changed_since(cd, strrchr(run, '/') + 1, clean);
+		free(run);
+	}
+	for (rep = 1; !touched && rep <= c->bench->warmup + c->repeat; rep++) {
+		char name[16];
+		int rd;
+
+		snprintf(name, sizeof(name), "%d", rep);
+		if ((rd = openat(cd, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			touched = errno != ENOENT;
+			continue;
+		}
+		touched = fstat(rd, &st) < 0 || ctime_since(&st, clean);
+		for (k = 0; !touched && k < (int)(sizeof(files) / sizeof(files[0])); k++)
+			touched = changed_since(rd, layout_rep_file(files[k]), clean);
+		close(rd);
+	}
+	close(cd);
+	return touched;
+}
+
+/* When the last run ended cleanly (LAYOUT_RUN_CLEAN's mtime), or 0. */
+static struct timespec
+clean_time(const char *dir)
+{
+	char *p = xasprintf("%s/" LAYOUT_RUN_CLEAN, dir);
+	struct stat st;
+	struct timespec t = { 0, 0 };
+
+	if (stat(p, &st) == 0)
+		t = st.st_mtim;
+	free(p);
+	return t;
+}
+
 /* Remove the outputs of the selected cells that cannot be read (and the
  * leftovers of interrupted writes), so that ninja, seeing them missing,
- * runs their edges again: the run holds the lock, so nobody is writing. */
+ * runs their edges again: the run holds the lock, so nobody is writing.
+ * After a run that ended cleanly, only the cells whose files changed since
+ * are looked into (a stat of each, no reads). */
 static void
 outputs_sweep(struct run *r)
 {
+	struct timespec clean = clean_time(r->dir);
+	char *results = xasprintf("%s/" LAYOUT_RESULTS_JSON, r->dir);
 	size_t i;
-	int rep, n = valid_sweep_cell(r->dir, NULL);
+	int rep, n = valid_sweep_top(r->dir, !clean.tv_sec || changed_since(AT_FDCWD, results, &clean));
 
+	free(results);
 	for (i = 0; i < r->in.ncells; i++) {
 		const struct cell *c = &r->in.cells[i];
 
-		if (!r->sel[i])
+		if (!r->sel[i] || (clean.tv_sec && !cell_touched(r->dir, c, &clean)))
 			continue;
 		n += valid_sweep_cell(r->dir, c->id);
 		for (rep = 1; rep <= c->bench->warmup + c->repeat; rep++)
@@ -262,6 +376,7 @@ ninja_run(struct run *r)
 	if (ret == EXIT_OK && (r->all || ntargets))
 		prog = progress_start(r->dir, &r->argv, r->in.cells, r->in.ncells, keep, r->in.m->parallel);
 	free(keep);
+	drive_log_mark(r->dir, &r->log);
 	clock_gettime(CLOCK_REALTIME, &r->t0);
 	if (ret == EXIT_OK)
 		r->nret = r->all || ntargets ? drive_run(r->argv.v) : 0;
@@ -274,27 +389,40 @@ ninja_run(struct run *r)
 }
 
 /* What became of each selected cell; after a failed run, ninja's dry run
- * says which still have work due, and a second ping which engines left. */
+ * says which still have work due, and a second ping which engines left.
+ * After a run that succeeded, the cells none of whose edges ninja logged
+ * as run are fresh, and only the others' files are looked at. */
 static void
 cells_classify(struct run *r)
 {
-	char *pending = xcalloc(r->in.ncells ? r->in.ncells : 1, 1);
-	size_t i;
+	size_t i, n = r->in.ncells ? r->in.ncells : 1;
+	char *pending = xcalloc(n, 1), *ran = xcalloc(n, 1);
+	int logged = 0;
 
 	if (r->nret != 0 && !drive_interrupted()) {
 		drive_pending(r->dir, &r->argv, r->in.cells, r->in.ncells, pending);
 		engine_use_recheck(r->eng, r->neng);
+	} else if (r->nret == 0 && !drive_interrupted()) {
+		logged = drive_log_ran(r->dir, &r->log, r->in.cells, r->in.ncells, ran) == 0;
 	}
 	tally_init(&r->t);
-	for (i = 0; i < r->in.ncells; i++)
-		if (r->sel[i])
-			classify_cell(r->dir, &r->in.cells[i], pending[i], &r->t0,
-					 engine_use_of(r->eng, r->neng, &r->in.cells[i]), &r->t);
+	for (i = 0; i < r->in.ncells; i++) {
+		const struct engine_use *eng = engine_use_of(r->eng, r->neng, &r->in.cells[i]);
+
+		if (!r->sel[i])
+			continue;
+		if (logged && !ran[i] && !(eng && eng->error))
+			classify_fresh(&r->in.cells[i], &r->t);
+		else
+			classify_cell(r->dir, &r->in.cells[i], pending[i], &r->t0, eng, &r->t);
+	}
+	free(ran);
 	free(pending);
 }
 
-/* run.json, with the bases that moved since the previous run (read before
- * run.json, whose mtime marks that run, is rewritten); returns them. */
+/* run.json, with the bases that moved since the previous run that wrote
+ * it (read before run.json, whose mtime marks that run, is rewritten);
+ * returns them. */
 static json_t *
 run_json_write(struct run *r)
 {
@@ -316,7 +444,9 @@ run_json_write(struct run *r)
 				"sequential" : "interleaved", "seed", (json_int_t)r->in.m->seed));
 	text = json_dumps(runj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = xasprintf("%s/" LAYOUT_RUN_JSON, r->dir);
-	if (write_file_atomic(path, text, strlen(text)) < 0)
+	/* the same as last time (a no-op's): its mtime marks the run that
+	 * last reported a moved base, as staleness_last_run wants */
+	if (write_file_if_changed(path, text, strlen(text)) < 0)
 		r->lost = 1;
 	free(path);
 	free(text);
@@ -350,7 +480,13 @@ summarise(struct run *r, json_t *moved)
 	printf("jockey: %d cells: %d ran, %d fresh, %d failed; results in %s/" LAYOUT_RESULTS_JSON "\n",
 	       r->t.ran + r->t.fresh + r->t.failed, r->t.ran, r->t.fresh, r->t.failed, r->dir);
 	staleness_print_moved(moved, stdout);
-	compare_print_changes(r->dir, r->t0.tv_sec, stdout);
+	/* a result is recorded only for a cell that ran */
+	if (r->t.ran)
+		compare_print_changes(r->dir, r->t0.tv_sec, stdout);
+	/* every cell's files are sound now: the sweep saw those that changed
+	 * since the last mark, the edges that wrote since all succeeded */
+	if (!sig && !r->lost && r->nret == 0 && r->a->npatterns == 0)
+		clean_mark(r);
 	if (sig)
 		return 128 + sig;
 	if (r->lost)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,6 +72,12 @@ drive_run(char *const *argv)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+pid_t
+drive_pid(void)
+{
+	return child_pid;
 }
 
 int
@@ -157,13 +164,36 @@ status_write(const char *dir, const char *manifest)
 	return r < 0 ? -1 : 0;
 }
 
+/* The index of the cell whose id is s[0..len) (cells sorted by id), or -1. */
+static long
+cell_index(const struct cell *cells, size_t n, const char *s, size_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *id = cells[mid].id;
+		int c = strncmp(id, s, len);
+
+		if (c == 0 && id[len] != '\0')
+			c = 1;
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 /* A line of 'ninja -n -v': when it runs the run or parse edge of a cell,
- * mark that cell (cells are sorted by id: binary search). */
+ * mark that cell. */
 static void
 pending_mark(const char *line, const struct cell *cells, size_t n, char *pending)
 {
-	const char *s = strstr(line, " run-cell cells/"), *id;
-	size_t len, lo = 0, hi = n;
+	const char *s = strstr(line, " run-cell cells/");
+	long i;
 
 	if (s)
 		s += strlen(" run-cell cells/");
@@ -171,24 +201,65 @@ pending_mark(const char *line, const struct cell *cells, size_t n, char *pending
 		s += strlen(" parse cells/");
 	else
 		return;
-	len = strcspn(s, "/");
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c;
+	if ((i = cell_index(cells, n, s, strcspn(s, "/"))) >= 0)
+		pending[i] = 1;
+}
 
-		id = cells[mid].id;
-		c = strncmp(id, s, len);
-		if (c == 0 && id[len] != '\0')
-			c = 1;
-		if (c == 0) {
-			pending[mid] = 1;
-			return;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+void
+drive_log_mark(const char *dir, struct drive_log *m)
+{
+	char *p = xasprintf("%s/.ninja_log", dir);
+	struct stat st;
+
+	memset(m, 0, sizeof(*m));
+	if (stat(p, &st) == 0) {
+		m->ok = 1;
+		m->ino = st.st_ino;
+		m->size = st.st_size;
 	}
+	free(p);
+}
+
+int
+drive_log_ran(const char *dir, const struct drive_log *m, const struct cell *cells, size_t n, char *ran)
+{
+	char *p = xasprintf("%s/.ninja_log", dir), line[4096];
+	struct stat st;
+	FILE *f;
+	int ret = -1;
+
+	f = m->ok ? fopen(p, "r") : NULL;
+	free(p);
+	if (!f)
+		return -1;
+	/* ninja rewrites the log when it compacts it or changes its version:
+	 * then this run's entries cannot be told from the others' */
+	if (fstat(fileno(f), &st) < 0 || st.st_ino != m->ino || st.st_size < m->size ||
+	    fseeko(f, m->size, SEEK_SET) < 0)
+		goto out;
+	/* start end mtime path hash: the outputs of the edges that ran */
+	while (fgets(line, sizeof(line), f)) {
+		char *path = line;
+		size_t len;
+		long i;
+		int k;
+
+		for (k = 0; k < 3 && path; k++)
+			if ((path = strchr(path, '\t')))
+				path++;
+		if (!path || strncmp(path, "cells/", 6) != 0)
+			continue;
+		path += 6;
+		len = strcspn(path, "/");
+		/* a repetition's file (cells/ID/REP/...), not run.json */
+		if (path[len] == '/' && path[len + 1] >= '0' && path[len + 1] <= '9' &&
+		    (i = cell_index(cells, n, path, len)) >= 0)
+			ran[i] = 1;
+	}
+	ret = ferror(f) ? -1 : 0;
+out:
+	fclose(f);
+	return ret;
 }
 
 /* A plain dry run would count everything behind the fetch and probe edges,

@@ -8,6 +8,7 @@
 #define JOCKEY_DRIVE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "gen/matrix.h"
 
@@ -36,6 +37,8 @@ int drive_run(char *const *argv);
 /* Give the next drive_run's ninja fd as its stdout (progress.c reads it);
  * drive_run closes fd once ninja started (or failed to). */
 void drive_output(int fd);
+/* The pid of the ninja drive_run is running, or 0. */
+pid_t drive_pid(void);
 /* The signal that came during the last drive_run, or 0. */
 int drive_interrupted(void);
 
@@ -45,4 +48,17 @@ int drive_interrupted(void);
 int drive_pending(const char *dir, const struct drive_argv *a, const struct cell *cells, size_t n,
 		  char *pending);
 
+/* Where dir's .ninja_log ends before ninja runs (ok: it is there). */
+struct drive_log {
+	int ok;
+	ino_t ino;
+	off_t size;
+};
+void drive_log_mark(const char *dir, struct drive_log *m);
+/* After ninja ran: set ran[i] for each cell (sorted by id) with a
+ * repetition's output in the entries ninja appended to dir's .ninja_log
+ * since mark m, which are the edges that succeeded in this run. 0, or -1 when the log cannot tell
+ * (it was rewritten, or is not there). */
+int drive_log_ran(const char *dir, const struct drive_log *m, const struct cell *cells, size_t n,
+		  char *ran);
 #endif

@@ -1,5 +1,6 @@
 /* progress.c: the status line of a run and its closing table; see
- * progress.h. A thread of its own draws the line, so ninja runs as before;
+ * progress.h. A thread of its own reads ninja's output and draws the line,
+ * so ninja runs as before;
  * the files it counts are the ones classify.c reads afterwards: a
  * repetition's samples.json (done) or failed.json (failed) written since
  * ninja started. */
@@ -34,17 +35,23 @@ struct pitem {
 
 struct progress {
 	const char *dir;
-	struct pitem *v;
+	const struct drive_argv *a; /* ninja's command line, for its dry run */
+	const struct cell *cells;
+	size_t ncells;
+	char *keep;        /* per cell: ninja is asked for it (owned) */
+	int parallel;      /* the matrix's, per engine */
+	struct pitem *v;   /* the cells ninja has work for, once asked */
 	size_t n;
+	int asked;         /* ninja showed work: its dry run was asked */
+	struct drive_log log; /* .ninja_log before ninja started */
 	int par;           /* cells at once */
 	int tty;
 	int interval;      /* seconds between lines (plain) */
 	struct timespec t0;
-	int fd;            /* ninja's output (tty), or -1 */
+	struct timespec last; /* the last line drawn */
+	struct timespec quiet; /* the last probe or fetch ninja finished, or 0 */
+	int fd;            /* ninja's output */
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int stop;          /* under lock */
 	int drawn;         /* a status line is on the terminal */
 };
 
@@ -224,77 +231,6 @@ draw(struct progress *p, int final)
 	buf_release(&b);
 }
 
-/* Copy ninja's output above the status line, without its own status lines. */
-static int
-tty_forward(struct progress *p, struct buf *pend)
-{
-	char chunk[4096], *nl;
-	ssize_t r = read(p->fd, chunk, sizeof(chunk));
-
-	if (r <= 0)
-		return r < 0 && errno == EINTR ? 0 : -1;
-	buf_add(pend, chunk, (size_t)r);
-	while ((nl = memchr(pend->data, '\n', pend->len))) {
-		size_t len = (size_t)(nl - pend->data) + 1;
-
-		if (strncmp(pend->data, NINJA_MARK, strlen(NINJA_MARK)) != 0) {
-			tty_clear(p);
-			fwrite(pend->data, 1, len, stdout);
-		}
-		memmove(pend->data, pend->data + len, pend->len - len + 1);
-		pend->len -= len;
-	}
-	return 0;
-}
-
-static void *
-tty_main(void *arg)
-{
-	struct progress *p = arg;
-	struct buf pend = BUF_INIT;
-	struct pollfd pfd = { p->fd, POLLIN, 0 };
-	struct timespec last = { 0, 0 };
-
-	for (;;) {
-		int r = poll(&pfd, 1, 1000);
-
-		if (r > 0 && tty_forward(p, &pend) < 0)
-			break;
-		if (since(&last) >= 1) {
-			draw(p, 0);
-			clock_gettime(CLOCK_REALTIME, &last);
-		}
-	}
-	if (pend.len) {
-		tty_clear(p);
-		fwrite(pend.data, 1, pend.len, stdout);
-	}
-	buf_release(&pend);
-	return NULL;
-}
-
-static void *
-plain_main(void *arg)
-{
-	struct progress *p = arg;
-	struct timespec until;
-
-	pthread_mutex_lock(&p->lock);
-	/* A first line at once: what is to run and the ETA, before any of it. */
-	if (!p->stop)
-		draw(p, 0);
-	while (!p->stop) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += p->interval;
-		while (!p->stop && pthread_cond_timedwait(&p->wake, &p->lock, &until) != ETIMEDOUT)
-			;
-		if (!p->stop)
-			draw(p, 0);
-	}
-	pthread_mutex_unlock(&p->lock);
-	return NULL;
-}
-
 /* Engines (host configs' engine, or the default) the cells use: each runs
  * its cells apart from the others'. */
 static int
@@ -314,45 +250,206 @@ engines_of(const struct progress *p)
 	return k ? k : 1;
 }
 
+/* How often ninja is looked at after its last probe or fetch finished,
+ * and how long it may go on without a step running before it is taken to
+ * have work anyway (where the kernel does not list a process's children). */
+#define LOOK_MS 50
+#define QUIET_MS 2000
+
+/* 1 when the process pid runs a step that is not a probe, the fetch or the
+ * generator (its shell's command line: "'JOCKEY' probe ..."). */
+static int
+step_is_work(const char *pid)
+{
+	static const char *const quiet[] = { " probe ", " fetch ", " gen ", NULL };
+	char path[64], cmd[4096];
+	size_t n, i;
+	FILE *f;
+	int work = 1;
+
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	if (!(f = fopen(path, "r")))
+		return 0; /* gone already */
+	n = fread(cmd, 1, sizeof(cmd) - 1, f);
+	fclose(f);
+	for (i = 0; i < n; i++)
+		cmd[i] = cmd[i] ? cmd[i] : ' ';
+	cmd[n] = '\0';
+	for (i = 0; work && quiet[i]; i++)
+		work = strstr(cmd, quiet[i]) == NULL;
+	return work;
+}
+
+/* 1 when ninja runs a step other than the probes, the fetch and the
+ * generator now, 0 when not, -1 when the kernel does not list a process's
+ * children. */
+static int
+ninja_busy(void)
+{
+	pid_t pid = drive_pid();
+	char path[64], kid[32];
+	FILE *f;
+	int busy = 0;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (!busy && fscanf(f, "%31s", kid) == 1)
+		busy = step_is_work(kid);
+	fclose(f);
+	return busy;
+}
+
+/* A line of ninja's that says it has work beyond the edges that run every
+ * time (the probes and the fetch, which restat) and the generator: a step
+ * that finished (ninja prints a step when it ends, its output is not a
+ * terminal), or the output of one. 0 for one of those edges, -1 for none
+ * (ninja's own lines). */
+static int
+line_is_work(const char *line, size_t len)
+{
+	static const char *const quiet[] = { "] PROBE ", "] FETCH", "] GEN build.ninja", NULL };
+	char *l = xstrndup(line, len);
+	int i, work = strncmp(l, "ninja: ", 7) != 0 && len > 1 ? 1 : -1;
+
+	for (i = 0; work == 1 && quiet[i]; i++)
+		if (strstr(l, quiet[i]))
+			work = 0;
+	free(l);
+	return work;
+}
+
+/* ninja has work: ask its dry run which cells (the real run goes on
+ * meanwhile; a no-op never asks), then show the first line. */
+static void
+activate(struct progress *p)
+{
+	char *due = xcalloc(p->ncells + 1, 1);
+	size_t i;
+
+	p->asked = 1;
+	if (drive_pending(p->dir, p->a, p->cells, p->ncells, due) < 0)
+		memcpy(due, p->keep, p->ncells);
+	/* the dry run runs beside ninja: what ninja finished meanwhile is
+	 * due all the same (at 100,000 cells the dry run takes seconds) */
+	drive_log_ran(p->dir, &p->log, p->cells, p->ncells, due);
+	for (i = 0; i < p->ncells; i++)
+		due[i] = due[i] && p->keep[i];
+	items_make(p, p->cells, p->ncells, due);
+	free(due);
+	if (!p->n)
+		return;
+	p->par = engines_of(p) * (p->parallel > 0 ? p->parallel : 1);
+	draw(p, 0);
+	clock_gettime(CLOCK_REALTIME, &p->last);
+}
+
+/* Copy ninja's output (on a terminal, above the status line and without
+ * its own status lines); the first line of work starts the status line. */
+static int
+forward(struct progress *p, struct buf *pend)
+{
+	char chunk[4096], *nl;
+	ssize_t r = read(p->fd, chunk, sizeof(chunk));
+
+	if (r <= 0)
+		return r < 0 && errno == EINTR ? 0 : -1;
+	buf_add(pend, chunk, (size_t)r);
+	while ((nl = memchr(pend->data, '\n', pend->len))) {
+		size_t len = (size_t)(nl - pend->data) + 1;
+		int work = p->asked ? -1 : line_is_work(pend->data, len - 1);
+
+		if (work == 1)
+			activate(p);
+		else if (work == 0)
+			clock_gettime(CLOCK_REALTIME, &p->quiet);
+		if (!p->tty || strncmp(pend->data, NINJA_MARK, strlen(NINJA_MARK)) != 0) {
+			tty_clear(p);
+			fwrite(pend->data, 1, len, stdout);
+			fflush(stdout);
+		}
+		memmove(pend->data, pend->data + len, pend->len - len + 1);
+		pend->len -= len;
+	}
+	return 0;
+}
+
+static void *
+progress_main(void *arg)
+{
+	struct progress *p = arg;
+	struct buf pend = BUF_INIT;
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+
+	for (;;) {
+		int wait = 1000, r;
+
+		/* after the probes, a ninja that runs a step has work, even
+		 * before the step ends (and is printed); a no-op only exits */
+		if (!p->asked && p->quiet.tv_sec)
+			wait = LOOK_MS;
+		r = poll(&pfd, 1, wait);
+		if (r > 0 && forward(p, &pend) < 0)
+			break;
+		if (r == 0 && !p->asked && p->quiet.tv_sec) {
+			int busy = ninja_busy();
+
+			if (busy == 1 || (busy < 0 && since(&p->quiet) * 1000 >= QUIET_MS))
+				activate(p);
+		}
+		if (p->n && since(&p->last) >= (p->tty ? 1 : p->interval)) {
+			draw(p, 0);
+			clock_gettime(CLOCK_REALTIME, &p->last);
+		}
+	}
+	if (pend.len) {
+		tty_clear(p);
+		fwrite(pend.data, 1, pend.len, stdout);
+	}
+	buf_release(&pend);
+	return NULL;
+}
+
 struct progress *
 progress_start(const char *dir, const struct drive_argv *a, const struct cell *cells, size_t n,
 	       const char *keep, int parallel)
 {
-	struct progress *p = xcalloc(1, sizeof(*p));
-	char *due = xcalloc(n + 1, 1), *env = getenv("JOCKEY_PROGRESS_INTERVAL");
+	struct progress *p;
+	char *env = getenv("JOCKEY_PROGRESS_INTERVAL");
 	int fds[2];
-	size_t i;
 
-	p->dir = dir;
-	p->fd = -1;
-	/* ninja's dry run: the cells it has work for; failing that, all kept */
-	if (drive_pending(dir, a, cells, n, due) < 0)
-		memcpy(due, keep, n);
-	for (i = 0; i < n; i++)
-		due[i] = due[i] && keep[i];
-	items_make(p, cells, n, due);
-	free(due);
-	if (!p->n) {
-		free(p->v);
-		free(p);
+	if (pipe(fds) < 0) {
+		warn("no status line: pipe:");
 		return NULL;
 	}
-	p->par = engines_of(p) * (parallel > 0 ? parallel : 1);
+	p = xcalloc(1, sizeof(*p));
+	p->dir = dir;
+	p->a = a;
+	p->cells = cells;
+	p->ncells = n;
+	p->keep = xmalloc(n + 1);
+	memcpy(p->keep, keep, n);
+	p->parallel = parallel;
+	p->fd = fds[0];
+	drive_log_mark(dir, &p->log);
 	p->tty = isatty(STDOUT_FILENO) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
 	p->interval = env && atoi(env) > 0 ? atoi(env) : 10;
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->wake, NULL);
-	if (p->tty && pipe(fds) == 0) {
-		p->fd = fds[0];
-		drive_output(fds[1]);
+	drive_output(fds[1]);
+	if (p->tty)
 		setenv("NINJA_STATUS", NINJA_MARK "%f/%t] ", 1);
-	} else {
-		p->tty = 0;
-	}
 	clock_gettime(CLOCK_REALTIME, &p->t0);
-	if (pthread_create(&p->thread, NULL, p->tty ? tty_main : plain_main, p) != 0) {
+	if (pthread_create(&p->thread, NULL, progress_main, p) != 0) {
+		/* ninja writes into a pipe nobody reads: better none */
 		warn("no status line: cannot start its thread");
-		p->stop = 2;
+		drive_output(-1);
+		close(fds[1]);
+		close(fds[0]);
+		unsetenv("NINJA_STATUS");
+		free(p->keep);
+		free(p);
+		return NULL;
 	}
 	return p;
 }
@@ -362,20 +459,13 @@ progress_stop(struct progress *p)
 {
 	if (!p)
 		return;
-	if (p->stop != 2) {
-		pthread_mutex_lock(&p->lock);
-		p->stop = 1;
-		pthread_cond_signal(&p->wake);
-		pthread_mutex_unlock(&p->lock);
-		pthread_join(p->thread, NULL); /* tty: ninja's end closed the pipe */
-	}
-	draw(p, 1);
-	if (p->fd >= 0)
-		close(p->fd);
+	pthread_join(p->thread, NULL); /* ninja's end closed the pipe */
+	if (p->n)
+		draw(p, 1);
+	close(p->fd);
 	unsetenv("NINJA_STATUS");
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->wake);
 	free(p->v);
+	free(p->keep);
 	free(p);
 }
 
@@ -439,7 +529,9 @@ rows_count(struct bench_row *rows, size_t *nrows, const struct cell *cells, size
 
 		if (!c)
 			continue;
-		for (k = 0; k < *nrows && strcmp(rows[k].name, c->bench->name) != 0; k++)
+		/* the same benchmark, the same name string: 100,000 fresh cells
+		 * of 250 benchmarks cost pointer compares */
+		for (k = 0; k < *nrows && rows[k].name != c->bench->name; k++)
 			;
 		if (k == *nrows)
 			rows[(*nrows)++].name = c->bench->name;

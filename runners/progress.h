@@ -1,8 +1,9 @@
 /* progress.h: what `jockey run` tells people while ninja runs and after.
  *
  * While: one status line, "jockey: 3/6 cells, 9/18 reps, 1 failed, 0m42s
- * elapsed, ETA 0m45s": the cells ninja has work for (asked before it starts,
- * with its dry run), their repetitions, the failures so far, and an estimate
+ * elapsed, ETA 0m45s": the cells ninja has work for (asked with its dry run
+ * once ninja's output shows a step other than the probes, the fetch and the
+ * generator: a no-op shows no line and costs no dry run), their repetitions, the failures so far, and an estimate
  * of what is left from the history's durations of the same cells
  * (history.jsonl: the median elapsed_s of their last result; the matrix's
  * timeout where there is none, then "ETA at most"), scaled by how long this
@@ -25,9 +26,10 @@
 struct progress;
 
 /* Before drive_run(a->v): the cells with keep[i] set of results folder dir
- * (n cells, sorted by id), parallel cells at a time per engine. Starts the
- * status line and hooks ninja's output (drive_output). NULL when there is
- * nothing to show. */
+ * (n cells, sorted by id), parallel cells at a time per engine. Hooks
+ * ninja's output (drive_output) and reads it on a thread, which starts the
+ * status line when ninja has work. NULL when it cannot (then ninja writes
+ * to stdout itself). */
 struct progress *progress_start(const char *dir, const struct drive_argv *a, const struct cell *cells,
 				size_t n, const char *keep, int parallel);
 /* After drive_run: the last status line, and p freed. NULL is fine. */

@@ -17,9 +17,10 @@ unset DOCKER_HOST
 command -v ninja >/dev/null 2>&1 || skip_all "ninja is not installed"
 
 # normalise DIR: copy DIR's files, paths made portable, into DIR.norm
+# (.jockey-gen, gen's stamp, names mtimes and absolute paths: gen/stamp.h)
 normalise() {
 	rm -rf "$1.norm" && mkdir -p "$1.norm" &&
-	(cd "$1" && find . -type f ! -name '.ninja_*' | sort) | while read -r f; do
+	(cd "$1" && find . -type f ! -name '.ninja_*' ! -name .jockey-gen | sort) | while read -r f; do
 		mkdir -p "$1.norm/$(dirname "$f")" &&
 		sed -e "s|$REAL_JOCKEY|@JOCKEY@|g" -e "s|$REAL_TRASH|@TRASH@|g" \
 			-e "s|^\(  \"tag\": \"jockey/[^\"]*\)-[0-9a-f]\{8\}\",\$|\1-@DIRHASH@\",|" \
