@@ -121,11 +121,21 @@ cmdline_ours() {
 }
 
 # launch PIDFILE LOGFILE CMD...: run CMD in the background in its own session,
-# detached from our stdio and from the lock (fd 9), and record its PID.
+# detached from our stdio and from every other descriptor we hold (the lock
+# on fd 9, and whatever our caller inherited: a test harness's copies of
+# ninja's output pipe, which a daemon restarted by a test would otherwise hold
+# open, so that `ninja test` waits for it after the last test), and record its
+# PID. The subshell is not a process group leader, so setsid execs in place.
 launch() {
 	local pidfile=$1 logfile=$2
 	shift 2
-	setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && [ "$fd" -lt 255 ] && eval "exec $fd>&-"
+		done
+		exec setsid "$@" </dev/null >>"$logfile" 2>&1
+	) &
 	echo $! >"$pidfile"
 }
 
