@@ -12,49 +12,8 @@ esac
 [ -n "$SOCK" ] || SOCK=/var/run/docker.sock
 export SOCK
 
-# A TLS front for the engine's socket that requires a client certificate,
-# as 'dockerd --tlsverify' does.
-cat >"$TRASH/tlsproxy.py" <<\PY
-import os, socket, ssl, sys, threading
-sock_path, certs, portfile = sys.argv[1:4]
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(os.path.join(certs, "server.pem"), os.path.join(certs, "server-key.pem"))
-ctx.load_verify_locations(os.path.join(certs, "ca.pem"))
-ctx.verify_mode = ssl.CERT_REQUIRED
-ls = socket.socket()
-ls.bind(("127.0.0.1", 0))
-ls.listen(16)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(ls.getsockname()[1]))
-os.rename(portfile + ".tmp", portfile)
-def pipe(a, b):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d:
-                break
-            b.sendall(d)
-    except OSError:
-        pass
-    for s in (a, b):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-def serve(c):
-    try:
-        t = ctx.wrap_socket(c, server_side=True)
-    except (ssl.SSLError, OSError):
-        c.close()
-        return
-    u = socket.socket(socket.AF_UNIX)
-    u.connect(sock_path)
-    threading.Thread(target=pipe, args=(u, t), daemon=True).start()
-    pipe(t, u)
-while True:
-    c, _ = ls.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
+# The TLS front for the engine's socket (tests/proxy.py --tls) requires a client
+# certificate, as 'dockerd --tlsverify' does.
 
 test_expect_success 'setup: a CA, a server and a client certificate, and the TLS front' '
 	mkdir certs && cd certs &&
@@ -66,7 +25,7 @@ test_expect_success 'setup: a CA, a server and a client certificate, and the TLS
 	printf "extendedKeyUsage=clientAuth\n" >client.ext &&
 	openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 -extfile client.ext 2>/dev/null &&
 	cd .. &&
-	{ python3 tlsproxy.py "$SOCK" certs port >proxy.log 2>&1 & echo $! >proxy.pid; } &&
+	{ python3 "$TEST_DIR/proxy.py" tcp "unix:$SOCK" --tls certs --portfile port >proxy.log 2>&1 & echo $! >proxy.pid; } &&
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do test -s port && break; sleep 0.1; done &&
 	test -s port
 '

@@ -12,37 +12,8 @@ unix://*) SOCK=${DOCKER_HOST#unix://} ;;
 esac
 [ -n "$SOCK" ] || SOCK=/var/run/docker.sock
 
-# The bed's engine reached over TCP, on 127.0.0.1 only: a plain proxy to
-# its socket, as 'dockerd -H tcp://127.0.0.1:PORT' would listen.
-cat >"$TRASH/tcpproxy.py" <<\PY
-import os, socket, sys, threading
-sock_path, portfile = sys.argv[1:3]
-ls = socket.socket()
-ls.bind(("127.0.0.1", 0))
-ls.listen(16)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(ls.getsockname()[1]))
-os.rename(portfile + ".tmp", portfile)
-def pipe(a, b):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d:
-                break
-            b.sendall(d)
-    except OSError:
-        pass
-    try:
-        b.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
-while True:
-    c, _ = ls.accept()
-    u = socket.socket(socket.AF_UNIX)
-    u.connect(sock_path)
-    threading.Thread(target=pipe, args=(c, u), daemon=True).start()
-    threading.Thread(target=pipe, args=(u, c), daemon=True).start()
-PY
+# The bed's engine reached over TCP, on 127.0.0.1 only: a plain proxy to its
+# socket (tests/proxy.py), as 'dockerd -H tcp://127.0.0.1:PORT' would listen.
 
 # A host name of this run's own: the cgroup parents on the (shared) cgroup
 # file system are found by it.
@@ -51,7 +22,7 @@ test_at_exit 'for d in /sys/fs/cgroup/*/jockey-*."$HOST"-* /sys/fs/cgroup/jockey
 test_at_exit 'docker ps -aq --filter label=jockey.role=sampler --filter "label=jockey.dir=$TRASH/results/rs" | xargs -r docker rm -f; docker ps -aq --filter "label=jockey.dir=$TRASH/results/rs" | xargs -r docker rm -f; docker images -q jockey/sampler | xargs -r docker rmi -f'
 
 test_expect_success 'the engine over TCP' '
-	{ python3 tcpproxy.py "$SOCK" port >proxy.log 2>&1 & echo $! >proxy.pid; } &&
+	{ python3 "$TEST_DIR/proxy.py" tcp "unix:$SOCK" --portfile port >proxy.log 2>&1 & echo $! >proxy.pid; } &&
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do test -s port && break; sleep 0.1; done &&
 	test -s port &&
 	curl -fsS "http://127.0.0.1:$(cat port)/_ping" >ping && test_grep "^OK" ping
@@ -202,38 +173,10 @@ test_expect_success 'interrupted while the benchmark runs: nothing left on the e
 
 # A unix:// engine that is not this machine, as one in a VM behind a
 # forwarded socket: a proxy whose engine says, in /info and /version, a
-# kernel of the same length but not ours.
-cat >"$TRASH/vmproxy.py" <<\PY
-import os, socket, sys, threading
-up, path = sys.argv[1:3]
-real = os.uname().release.encode()
-fake = real[:-2] + b"vm"
-ls = socket.socket(socket.AF_UNIX)
-ls.bind(path)
-ls.listen(16)
-def pipe(a, b, rewrite):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d:
-                break
-            b.sendall(d.replace(b"\"KernelVersion\":\"" + real, b"\"KernelVersion\":\"" + fake) if rewrite else d)
-    except OSError:
-        pass
-    try:
-        b.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
-while True:
-    c, _ = ls.accept()
-    u = socket.socket(socket.AF_UNIX)
-    u.connect(up)
-    threading.Thread(target=pipe, args=(c, u, False), daemon=True).start()
-    threading.Thread(target=pipe, args=(u, c, True), daemon=True).start()
-PY
+# kernel of the same length but not ours (tests/proxy.py --fake-kernel).
 
 test_expect_success 'a unix:// engine on another kernel: no cgroup metrics from here, and why' '
-	{ python3 vmproxy.py "$SOCK" "$TRASH/vm.sock" >vmproxy.log 2>&1 & echo $! >vmproxy.pid; } &&
+	{ python3 "$TEST_DIR/proxy.py" "$TRASH/vm.sock" "unix:$SOCK" --fake-kernel >vmproxy.log 2>&1 & echo $! >vmproxy.pid; } &&
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do test -S vm.sock && break; sleep 0.1; done &&
 	sed "s#engine: tcp://127.0.0.1:$PORT#engine: unix://$TRASH/vm.sock#" m.yaml >vm.yaml &&
 	rm -rf results && "$JOCKEY" run vm.yaml >run3.out 2>&1 && cat run3.out &&

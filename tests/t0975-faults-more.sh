@@ -220,45 +220,14 @@ for mode in hang 500; do
 done
 
 # A registry behind a proxy that forwards to the bed's, until the file
-# "hang" exists: then it accepts and never answers.
-cat >"$TRASH/proxy.py" <<-\EOF
-	import os, socket, sys, threading
-	up = (sys.argv[1].split(":")[0], int(sys.argv[1].split(":")[1]))
-	s = socket.socket()
-	s.bind(("127.0.0.1", 0))
-	s.listen(16)
-	print(s.getsockname()[1], flush=True)
-	held = []
-	def pipe(a, b):
-	    try:
-	        while True:
-	            d = a.recv(65536)
-	            if not d:
-	                break
-	            b.sendall(d)
-	    except OSError:
-	        pass
-	    for x in (a, b):
-	        try:
-	            x.shutdown(socket.SHUT_RDWR)
-	        except OSError:
-	            pass
-	while True:
-	    c, _ = s.accept()
-	    if os.path.exists("hang"):
-	        held.append(c)
-	        continue
-	    u = socket.create_connection(up)
-	    threading.Thread(target=pipe, args=(c, u), daemon=True).start()
-	    threading.Thread(target=pipe, args=(u, c), daemon=True).start()
-EOF
+# "hang" exists: then it accepts and never answers (tests/proxy.py).
 
 test_at_exit 'docker images --format "{{.Repository}}:{{.Tag}}" | grep "/t0975/x:1\$" | xargs -r docker rmi >/dev/null'
 test_expect_success 'a registry that hangs after a first probe: the last digest stands with a warning, exit 0, nothing rerun' '
 	rm -f hang &&
 	docker tag busybox:latest "$JOCKEY_TEST_REGISTRY/t0975/x:1" &&
 	docker push -q "$JOCKEY_TEST_REGISTRY/t0975/x:1" >/dev/null &&
-	python3 proxy.py "$JOCKEY_TEST_REGISTRY" >port.proxy &
+	python3 "$TEST_DIR/proxy.py" tcp "$JOCKEY_TEST_REGISTRY" --hang-file hang >port.proxy &
 	srv=$!
 	retry test -s port.proxy &&
 	port=$(cat port.proxy) &&
